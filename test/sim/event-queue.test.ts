@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest';
+import { EventQueue } from '../../src/sim/event-queue';
+import { Rng } from '../../src/sim/rng';
+
+describe('EventQueue', () => {
+  it('pops in time order', () => {
+    const q = new EventQueue();
+    for (const t of [50, 10, 40, 30, 20]) q.push(t, () => {}, t);
+    const out: number[] = [];
+    for (let e = q.pop(); e; e = q.pop()) out.push(e.time);
+    expect(out).toEqual([10, 20, 30, 40, 50]);
+  });
+
+  it('breaks ties by insertion order', () => {
+    const q = new EventQueue();
+    const names = ['a', 'b', 'c', 'd', 'e', 'f'];
+    for (const n of names) q.push(7, () => {}, n);
+    q.push(3, () => {}, 'first');
+    const out: unknown[] = [];
+    for (let e = q.pop(); e; e = q.pop()) out.push(e.arg);
+    expect(out).toEqual(['first', ...names]);
+  });
+
+  it('cancels without leaving tombstones, from any place in the heap', () => {
+    const q = new EventQueue();
+    const timers = Array.from({ length: 100 }, (_, i) => q.push((i * 37) % 101, () => {}, i));
+    const cancelled = new Set<number>();
+    for (let i = 0; i < 100; i += 3) {
+      expect(q.cancel(timers[i]!)).toBe(true);
+      cancelled.add(i);
+    }
+    expect(q.size).toBe(100 - cancelled.size);
+    expect(q.cancel(timers[0]!)).toBe(false);
+    const out: number[] = [];
+    for (let e = q.pop(); e; e = q.pop()) {
+      expect(cancelled.has(e.arg as number)).toBe(false);
+      out.push(e.time);
+    }
+    expect(out).toEqual([...out].sort((a, b) => a - b));
+    expect(out.length).toBe(100 - cancelled.size);
+  });
+
+  it('stays ordered under random push/cancel/pop against a reference model', () => {
+    const rng = new Rng('heap-model');
+    const q = new EventQueue();
+    const live = new Map<number, ReturnType<EventQueue['push']>>();
+    let id = 0;
+    for (let step = 0; step < 5000; step++) {
+      const r = rng.next();
+      if (r < 0.5) {
+        const t = q.push(rng.int(50), () => {}, id);
+        live.set(id++, t);
+      } else if (r < 0.7 && live.size > 0) {
+        const keys = [...live.keys()];
+        const k = keys[rng.int(keys.length)]!;
+        q.cancel(live.get(k)!);
+        live.delete(k);
+      } else {
+        const e = q.pop();
+        if (!e) continue;
+        const min = [...live.values()].reduce((a, b) => (b.time < a.time || (b.time === a.time && b.seq < a.seq) ? b : a));
+        expect(e).toBe(min);
+        live.delete(e.arg as number);
+      }
+      expect(q.size).toBe(live.size);
+    }
+  });
+});
