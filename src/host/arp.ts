@@ -1,0 +1,71 @@
+import { BROADCAST_MAC, ZERO_MAC, type Ipv4, type Mac } from '../net/addr';
+import { ARP_REPLY, ARP_REQUEST, type ArpPacket, type EthernetFrame } from '../net/packets';
+import type { AddressTable } from './addresses';
+import type { Nic } from './nic';
+
+/** The sysctls that shape ARP (net.ipv4.conf.{all,DEV}.arp_*), already combined as the kernel does. */
+export interface ArpPolicy {
+  /** 0: answer for any local address; 1: only for addresses on the receiving interface. */
+  arpIgnore(dev: string): number;
+  /** 0: any local source address in requests; 2: the best address for the target's subnet. */
+  arpAnnounce(dev: string): number;
+  arpAccept(dev: string): number;
+}
+
+/**
+ * net/ipv4/arp.c arp_process, for Ethernet/IPv4: answer requests for our addresses, learn the sender
+ * (create on requests to us and on replies, update an existing entry for anything else), and accept a
+ * gratuitous ARP (sender IP = target IP) as an override of an existing entry.
+ */
+export function processArp(nic: Nic, arp: ArpPacket, addresses: AddressTable, policy: ArpPolicy): ArpPacket | undefined {
+  const sip = arp.senderIp;
+  const tip = arp.targetIp;
+  if (sip === 0 && arp.op === ARP_REQUEST) {
+    // ARP probe (duplicate address detection): answer only, learn nothing.
+    return isOursToAnswer(nic, tip, addresses, policy) ? reply(nic.mac, tip, arp) : undefined;
+  }
+  if (addresses.isLocal(sip)) return undefined; // someone claims our address: ignore (no conflict handling)
+  const isGarp = sip === tip;
+  const forUs = addresses.isLocal(tip);
+  if (arp.op === ARP_REQUEST && forUs && isOursToAnswer(nic, tip, addresses, policy)) {
+    nic.neighbours.learn(sip, arp.senderMac, { create: true, confirm: false, override: false });
+    return reply(nic.mac, tip, arp);
+  }
+  const create = (arp.op === ARP_REPLY && forUs) || (isGarp && policy.arpAccept(nic.name) === 1);
+  nic.neighbours.learn(sip, arp.senderMac, {
+    create,
+    confirm: arp.op === ARP_REPLY && forUs && arp.targetMac === nic.mac,
+    override: isGarp,
+  });
+  return undefined;
+}
+
+function isOursToAnswer(nic: Nic, tip: Ipv4, addresses: AddressTable, policy: ArpPolicy): boolean {
+  if (!addresses.isLocal(tip)) return false;
+  if (addresses.of('lo').some((a) => a.ip === tip) && !nic.isLoopback) {
+    // An address on lo (LVS-DR real servers) is answered only with arp_ignore 0.
+    return policy.arpIgnore(nic.name) === 0;
+  }
+  return policy.arpIgnore(nic.name) === 0 || addresses.has(nic.name, tip);
+}
+
+function reply(ourMac: Mac, tip: Ipv4, req: ArpPacket): ArpPacket {
+  return { kind: 'arp', op: ARP_REPLY, senderMac: ourMac, senderIp: tip, targetMac: req.senderMac, targetIp: req.senderIp };
+}
+
+export function arpRequestFrame(nic: Nic, senderIp: Ipv4, target: Ipv4, unicastTo: Mac | undefined): EthernetFrame {
+  return {
+    dst: unicastTo ?? BROADCAST_MAC,
+    src: nic.mac,
+    payload: { kind: 'arp', op: ARP_REQUEST, senderMac: nic.mac, senderIp, targetMac: ZERO_MAC, targetIp: target },
+  };
+}
+
+/** A gratuitous ARP as keepalived sends it (vrrp_arp.c): a broadcast request, target hw ff:ff:ff:ff:ff:ff. */
+export function gratuitousArpFrame(mac: Mac, ip: Ipv4): EthernetFrame {
+  return {
+    dst: BROADCAST_MAC,
+    src: mac,
+    payload: { kind: 'arp', op: ARP_REQUEST, senderMac: mac, senderIp: ip, targetMac: BROADCAST_MAC, targetIp: ip },
+  };
+}

@@ -1,0 +1,194 @@
+import { BROADCAST_MAC, formatIpv4, isMulticast, multicastMac, type Ipv4 } from '../net/addr';
+import { ipProtocolOf, type EthernetFrame, type IpPayload, type Ipv4Packet } from '../net/packets';
+import type { Simulator } from '../sim/simulator';
+import type { AddressTable } from './addresses';
+import type { Nic } from './nic';
+import type { RouteTable } from './routes';
+
+declare module '../sim/trace' {
+  interface TraceEvents {
+    'ip.drop': { host: string; src: string; dst: string; proto: string; reason: string };
+  }
+}
+
+/** Netfilter-style verdict of a hook. */
+export type Verdict = 'accept' | 'drop' | 'stolen';
+
+/** A hook sees the packet and the interface it came in on (undefined for locally generated ones). */
+export type IpHook = (pkt: Ipv4Packet, inDev: Nic | undefined) => Verdict;
+
+/** A local protocol handler (TCP, UDP, ICMP, raw sockets): gets packets addressed to this host. */
+export type ProtocolHandler = (pkt: Ipv4Packet, inDev: Nic) => void;
+
+export interface SendOptions {
+  readonly src?: Ipv4;
+  readonly dst: Ipv4;
+  readonly payload: IpPayload;
+  readonly ttl?: number;
+  readonly tos?: number;
+  readonly df?: boolean;
+  /** SO_BINDTODEVICE / IP_MULTICAST_IF: the interface to send on. */
+  readonly dev?: string;
+}
+
+export type SendError = 'ENETUNREACH' | 'EHOSTUNREACH' | 'EADDRNOTAVAIL';
+
+export interface IpEnvironment {
+  readonly name: string;
+  readonly sim: Simulator;
+  readonly addresses: AddressTable;
+  readonly routes: RouteTable;
+  nic(name: string): Nic | undefined;
+  readonly ipForward: boolean;
+  readonly powered: boolean;
+}
+
+/**
+ * The IPv4 layer of a host: output (route, source address, ARP resolution, multicast), input (local
+ * delivery in the weak host model, broadcasts, joined multicast groups), forwarding when ip_forward is
+ * on, and netfilter-like hooks where IPVS plugs in (LOCAL_IN before the sockets, FORWARD, POST_ROUTING).
+ */
+export class IpStack {
+  readonly hooks = {
+    preRouting: [] as IpHook[],
+    localIn: [] as IpHook[],
+    forward: [] as IpHook[],
+    postRouting: [] as IpHook[],
+  };
+  private readonly handlers = new Map<number, ProtocolHandler[]>();
+  private nextId = 1;
+  forwarded = 0;
+
+  constructor(private readonly env: IpEnvironment) {}
+
+  register(protocol: number, handler: ProtocolHandler): () => void {
+    const list = this.handlers.get(protocol) ?? [];
+    list.push(handler);
+    this.handlers.set(protocol, list);
+    return () => {
+      const l = this.handlers.get(protocol);
+      if (l) l.splice(l.indexOf(handler), 1);
+    };
+  }
+
+  /** Sends a locally generated packet. Errors that a socket would see come back through `onError`. */
+  send(opts: SendOptions, onError?: (e: SendError) => void): void {
+    const env = this.env;
+    if (!env.powered) return;
+    const dst = opts.dst;
+    let dev: Nic | undefined;
+    let nextHop = dst;
+    let src = opts.src;
+    if (env.addresses.isLocal(dst)) {
+      dev = env.nic('lo');
+    } else if (isMulticast(dst) || dst === 0xffffffff) {
+      dev = opts.dev !== undefined ? env.nic(opts.dev) : this.routeDev(dst);
+    } else {
+      const route = env.routes.lookup(dst);
+      if (!route || (opts.dev !== undefined && route.dev !== opts.dev)) {
+        const bound = opts.dev !== undefined ? env.nic(opts.dev) : undefined;
+        if (!bound) return onError?.('ENETUNREACH');
+        dev = bound;
+      } else {
+        dev = env.nic(route.dev);
+        if (route.via !== undefined) nextHop = route.via;
+        src ??= route.src;
+      }
+    }
+    if (!dev || !dev.running) return onError?.('ENETUNREACH');
+    src ??= env.addresses.sourceFor(dev.name, dst) ?? (dev.isLoopback ? dst : undefined);
+    if (src === undefined) return onError?.('EADDRNOTAVAIL');
+    const pkt: Ipv4Packet = {
+      kind: 'ipv4',
+      tos: opts.tos ?? 0,
+      id: this.nextId++ & 0xffff,
+      df: opts.df ?? true,
+      ttl: opts.ttl ?? 64,
+      src,
+      dst,
+      payload: opts.payload,
+    };
+    this.output(pkt, dev, nextHop, onError);
+  }
+
+  /** Routes and transmits a packet (local or forwarded) after POST_ROUTING. */
+  output(pkt: Ipv4Packet, dev: Nic, nextHop: Ipv4, onError?: (e: SendError) => void): void {
+    for (const hook of this.hooks.postRouting) if (hook(pkt, undefined) !== 'accept') return;
+    if (dev.isLoopback) {
+      this.env.sim.schedule(0, () => this.input(pkt, dev));
+      return;
+    }
+    if (isMulticast(pkt.dst)) {
+      dev.transmit({ dst: multicastMac(pkt.dst), src: dev.mac, payload: pkt });
+      return;
+    }
+    if (pkt.dst === 0xffffffff || this.isDirectedBroadcast(dev, pkt.dst)) {
+      dev.transmit({ dst: BROADCAST_MAC, src: dev.mac, payload: pkt });
+      return;
+    }
+    dev.neighbours.resolve(
+      nextHop,
+      (mac) => dev.transmit({ dst: mac, src: dev.mac, payload: pkt } satisfies EthernetFrame),
+      () => {
+        this.drop(pkt, 'neighbour unreachable');
+        onError?.('EHOSTUNREACH');
+      },
+    );
+  }
+
+  /** A packet received on `dev` (or looped back). */
+  input(pkt: Ipv4Packet, dev: Nic): void {
+    const env = this.env;
+    if (!env.powered) return;
+    for (const hook of this.hooks.preRouting) if (hook(pkt, dev) !== 'accept') return;
+    const dst = pkt.dst;
+    // Multicast frames already passed the NIC's group filter.
+    const local = env.addresses.isLocal(dst) || dst === 0xffffffff || isMulticast(dst) || this.isDirectedBroadcast(dev, dst);
+    if (local) {
+      for (const hook of this.hooks.localIn) if (hook(pkt, dev) !== 'accept') return;
+      this.deliver(pkt, dev);
+      return;
+    }
+    if (!env.ipForward) return this.drop(pkt, 'not for us and ip_forward is off');
+    this.forward(pkt, dev);
+  }
+
+  private forward(pkt: Ipv4Packet, inDev: Nic): void {
+    for (const hook of this.hooks.forward) if (hook(pkt, inDev) !== 'accept') return;
+    if (pkt.ttl <= 1) return this.drop(pkt, 'TTL exceeded');
+    const route = this.env.routes.lookup(pkt.dst);
+    const out = route && this.env.nic(route.dev);
+    if (!route || !out || !out.running) return this.drop(pkt, 'no route to forward');
+    this.forwarded++;
+    this.output({ ...pkt, ttl: pkt.ttl - 1 }, out, route.via ?? pkt.dst);
+  }
+
+  /** Hands a packet to the local protocol handlers (after LOCAL_IN); IPVS re-injects through here too. */
+  deliver(pkt: Ipv4Packet, dev: Nic): void {
+    const list = this.handlers.get(ipProtocolOf(pkt.payload));
+    if (!list || list.length === 0) return this.drop(pkt, 'no handler for protocol');
+    for (let i = 0; i < list.length; i++) list[i]!(pkt, dev);
+  }
+
+  private routeDev(dst: Ipv4): Nic | undefined {
+    const r = this.env.routes.lookup(dst);
+    return r ? this.env.nic(r.dev) : undefined;
+  }
+
+  private isDirectedBroadcast(dev: Nic, dst: Ipv4): boolean {
+    return this.env.addresses.of(dev.name).some((a) => a.broadcast === dst);
+  }
+
+  drop(pkt: Ipv4Packet, reason: string): void {
+    const trace = this.env.sim.trace;
+    if (trace.enabled) {
+      trace.emit('ip.drop', {
+        host: this.env.name,
+        src: formatIpv4(pkt.src),
+        dst: formatIpv4(pkt.dst),
+        proto: pkt.payload.kind,
+        reason,
+      });
+    }
+  }
+}

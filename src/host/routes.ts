@@ -1,0 +1,75 @@
+import { formatIpv4, inSubnet, netmask, networkOf, type Ipv4 } from '../net/addr';
+import type { AddressTable } from './addresses';
+
+export interface Route {
+  readonly dst: Ipv4;
+  readonly prefix: number;
+  readonly dev: string;
+  readonly via?: Ipv4;
+  /** Preferred source (connected routes carry their address). */
+  readonly src?: Ipv4;
+  readonly proto: 'kernel' | 'static';
+}
+
+/**
+ * The main routing table: connected routes follow the interface addresses (as the kernel adds them for
+ * every primary that is not /32 on a device with carrier), static routes and the default gateway are
+ * added by the operator. Longest prefix wins; among equals, connected before static.
+ */
+export class RouteTable {
+  private readonly statics: Route[] = [];
+
+  constructor(
+    private readonly addresses: AddressTable,
+    private readonly linkUp: (dev: string) => boolean,
+  ) {}
+
+  addStatic(r: Omit<Route, 'proto'>): void {
+    this.statics.push({ ...r, proto: 'static' });
+  }
+
+  delStatic(dst: Ipv4, prefix: number): boolean {
+    const i = this.statics.findIndex((r) => r.dst === dst && r.prefix === prefix);
+    if (i < 0) return false;
+    this.statics.splice(i, 1);
+    return true;
+  }
+
+  connected(): Route[] {
+    const out: Route[] = [];
+    for (const a of this.addresses.all()) {
+      if (a.secondary || a.prefix === 32 || a.scope === 'host' || !this.linkUp(a.dev)) continue;
+      const dst = networkOf(a);
+      if (!out.some((r) => r.dst === dst && r.prefix === a.prefix && r.dev === a.dev)) {
+        out.push({ dst, prefix: a.prefix, dev: a.dev, src: a.ip, proto: 'kernel' });
+      }
+    }
+    return out;
+  }
+
+  all(): Route[] {
+    return [...this.connected(), ...this.statics.filter((r) => this.linkUp(r.dev))];
+  }
+
+  lookup(dst: Ipv4): Route | undefined {
+    let best: Route | undefined;
+    for (const r of this.all()) {
+      if (!inSubnet(dst, { ip: r.dst, prefix: r.prefix })) continue;
+      if (!best || r.prefix > best.prefix) best = r;
+    }
+    return best;
+  }
+
+  /** `ip route` text. */
+  format(): string {
+    const lines: string[] = [];
+    const sorted = this.all().sort((a, b) => a.prefix - b.prefix);
+    for (const r of sorted) {
+      const dst = r.prefix === 0 ? 'default' : `${formatIpv4(r.dst & netmask(r.prefix))}/${r.prefix}`;
+      if (r.via !== undefined) lines.push(`${dst} via ${formatIpv4(r.via)} dev ${r.dev}`);
+      else if (r.proto === 'kernel') lines.push(`${dst} dev ${r.dev} proto kernel scope link src ${formatIpv4(r.src!)}`);
+      else lines.push(`${dst} dev ${r.dev}`);
+    }
+    return lines.map((l) => l + ' \n').join('');
+  }
+}

@@ -1,0 +1,120 @@
+import { createHash } from 'node:crypto';
+
+export interface VfsFile {
+  readonly data: Uint8Array;
+  readonly mode: number;
+  /** Modification time, the host's wall clock in µs since 1970. */
+  readonly mtimeUs: number;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/**
+ * The host's file system: a flat map of absolute paths, seeded from the scenario. Directories exist
+ * implicitly (a path is a directory when a file lies below it), which is all the seed lab's commands need.
+ */
+export class Vfs {
+  private readonly files = new Map<string, VfsFile>();
+
+  constructor(private readonly wallClockUs: () => number) {}
+
+  write(path: string, content: string | Uint8Array, mode = 0o644): void {
+    const data = typeof content === 'string' ? encoder.encode(content) : content;
+    this.files.set(normalize(path), { data, mode, mtimeUs: this.wallClockUs() });
+  }
+
+  append(path: string, content: string): void {
+    const old = this.files.get(normalize(path));
+    const add = encoder.encode(content);
+    const data = new Uint8Array((old?.data.length ?? 0) + add.length);
+    if (old) data.set(old.data);
+    data.set(add, old?.data.length ?? 0);
+    this.write(path, data, old?.mode ?? 0o644);
+  }
+
+  stat(path: string): VfsFile | undefined {
+    return this.files.get(normalize(path));
+  }
+
+  readText(path: string): string | undefined {
+    const f = this.files.get(normalize(path));
+    return f && decoder.decode(f.data);
+  }
+
+  exists(path: string): boolean {
+    const p = normalize(path);
+    return this.files.has(p) || this.isDirectory(p);
+  }
+
+  isDirectory(path: string): boolean {
+    const prefix = normalize(path).replace(/\/?$/, '/');
+    if (prefix === '/') return true;
+    for (const k of this.files.keys()) if (k.startsWith(prefix)) return true;
+    return false;
+  }
+
+  remove(path: string): boolean {
+    return this.files.delete(normalize(path));
+  }
+
+  rename(from: string, to: string): boolean {
+    const f = this.files.get(normalize(from));
+    if (!f) return false;
+    this.files.delete(normalize(from));
+    this.files.set(normalize(to), f);
+    return true;
+  }
+
+  /** Paths matching a shell glob (`*`, `?`, `[...]`), sorted as the shell sorts them. */
+  glob(pattern: string): string[] {
+    const re = globToRegExp(normalize(pattern));
+    return [...this.files.keys()].filter((k) => re.test(k)).sort();
+  }
+
+  list(dir: string): string[] {
+    const prefix = normalize(dir).replace(/\/?$/, '/');
+    const names = new Set<string>();
+    for (const k of this.files.keys()) {
+      if (k.startsWith(prefix)) names.add(k.slice(prefix.length).split('/')[0]!);
+    }
+    return [...names].sort();
+  }
+
+  md5(path: string): string | undefined {
+    const f = this.files.get(normalize(path));
+    return f && createHash('md5').update(f.data).digest('hex');
+  }
+}
+
+export function normalize(path: string): string {
+  const out: string[] = [];
+  for (const part of path.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') out.pop();
+    else out.push(part);
+  }
+  return '/' + out.join('/');
+}
+
+export function resolvePath(cwd: string, path: string): string {
+  return normalize(path.startsWith('/') ? path : `${cwd}/${path}`);
+}
+
+function globToRegExp(glob: string): RegExp {
+  let re = '^';
+  for (let i = 0; i < glob.length; i++) {
+    const c = glob[i]!;
+    if (c === '*') re += '[^/]*';
+    else if (c === '?') re += '[^/]';
+    else if (c === '[') {
+      const end = glob.indexOf(']', i + 1);
+      if (end < 0) re += '\\[';
+      else {
+        re += '[' + glob.slice(i + 1, end).replace(/^!/, '^').replace(/\\/g, '\\\\') + ']';
+        i = end;
+      }
+    } else re += c.replace(/[.+^${}()|\\]/g, '\\$&');
+  }
+  return new RegExp(re + '$');
+}

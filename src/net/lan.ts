@@ -1,0 +1,178 @@
+import type { Simulator } from '../sim/simulator';
+import type { Rng } from '../sim/rng';
+import type { Micros } from '../sim/time';
+import { BROADCAST_MAC, isMulticastMac, type Mac } from './addr';
+import type { EthernetFrame } from './packets';
+
+declare module '../sim/trace' {
+  interface TraceEvents {
+    'link.state': { lan: string; port: string; up: boolean };
+    'lan.partition': { lan: string; groups: string[][] };
+    'lan.heal': { lan: string };
+    'frame.lost': { lan: string; from: string; to: string; reason: 'loss' | 'down' | 'partition' };
+  }
+}
+
+/** What a LAN delivers to: a host's NIC. */
+export interface FrameReceiver {
+  receiveFrame(frame: EthernetFrame): void;
+  /** Carrier change on the cable (link cut or restored). */
+  carrierChanged(up: boolean): void;
+}
+
+export interface LanOptions {
+  readonly latency?: Micros;
+  readonly jitter?: Micros;
+  /** Probability in [0, 1) that one delivery is lost. */
+  readonly loss?: number;
+}
+
+/** One switch port and the cable to one NIC. */
+export class LanPort {
+  up = true;
+  /** Partition group; ports in different groups cannot reach each other. */
+  group = 0;
+  /** Last scheduled delivery instant: jitter never reorders frames on one cable. */
+  lastDelivery: Micros = 0;
+
+  constructor(
+    readonly lan: Lan,
+    readonly name: string,
+    readonly receiver: FrameReceiver,
+  ) {}
+
+  /** A frame leaves the NIC into the switch. */
+  send(frame: EthernetFrame): void {
+    this.lan.forward(this, frame);
+  }
+}
+
+interface Delivery {
+  port: LanPort;
+  frame: EthernetFrame;
+}
+
+const MAC_AGEING: Micros = 300_000_000; // Linux bridge default ageing_time, 300 s
+
+/**
+ * A LAN as one learning switch: unicast goes to the port that last sent from the destination MAC,
+ * broadcast, multicast and unknown unicast are flooded. Per-cable latency, jitter and loss come from the
+ * LAN's own RNG stream; cut cables and partitions drop frames. Capture subscribers see every frame the
+ * switch accepts, once, at the instant it is sent (as a capture on the bridge would).
+ */
+export class Lan {
+  readonly ports: LanPort[] = [];
+  private readonly macTable = new Map<Mac, { port: LanPort; seen: Micros }>();
+  private readonly captures: Array<(time: Micros, frame: EthernetFrame) => void> = [];
+  private readonly rng: Rng;
+  latency: Micros;
+  jitter: Micros;
+  loss: number;
+  framesForwarded = 0;
+
+  constructor(
+    private readonly sim: Simulator,
+    readonly name: string,
+    opts: LanOptions = {},
+  ) {
+    this.latency = opts.latency ?? 100;
+    this.jitter = opts.jitter ?? 0;
+    this.loss = opts.loss ?? 0;
+    this.rng = sim.rng.stream(`lan:${name}`);
+  }
+
+  attach(name: string, receiver: FrameReceiver): LanPort {
+    const port = new LanPort(this, name, receiver);
+    this.ports.push(port);
+    return port;
+  }
+
+  port(name: string): LanPort | undefined {
+    return this.ports.find((p) => p.name === name);
+  }
+
+  /** Subscribes to every frame (pcap writers). Returns the unsubscribe function. */
+  onFrame(fn: (time: Micros, frame: EthernetFrame) => void): () => void {
+    this.captures.push(fn);
+    return () => {
+      const i = this.captures.indexOf(fn);
+      if (i >= 0) this.captures.splice(i, 1);
+    };
+  }
+
+  setLinkState(port: LanPort, up: boolean): void {
+    if (port.up === up) return;
+    port.up = up;
+    if (!up) this.forgetPort(port);
+    this.sim.trace.emit('link.state', { lan: this.name, port: port.name, up });
+    port.receiver.carrierChanged(up);
+  }
+
+  /** Splits the ports into groups by name; ports not named stay together in one more group. */
+  partition(groups: readonly (readonly string[])[]): void {
+    for (const p of this.ports) p.group = groups.length;
+    groups.forEach((names, i) => {
+      for (const p of this.ports) if (names.includes(p.name)) p.group = i;
+    });
+    this.macTable.clear();
+    this.sim.trace.emit('lan.partition', { lan: this.name, groups: groups.map((g) => [...g]) });
+  }
+
+  heal(): void {
+    for (const p of this.ports) p.group = 0;
+    this.sim.trace.emit('lan.heal', { lan: this.name });
+  }
+
+  /** @internal called by LanPort.send */
+  forward(from: LanPort, frame: EthernetFrame): void {
+    if (!from.up) return;
+    const now = this.sim.now;
+    this.framesForwarded++;
+    for (let i = 0; i < this.captures.length; i++) this.captures[i]!(now, frame);
+    if (!isMulticastMac(frame.src)) this.macTable.set(frame.src, { port: from, seen: now });
+    const dst = frame.dst;
+    if (dst !== BROADCAST_MAC && !isMulticastMac(dst)) {
+      const entry = this.macTable.get(dst);
+      if (entry && now - entry.seen < MAC_AGEING && entry.port !== from) {
+        this.deliver(from, entry.port, frame);
+        return;
+      }
+    }
+    const ports = this.ports;
+    for (let i = 0; i < ports.length; i++) {
+      const p = ports[i]!;
+      if (p !== from) this.deliver(from, p, frame);
+    }
+  }
+
+  private deliver(from: LanPort, to: LanPort, frame: EthernetFrame): void {
+    if (!to.up) return this.lost(from, to, 'down');
+    if (to.group !== from.group) return this.lost(from, to, 'partition');
+    if (this.loss > 0 && this.rng.chance(this.loss)) return this.lost(from, to, 'loss');
+    let at = this.sim.now + this.latency;
+    if (this.jitter > 0) at += this.rng.int(this.jitter + 1);
+    if (at < to.lastDelivery) at = to.lastDelivery;
+    to.lastDelivery = at;
+    const d: Delivery = { port: to, frame };
+    this.sim.at(at, arrive, d);
+  }
+
+  private lost(from: LanPort, to: LanPort, reason: 'loss' | 'down' | 'partition'): void {
+    if (this.sim.trace.enabled && reason === 'loss') {
+      this.sim.trace.emit('frame.lost', { lan: this.name, from: from.name, to: to.name, reason });
+    }
+  }
+
+  private forgetPort(port: LanPort): void {
+    for (const [mac, e] of this.macTable) if (e.port === port) this.macTable.delete(mac);
+  }
+
+  describe(): string {
+    return `${this.name}: ${this.ports.map((p) => `${p.name}${p.up ? '' : '(down)'}`).join(', ')}`;
+  }
+}
+
+function arrive(d: Delivery): void {
+  // A cable cut while the frame was in flight loses it.
+  if (d.port.up) d.port.receiver.receiveFrame(d.frame);
+}
