@@ -1,0 +1,1 @@
+export { parseScenario, DEFAULT_START, type ParseResult, type ReadRelative } from './scenario';
