@@ -1,7 +1,11 @@
+import { frameLength, writeFrame } from './codec/ethernet';
+import type { EthernetFrame } from './packets';
+
 /**
  * libpcap savefile writer (pcap-savefile(5)) with nanosecond timestamps, little-endian as tcpdump writes
  * it on x86. Records are stamped with the scenario's start date plus the simulated time, so Wireshark
- * shows a plausible wall clock. Pure: it builds bytes, the caller decides where they go.
+ * shows a plausible wall clock. Pure: it builds bytes in one growing buffer, the caller decides where
+ * they go.
  */
 export const PCAP_MAGIC_NS = 0xa1b23c4d;
 export const PCAP_SNAPLEN = 262144;
@@ -9,30 +13,52 @@ export const LINKTYPE_ETHERNET = 1;
 const GLOBAL_HEADER = 24;
 const RECORD_HEADER = 16;
 
+function putLe32(b: Uint8Array, off: number, v: number): void {
+  b[off] = v;
+  b[off + 1] = v >>> 8;
+  b[off + 2] = v >>> 16;
+  b[off + 3] = v >>> 24;
+}
+
 export class PcapWriter {
-  private readonly chunks: Uint8Array[] = [];
+  private buffer = new Uint8Array(4096);
   private size = 0;
   private readonly epochSec: number;
   private readonly epochNs: number;
 
-  /** `epochMs`: wall time (ms since 1970) of simulated time 0. */
+  /** `epochMs`: wall time (integer ms since 1970) of simulated time 0. */
   constructor(epochMs: number) {
     this.epochSec = Math.floor(epochMs / 1000);
     this.epochNs = (epochMs - this.epochSec * 1000) * 1_000_000;
-    const h = new Uint8Array(GLOBAL_HEADER);
-    const v = new DataView(h.buffer);
-    v.setUint32(0, PCAP_MAGIC_NS, true);
-    v.setUint16(4, 2, true);
-    v.setUint16(6, 4, true);
-    v.setInt32(8, 0, true); // thiszone
-    v.setUint32(12, 0, true); // sigfigs
-    v.setUint32(16, PCAP_SNAPLEN, true);
-    v.setUint32(20, LINKTYPE_ETHERNET, true);
-    this.push(h);
+    const b = this.buffer;
+    putLe32(b, 0, PCAP_MAGIC_NS);
+    putLe32(b, 4, 2 | (4 << 16)); // version 2.4
+    putLe32(b, 8, 0); // thiszone
+    putLe32(b, 12, 0); // sigfigs
+    putLe32(b, 16, PCAP_SNAPLEN);
+    putLe32(b, 20, LINKTYPE_ETHERNET);
+    this.size = GLOBAL_HEADER;
   }
 
-  /** A frame seen at simulated time `timeUs` (integer µs); frames longer than the snaplen are cut. */
+  /** Encoded bytes seen at simulated time `timeUs` (integer µs); frames longer than the snaplen are cut. */
   add(timeUs: number, bytes: Uint8Array): void {
+    const captured = Math.min(bytes.length, PCAP_SNAPLEN);
+    const off = this.record(timeUs, captured, bytes.length);
+    this.buffer.set(captured === bytes.length ? bytes : bytes.subarray(0, captured), off);
+  }
+
+  /**
+   * A structured frame, encoded straight into the file buffer (no intermediate copy). An IPv4 frame is at
+   * most 14 + 65535 bytes, always within the snaplen.
+   */
+  addFrame(timeUs: number, frame: EthernetFrame): void {
+    const length = frameLength(frame);
+    const off = this.record(timeUs, length, length); // may grow (replace) the buffer: call it first
+    writeFrame(this.buffer, off, frame);
+  }
+
+  /** Appends a record header and reserves `captured` bytes after it; returns where they go. */
+  private record(timeUs: number, captured: number, original: number): number {
     const usSec = Math.floor(timeUs / 1_000_000);
     let ns = this.epochNs + (timeUs - usSec * 1_000_000) * 1000;
     let sec = this.epochSec + usSec;
@@ -40,30 +66,31 @@ export class PcapWriter {
       ns -= 1_000_000_000;
       sec += 1;
     }
-    const captured = Math.min(bytes.length, PCAP_SNAPLEN);
-    const r = new Uint8Array(RECORD_HEADER + captured);
-    const v = new DataView(r.buffer);
-    v.setUint32(0, sec, true);
-    v.setUint32(4, ns, true);
-    v.setUint32(8, captured, true);
-    v.setUint32(12, bytes.length, true);
-    r.set(captured === bytes.length ? bytes : bytes.subarray(0, captured), RECORD_HEADER);
-    this.push(r);
+    const off = this.reserve(RECORD_HEADER + captured);
+    const b = this.buffer;
+    putLe32(b, off, sec);
+    putLe32(b, off + 4, ns);
+    putLe32(b, off + 8, captured);
+    putLe32(b, off + 12, original);
+    return off + RECORD_HEADER;
   }
 
-  /** The whole file so far (global header and every record). */
+  /** A copy of the whole file so far (global header and every record). */
   toBytes(): Uint8Array {
-    const out = new Uint8Array(this.size);
-    let off = 0;
-    for (const c of this.chunks) {
-      out.set(c, off);
-      off += c.length;
-    }
-    return out;
+    return this.buffer.slice(0, this.size);
   }
 
-  private push(chunk: Uint8Array): void {
-    this.chunks.push(chunk);
-    this.size += chunk.length;
+  /** Makes room for n more bytes (doubling, so appends are amortised O(1)); returns where they go. */
+  private reserve(n: number): number {
+    const off = this.size;
+    if (off + n > this.buffer.length) {
+      let capacity = this.buffer.length * 2;
+      while (capacity < off + n) capacity *= 2;
+      const grown = new Uint8Array(capacity);
+      grown.set(this.buffer.subarray(0, off));
+      this.buffer = grown;
+    }
+    this.size = off + n;
+    return off;
   }
 }

@@ -1,4 +1,4 @@
-import { ETHERTYPE_ARP, ETHERTYPE_IPV4, type EthernetFrame } from '../packets';
+import { ETHERTYPE_ARP, ETHERTYPE_IPV4, type ArpPacket, type EthernetFrame, type Ipv4Packet } from '../packets';
 import { ARP_LENGTH, decodeArp, writeArp } from './arp';
 import { get16, getMac, put16, putMac } from './bytes';
 import { decodeIpv4, ipv4Length, writeIpv4 } from './ipv4';
@@ -16,19 +16,23 @@ export function frameLength(f: EthernetFrame): number {
 
 /** The frame's exact bytes, in one allocation. */
 export function encodeFrame(f: EthernetFrame): Uint8Array {
-  const p = f.payload;
-  const length = p.kind === 'arp' ? ARP_LENGTH : ipv4Length(p);
-  const b = new Uint8Array(ETHERNET_HEADER_LENGTH + length);
-  putMac(b, 0, f.dst);
-  putMac(b, 6, f.src);
-  if (p.kind === 'arp') {
-    put16(b, 12, ETHERTYPE_ARP);
-    writeArp(b, ETHERNET_HEADER_LENGTH, p);
-  } else {
-    put16(b, 12, ETHERTYPE_IPV4);
-    writeIpv4(b, ETHERNET_HEADER_LENGTH, p, length);
-  }
+  const b = new Uint8Array(frameLength(f));
+  writeFrame(b, 0, f);
   return b;
+}
+
+/** Writes the frame's frameLength(f) bytes at b[off…] (e.g. straight into a pcap buffer). */
+export function writeFrame(b: Uint8Array, off: number, f: EthernetFrame): void {
+  const p = f.payload;
+  putMac(b, off, f.dst);
+  putMac(b, off + 6, f.src);
+  if (p.kind === 'arp') {
+    put16(b, off + 12, ETHERTYPE_ARP);
+    writeArp(b, off + ETHERNET_HEADER_LENGTH, p);
+  } else {
+    put16(b, off + 12, ETHERTYPE_IPV4);
+    writeIpv4(b, off + ETHERNET_HEADER_LENGTH, p, ipv4Length(p));
+  }
 }
 
 export interface DecodedFrame {
@@ -40,7 +44,7 @@ export interface DecodedFrame {
 export function decodeFrame(bytes: Uint8Array): DecodedFrame {
   if (bytes.length < ETHERNET_HEADER_LENGTH) return { error: `ethernet: truncated header (${bytes.length} bytes)` };
   const type = get16(bytes, 12);
-  let payload;
+  let payload: ArpPacket | Ipv4Packet | string;
   if (type === ETHERTYPE_ARP) payload = decodeArp(bytes, ETHERNET_HEADER_LENGTH, bytes.length);
   else if (type === ETHERTYPE_IPV4) payload = decodeIpv4(bytes, ETHERNET_HEADER_LENGTH, bytes.length);
   else return { error: `ethernet: unsupported ethertype 0x${type.toString(16).padStart(4, '0')}` };
