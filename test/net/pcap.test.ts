@@ -149,7 +149,7 @@ describe.skipIf(!tshark)('pcap dissected by tshark', () => {
     try {
       const file = join(dir, 'lan.pcap');
       writeFileSync(file, w.toBytes());
-      const fields = ['frame.protocols', '_ws.malformed', 'ip.checksum.status', 'tcp.checksum.status', 'udp.checksum.status', 'icmp.checksum.status', 'vrrp.checksum.status', 'frame.time_epoch'];
+      const fields = ['frame.protocols', '_ws.malformed', 'ip.checksum.status', 'tcp.checksum.status', 'udp.checksum.status', 'icmp.checksum.status', 'vrrp.checksum.status', 'arp.isgratuitous', 'tcp.analysis.flags', 'frame.time_epoch'];
       const output = execFileSync(
         'tshark',
         ['-r', file, '-n', '-o', 'ip.check_checksum:TRUE', '-o', 'tcp.check_checksum:TRUE', '-o', 'udp.check_checksum:TRUE', '-T', 'fields', '-E', 'separator=|', ...fields.flatMap((f) => ['-e', f])],
@@ -158,7 +158,7 @@ describe.skipIf(!tshark)('pcap dissected by tshark', () => {
       const rows = output.trimEnd().split('\n').map((line) => line.split('|'));
       expect(rows.length).toBe(frames.length);
       rows.forEach((row, i) => {
-        const [stack, malformed, ipStatus, tcpStatus, udpStatus, icmpStatus, vrrpStatus] = row;
+        const [stack, malformed, ipStatus, tcpStatus, udpStatus, icmpStatus, vrrpStatus, gratuitous, tcpAnalysis] = row;
         const what = `frame ${i + 1}: ${row.join('|')}`;
         expect(stack, what).toBe(frames[i].stack);
         expect(malformed, what).toBe('');
@@ -170,6 +170,9 @@ describe.skipIf(!tshark)('pcap dissected by tshark', () => {
         expect(present.every((s) => s === '1'), what).toBe(true);
         if (frames[i].frame.payload.kind === 'ipv4') expect(present.length, what).toBeGreaterThanOrEqual(2);
         if (quoted) expect(udpStatus, what).toBe('2');
+        // Sequence/ack numbers consistent: no retransmission, lost-segment or zero-window warnings.
+        expect(tcpAnalysis, what).toBe('');
+        if (stack.endsWith(':arp')) expect(gratuitous, what).toBe(i === 2 ? '1' : ''); // the field is only present on a GARP
       });
       const start = Date.UTC(2026, 10, 25, 19, 0, 0) / 1000;
       expect(rows[1].at(-1)).toBe(`${start}.001001000`);

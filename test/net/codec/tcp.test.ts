@@ -58,6 +58,12 @@ describe('TCP codec', () => {
     expect(decoded.frame?.payload.kind === 'ipv4' && decoded.frame.payload.payload).toMatchObject({ kind: 'tcp', mss: 1400 });
   });
 
+  it('rejects an option running past the header', () => {
+    const bytes = fromHex(SYN);
+    bytes[14 + 20 + 21] = 5; // MSS option claims 5 bytes, only 4 left
+    expect(decodeFrame(fixChecksums(bytes)).error).toBe('tcp: malformed option 2');
+  });
+
   it('rejects a bad checksum, a bad data offset and a truncated header', () => {
     const bad = fromHex(SYN);
     bad[bad.length - 1] ^= 1;
