@@ -33,6 +33,8 @@ const SCOPE_RANK: Record<Scope, number> = { global: 0, link: 253, host: 254 };
 export class AddressTable {
   private readonly byDev = new Map<string, InterfaceAddress[]>();
   private readonly local = new Map<Ipv4, number>();
+  /** Bumped on every change, so derived tables (routes) know when to recompute. */
+  version = 0;
 
   /** Returns an error text in iproute2's words, or undefined on success. */
   add(a: AddAddress): string | undefined {
@@ -64,6 +66,7 @@ export class AddressTable {
     else list.splice(insertAt, 0, entry);
     this.byDev.set(a.dev, list);
     this.local.set(a.ip, (this.local.get(a.ip) ?? 0) + 1);
+    this.version++;
     return undefined;
   }
 
@@ -88,6 +91,7 @@ export class AddressTable {
       if (n === 0) this.local.delete(r.ip);
       else this.local.set(r.ip, n);
     }
+    this.version++;
     return removed;
   }
 

@@ -31,6 +31,9 @@ declare module '../sim/trace' {
 }
 
 /** Listeners of interface events, the way keepalived hears netlink (link and address changes). */
+/** 224.0.0.1 */
+const ALL_HOSTS = 0xe0000001;
+
 export interface NetlinkListener {
   link?(dev: string, up: boolean): void;
   address?(dev: string, ip: Ipv4, added: boolean): void;
@@ -68,7 +71,11 @@ export class Host implements NicOwner, ArpPolicy {
     this.vfs = new Vfs(() => this.clock.wallUs(this.sim.now));
     this.routes = new RouteTable(this.addresses, (dev) => this.nic(dev)?.running ?? false);
     this.ip = new IpStack(this);
-    this.icmp = new Icmp(this.ip);
+    this.icmp = new Icmp(
+      this.ip,
+      () => this.sysctl.get('net.ipv4.icmp_echo_ignore_broadcasts') !== '0',
+      (ip) => this.addresses.isLocal(ip),
+    );
     this.processes = new ProcessTable(sim, name, opts.firstPid ?? 1000);
     this.services = new ServiceManager(
       (p, sig) => this.processes.kill(p.pid, sig),
@@ -94,6 +101,8 @@ export class Host implements NicOwner, ArpPolicy {
 
   addNic(name: string, mac: Mac): Nic {
     const nic = new Nic(this, name, mac, this.nics.size + 1);
+    // Every IPv4 interface is in the all-hosts group (RFC 1112).
+    nic.joinGroup(ALL_HOSTS);
     nic.neighbours = new NeighbourTable(this.sim, this.name, name, this.sim.rng.stream(`neigh:${this.name}:${name}`), {
       solicit: (target, unicastTo) => this.solicit(nic, target, unicastTo),
     });
@@ -167,6 +176,7 @@ export class Host implements NicOwner, ArpPolicy {
   }
 
   carrierChanged(nic: Nic, up: boolean): void {
+    this.routes.invalidate();
     if (!up) nic.neighbours.flushAll();
     this.sim.trace.emit('carrier', { host: this.name, dev: nic.name, up });
     if (this.powered) for (const l of this.netlink) l.link?.(nic.name, up);

@@ -18,6 +18,9 @@ export interface Route {
  */
 export class RouteTable {
   private readonly statics: Route[] = [];
+  /** all() is on every packet's path: cached until addresses, links or static routes change. */
+  private cache: Route[] | undefined;
+  private cacheVersion = -1;
 
   constructor(
     private readonly addresses: AddressTable,
@@ -26,12 +29,19 @@ export class RouteTable {
 
   addStatic(r: Omit<Route, 'proto'>): void {
     this.statics.push({ ...r, proto: 'static' });
+    this.invalidate();
+  }
+
+  /** A link went up or down. */
+  invalidate(): void {
+    this.cache = undefined;
   }
 
   delStatic(dst: Ipv4, prefix: number): boolean {
     const i = this.statics.findIndex((r) => r.dst === dst && r.prefix === prefix);
     if (i < 0) return false;
     this.statics.splice(i, 1);
+    this.invalidate();
     return true;
   }
 
@@ -47,13 +57,19 @@ export class RouteTable {
     return out;
   }
 
-  all(): Route[] {
-    return [...this.connected(), ...this.statics.filter((r) => this.linkUp(r.dev))];
+  all(): readonly Route[] {
+    if (!this.cache || this.cacheVersion !== this.addresses.version) {
+      this.cache = [...this.connected(), ...this.statics.filter((r) => this.linkUp(r.dev))];
+      this.cacheVersion = this.addresses.version;
+    }
+    return this.cache;
   }
 
   lookup(dst: Ipv4): Route | undefined {
     let best: Route | undefined;
-    for (const r of this.all()) {
+    const routes = this.all();
+    for (let i = 0; i < routes.length; i++) {
+      const r = routes[i]!;
       if (!inSubnet(dst, { ip: r.dst, prefix: r.prefix })) continue;
       if (!best || r.prefix > best.prefix) best = r;
     }
@@ -63,7 +79,7 @@ export class RouteTable {
   /** `ip route` text. */
   format(): string {
     const lines: string[] = [];
-    const sorted = this.all().sort((a, b) => a.prefix - b.prefix);
+    const sorted = [...this.all()].sort((a, b) => a.prefix - b.prefix);
     for (const r of sorted) {
       const dst = r.prefix === 0 ? 'default' : `${formatIpv4(r.dst & netmask(r.prefix))}/${r.prefix}`;
       if (r.via !== undefined) lines.push(`${dst} via ${formatIpv4(r.via)} dev ${r.dev}`);

@@ -1,4 +1,5 @@
-import { formatIpv4, formatMac, parseCidr, parseIpv4 } from '../../net/addr';
+import { formatIpv4, formatMac, isMulticast, parseCidr, parseIpv4 } from '../../net/addr';
+import { gratuitousArpFrame } from '../arp';
 import { ICMP_ECHO_REQUEST } from '../../net/packets';
 import { SECOND } from '../../sim/time';
 import { formatInetLines } from '../addresses';
@@ -178,9 +179,11 @@ const ping: CommandFn<Host> = (ctx, done) => {
   let interval = SECOND;
   let timeout = 10 * SECOND;
   let target: string | undefined;
+  let dev: string | undefined;
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
-    if (a === '-c') count = Number(args[++i]);
+    if (a === '-I') dev = args[++i];
+    else if (a === '-c') count = Number(args[++i]);
     else if (a === '-i') interval = Math.round(Number(args[++i]) * SECOND);
     else if (a === '-W') timeout = Math.round(Number(args[++i]) * SECOND);
     else target = a;
@@ -193,13 +196,21 @@ const ping: CommandFn<Host> = (ctx, done) => {
   const host = ctx.host;
   const sim = host.sim;
   const sent = new Map<number, number>();
+  const answered = new Set<number>();
   let received = 0;
   let transmitted = 0;
   let finished = false;
   const echo = host.icmp.openEcho((from, msg, ttl) => {
     const at = sent.get(msg.seq);
-    if (at === undefined || from !== dst) return;
-    sent.delete(msg.seq);
+    const group = isMulticast(dst);
+    if (at === undefined || (from !== dst && !group)) return;
+    // A group ping takes every member's answer; the first one counts for the statistics.
+    if (group && answered.has(msg.seq)) {
+      ctx.out(`64 bytes from ${formatIpv4(from)}: icmp_seq=${msg.seq} ttl=${ttl} time=${((sim.now - at) / 1000).toFixed(3)} ms (DUP!)\n`);
+      return;
+    }
+    answered.add(msg.seq);
+    if (!group) sent.delete(msg.seq);
     received++;
     const rtt = sim.now - at;
     sim.trace.emit('ping', { host: host.name, dst: target!, seq: msg.seq, ok: true, rtt });
@@ -223,12 +234,20 @@ const ping: CommandFn<Host> = (ctx, done) => {
     transmitted++;
     sent.set(seq, sim.now);
     host.ip.send(
-      { dst, payload: { kind: 'icmp', type: ICMP_ECHO_REQUEST, code: 0, id: echo.id, seq, data: payload } },
-      () => ctx.out(`From ${target} icmp_seq=${seq} Destination Host Unreachable\n`),
+      { dst, ...(dev !== undefined && { dev }), payload: { kind: 'icmp', type: ICMP_ECHO_REQUEST, code: 0, id: echo.id, seq, data: payload } },
+      (e) => {
+        if (e === 'EHOSTUNREACH') return ctx.out(`From ${target} icmp_seq=${seq} Destination Host Unreachable\n`);
+        // No route at all: iputils gives up at once.
+        finished = true;
+        echo.close();
+        ctx.err('ping: connect: Network is unreachable\n');
+        done(2);
+      },
     );
     host.timer(timeout, () => {
-      if (!sent.has(seq)) return;
+      const wasAnswered = answered.has(seq);
       sent.delete(seq);
+      if (wasAnswered || finished) return;
       lost++;
       sim.trace.emit('ping', { host: host.name, dst: target!, seq, ok: false });
       if (received + lost === count) finish();
@@ -239,8 +258,39 @@ const ping: CommandFn<Host> = (ctx, done) => {
   return undefined;
 };
 
+/** iputils arping -U (unsolicited, a gratuitous ARP) or -A, from an address of the interface: `arping -U -c 1 -I eth0 IP`. */
+const arping: CommandFn<Host> = (ctx) => {
+  const args = ctx.argv.slice(1);
+  let dev: string | undefined;
+  let count = 1;
+  let target: string | undefined;
+  let unsolicited = false;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === '-I') dev = args[++i];
+    else if (a === '-c') count = Number(args[++i]);
+    else if (a === '-U' || a === '-A') unsolicited = true;
+    else target = a;
+  }
+  const ip = parseIpv4(target ?? '');
+  const nic = dev !== undefined ? ctx.host.nic(dev) : undefined;
+  if (ip === undefined || !nic) {
+    ctx.err(`arping: ${ip === undefined ? `unknown host ${target ?? ''}` : `Device ${dev ?? ''} not available.`}\n`);
+    return 2;
+  }
+  if (!unsolicited) {
+    ctx.err('arping: only -U/-A (gratuitous ARP) is simulated; use ping to resolve a neighbour\n');
+    return 2;
+  }
+  ctx.out(`ARPING ${target} from ${target} ${dev}\n`);
+  for (let i = 0; i < count; i++) ctx.host.sendFrame(nic.name, gratuitousArpFrame(nic.mac, ip));
+  ctx.out(`Sent ${count} probes (${count} broadcast(s))\nReceived 0 response(s)\n`);
+  return 0;
+};
+
 export function registerNetCommands(shell: Shell<Host>): void {
   shell.register('ip', ip);
   shell.register('sysctl', sysctl);
   shell.register('ping', ping);
+  shell.register('arping', arping);
 }

@@ -1,0 +1,20 @@
+/**
+ * `npm run bench`: figures, not a pass/fail test. Each section prints events per wall second and, for
+ * simulations, simulated seconds per wall second.
+ */
+import { benchQueue } from './queue';
+import { benchPackets } from './packets';
+
+const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
+
+benchQueue(500_000); // warm-up
+const queue = benchQueue(5_000_000);
+console.log(`event queue (bare):      ${fmt(queue.rate)} events/s  (${fmt(queue.events)} events in ${queue.seconds.toFixed(2)} s)`);
+
+benchPackets(5); // warm-up
+const packets = benchPackets(120);
+console.log(
+  `packet level (20 hosts): ${fmt(packets.rate)} events/s  (${fmt(packets.events)} events, ${fmt(packets.frames)} frames, ` +
+    `${packets.simPerWall.toFixed(1)} simulated s per wall s)`,
+);
+console.log(`packet / bare ratio:     ${(packets.rate / queue.rate).toFixed(2)}`);

@@ -1,0 +1,94 @@
+import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Command } from 'commander';
+import { FormattingSink, JsonLinesSink, type TraceRecord } from '../sim/trace';
+import { formatDiagnostic } from '../scenario/diagnostic';
+import { loadScenarioFile } from '../scenario/load';
+import { runScenario } from '../scenario/runner';
+import { formatResults, syslogLine, timelineLine } from '../report/console';
+import { EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK } from './exit-codes';
+
+interface RunFlags {
+  seed?: string;
+  out?: string;
+  pcap?: boolean;
+  quiet?: boolean;
+  json?: boolean;
+}
+
+export function registerRun(program: Command, setExit: (code: number) => void): void {
+  program
+    .command('run')
+    .description('replay a scenario: console timeline, expectation results, reports')
+    .argument('<scenario>', 'scenario YAML file')
+    .option('--seed <n>', "override the scenario's seed")
+    .option('--out <dir>', 'report folder (default reports/<scenario name>)')
+    .option('--pcap', 'write one pcap per LAN')
+    .option('--quiet', 'print only the expectation results')
+    .option('--json', 'print a JSON summary instead of text')
+    .action((file: string, flags: RunFlags) => setExit(run(file, flags)));
+}
+
+function run(file: string, flags: RunFlags): number {
+  const { spec, diagnostics } = loadScenarioFile(file);
+  if (!spec || diagnostics.length) {
+    for (const d of diagnostics) process.stderr.write(formatDiagnostic(d) + '\n');
+    return EXIT_BAD_INPUT;
+  }
+  if (flags.seed !== undefined && !/^\d+$/.test(flags.seed)) {
+    process.stderr.write(`vrrpsim: --seed takes a whole number, not '${flags.seed}'\n`);
+    return EXIT_BAD_INPUT;
+  }
+  const outDir = flags.out ?? join('reports', spec.name);
+  mkdirSync(outDir, { recursive: true });
+  const traceFile = createWriteStream(join(outDir, 'trace.jsonl'));
+  const logs = new Map<string, string[]>();
+  const sinks = [
+    new JsonLinesSink((l) => traceFile.write(l)),
+    {
+      write: (r: TraceRecord) => {
+        if (r.kind === 'log') {
+          const lines = logs.get(r.host) ?? [];
+          lines.push(syslogLine(r));
+          logs.set(r.host, lines);
+        }
+      },
+    },
+  ];
+  const text = !flags.quiet && !flags.json;
+  if (text) {
+    process.stdout.write(`${spec.name}: seed ${flags.seed ?? spec.seed}, ${spec.hosts.length} hosts, ${spec.lans.length} LANs, ${spec.duration / 1e6} s\n`);
+    sinks.push(new FormattingSink(timelineLine, (l) => process.stdout.write(l + '\n')));
+  }
+  const result = runScenario(spec, {
+    ...(flags.seed !== undefined && { seed: Number(flags.seed) }),
+    pcap: flags.pcap === true,
+    sinks,
+  });
+  traceFile.end();
+  for (const [host, lines] of logs) {
+    mkdirSync(join(outDir, host), { recursive: true });
+    writeFileSync(join(outDir, host, 'messages'), lines.join('\n') + '\n');
+  }
+  for (const [lan, bytes] of result.pcaps) writeFileSync(join(outDir, `${lan}.pcap`), bytes);
+  if (flags.json) {
+    process.stdout.write(
+      JSON.stringify(
+        {
+          scenario: spec.name,
+          seed: result.spec.seed,
+          ok: result.ok,
+          events: result.events,
+          expectations: result.results.map((r) => ({ line: r.expectation.pos.line, ok: r.ok, what: r.what, detail: r.detail })),
+          reports: outDir,
+        },
+        null,
+        2,
+      ) + '\n',
+    );
+  } else {
+    process.stdout.write('\n' + formatResults(result.results, file));
+    if (text) process.stdout.write(`reports in ${outDir}/\n`);
+  }
+  return result.ok ? EXIT_OK : EXIT_FAILED;
+}
