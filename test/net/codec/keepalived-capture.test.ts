@@ -1,29 +1,12 @@
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BROADCAST_MAC, ipv4, multicastMac } from '../../../src/net/addr';
 import { decodeFrame, encodeFrame } from '../../../src/net/codec/ethernet';
 import { makeVrrpAdvert } from '../../../src/net/codec/vrrp';
 import { ARP_REQUEST, type EthernetFrame } from '../../../src/net/packets';
-import { hex, HOST_MAC, VIP } from './helpers';
+import { hex, HOST_MAC, readPcap, VIP } from './helpers';
 
-const FIXTURES = join(__dirname, '../../fixtures/net');
 const SRC = ipv4('172.16.23.101');
 const GROUP = ipv4('224.0.0.18');
-
-/** The frames of a little-endian µs pcap as tcpdump writes it. */
-function readPcap(name: string): Uint8Array[] {
-  const file = new Uint8Array(readFileSync(join(FIXTURES, name)));
-  const v = new DataView(file.buffer, file.byteOffset, file.byteLength);
-  expect(v.getUint32(0, true)).toBe(0xa1b2c3d4);
-  const frames: Uint8Array[] = [];
-  for (let off = 24; off < file.length; ) {
-    const length = v.getUint32(off + 8, true);
-    frames.push(file.subarray(off + 16, off + 16 + length));
-    off += 16 + length;
-  }
-  return frames;
-}
 
 const garp: EthernetFrame = {
   dst: BROADCAST_MAC,
