@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Rng } from '../../../src/sim/rng';
 import { ipv4, parseMac } from '../../../src/net/addr';
 import {
@@ -120,4 +122,18 @@ export function randomFrame(rng: Rng): EthernetFrame {
 /** ICMP destination unreachable quoting the offending packet's IP header + 8 bytes (RFC 792). */
 export function unreachableFor(offending: Ipv4Packet, code: number): IpPayload {
   return { kind: 'icmp', type: ICMP_DEST_UNREACH, code, id: 0, seq: 0, data: encodeIpv4(offending).slice(0, 28) };
+}
+
+/** The frames of a fixture in test/fixtures/net: a little-endian µs pcap as tcpdump writes it. */
+export function readPcap(name: string): Uint8Array[] {
+  const file = new Uint8Array(readFileSync(join(__dirname, '../../fixtures/net', name)));
+  const v = new DataView(file.buffer, file.byteOffset, file.byteLength);
+  if (v.getUint32(0, true) !== 0xa1b2c3d4) throw new Error(`${name}: not a little-endian µs pcap`);
+  const frames: Uint8Array[] = [];
+  for (let off = 24; off < file.length; ) {
+    const length = v.getUint32(off + 8, true);
+    frames.push(file.subarray(off + 16, off + 16 + length));
+    off += 16 + length;
+  }
+  return frames;
 }
