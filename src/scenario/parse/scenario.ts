@@ -1,7 +1,7 @@
 import { LineCounter, parseDocument, type YAMLError } from 'yaml';
 import { sortDiagnostics, type ScenarioDiagnostic } from '../diagnostic';
 import type { ScenarioSpec } from '../spec';
-import { ParseContext } from './context';
+import { ParseContext, type Read } from './context';
 import { parseExpectations } from './expect';
 import type { Declared } from './references';
 import { parseTimeline } from './timeline';
@@ -81,7 +81,7 @@ function readScenario(
 }
 
 /** The name becomes a directory under reports/, so it is one safe path component. */
-const readScenarioName = (ctx: ParseContext, node: Parameters<typeof readNonEmpty>[1]): string | undefined => {
+const readScenarioName: Read<string> = (ctx, node) => {
   const name = readNonEmpty(ctx, node);
   if (name === undefined || /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) return name;
   ctx.error(ctx.pos(node), `bad scenario name '${name}': use letters, digits, '.', '_' and '-'`);
