@@ -1,7 +1,7 @@
-import { LineCounter, parseDocument } from 'yaml';
+import { LineCounter, parseDocument, type YAMLError } from 'yaml';
 import { sortDiagnostics, type ScenarioDiagnostic } from '../diagnostic';
 import type { ScenarioSpec } from '../spec';
-import { ParseContext } from './context';
+import { ParseContext, type Read } from './context';
 import { parseExpectations } from './expect';
 import type { Declared } from './references';
 import { parseTimeline } from './timeline';
@@ -31,11 +31,7 @@ export function parseScenario(text: string, file: string, readRelative: ReadRela
   const lines = new LineCounter();
   const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false });
   const ctx = new ParseContext(file, lines, doc);
-  for (const e of [...doc.errors, ...doc.warnings]) {
-    const message =
-      e.code === 'DUPLICATE_KEY' ? `duplicate key '${text.slice(e.pos[0], e.pos[1]).trim()}'` : e.message.replace(/\.$/, '');
-    ctx.error(ctx.posAt(e.pos[0]), message);
-  }
+  for (const e of [...doc.errors, ...doc.warnings]) ctx.error(ctx.posAt(e.pos[0]), yamlMessage(e, text));
   // Past a syntax error the tree is a guess; only duplicate keys leave it sound enough to check further.
   if (doc.errors.some((e) => e.code !== 'DUPLICATE_KEY')) return { diagnostics: sortDiagnostics(ctx.diagnostics) };
 
@@ -85,7 +81,7 @@ function readScenario(
 }
 
 /** The name becomes a directory under reports/, so it is one safe path component. */
-const readScenarioName = (ctx: ParseContext, node: Parameters<typeof readNonEmpty>[1]): string | undefined => {
+const readScenarioName: Read<string> = (ctx, node) => {
   const name = readNonEmpty(ctx, node);
   if (name === undefined || /^[A-Za-z0-9][A-Za-z0-9._-]*$/.test(name)) return name;
   ctx.error(ctx.pos(node), `bad scenario name '${name}': use letters, digits, '.', '_' and '-'`);
@@ -97,4 +93,15 @@ function defaultName(file: string): string {
   const base = file.slice(file.lastIndexOf('/') + 1);
   const dot = base.lastIndexOf('.');
   return dot > 0 ? base.slice(0, dot) : base;
+}
+
+/** The yaml library's message, in the style of ours; a duplicate key is named. */
+function yamlMessage(e: YAMLError, text: string): string {
+  if (e.code === 'DUPLICATE_KEY') {
+    const key = /^("[^"]*"|'[^']*'|[^:,{}[\]\s]+)/.exec(text.slice(e.pos[0]))?.[1];
+    return key ? `duplicate key ${key.startsWith('"') || key.startsWith("'") ? key : `'${key}'`}` : 'duplicate key';
+  }
+  if (e.code === 'MULTIPLE_DOCS') return "a scenario is one YAML document; remove the '---' that starts another";
+  const message = e.message.replace(/\.$/, '');
+  return message.charAt(0).toLowerCase() + message.slice(1);
 }

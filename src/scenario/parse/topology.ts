@@ -47,7 +47,11 @@ export function parseLans(ctx: ParseContext, node: YamlNode, declared: Declared)
   for (const e of ctx.map(node, "'lans'")?.entries ?? []) {
     if (!checkName(ctx, e, 'LAN')) continue;
     declared.lans.set(e.key, undefined);
-    const lan = e.value ? parseLan(ctx, e, e.value) : (ctx.error(e.keyPos, `LAN '${e.key}' needs a subnet`), undefined);
+    if (!e.value) {
+      ctx.error(e.keyPos, `LAN '${e.key}' needs a subnet`);
+      continue;
+    }
+    const lan = parseLan(ctx, e, e.value);
     if (!lan) continue;
     for (const other of lans) {
       const prefix = Math.min(other.subnet.prefix, lan.subnet.prefix);
