@@ -8,6 +8,9 @@ describe('Skew_Time and Master_Down_Interval (include/vrrp.h)', () => {
     expect(skewTime(2, 99, SECOND)).toBe(613_281);
     expect(skewTime(2, 100, 10 * SECOND)).toBe(Math.floor(((256 - 100) * SECOND) / 256));
     expect(skewTime(2, 255, SECOND)).toBe(3_906);
+    // 158 × 3,906.25 = 617,187.5: truncated, never rounded.
+    expect(skewTime(2, 98, SECOND)).toBe(617_187);
+    expect(skewTime(2, 1, SECOND)).toBe(996_093);
   });
 
   it('VRRPv2 Master_Down_Interval = 3 × advert_int + skew', () => {
