@@ -19,7 +19,7 @@ import {
   stateBackup,
 } from './instance';
 import type { VrrpConfig } from './params';
-import { scriptResult } from './script';
+import { scriptResult, scriptStatus } from './script';
 import type { VrrpProcessState } from './state';
 import { groupOf, sendGroupNotifies, tsmHandle } from './sync';
 import { skewTime } from './timers';
@@ -178,10 +178,12 @@ function initialiseTracking(ctx: Ctx, v: Vrrp): void {
     if (up !== !t.reverse) toFault(`(interface ${t.name} down)`);
   }
   for (const t of v.p.trackScripts) {
-    if (t.weight !== 0) continue;
+    const params = ctx.index.script.get(t.name);
     const script = ctx.draft.scripts[t.name];
-    if (script?.initState === 'init') v.s.numScriptInit++;
-    else if (script?.initState === 'init_fail') toFault(`due to script ${t.name}`);
+    if (t.weight !== 0 || !params || !script) continue;
+    const status = scriptStatus(params, script);
+    if (status === 'init') v.s.numScriptInit++;
+    else if ((status === 'good') === t.reverse) toFault(`due to script ${t.name}`);
   }
   setEffectivePriority(ctx, v);
 }

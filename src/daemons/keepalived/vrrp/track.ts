@@ -97,6 +97,11 @@ export function tryUpInstance(ctx: Ctx, v: Vrrp, leavingInit: boolean): void {
   }
 }
 
+/** Before start, start-up reads tracked objects' states itself; after stop nothing reacts. */
+function running(v: Vrrp): boolean {
+  return v.s.state !== 'INIT' && v.s.state !== 'STOP';
+}
+
 /**
  * A script became good or failed (`wasInit`: its first result). Weight 0 ⇒ FAULT / up; otherwise the
  * effective priority is recomputed.
@@ -104,6 +109,7 @@ export function tryUpInstance(ctx: Ctx, v: Vrrp, leavingInit: boolean): void {
 export function updateScriptPriorities(ctx: Ctx, script: string, ok: boolean, wasInit: boolean): void {
   for (const [name, t] of ctx.index.scriptTrackers.get(script) ?? []) {
     const v = vrrpOf(ctx, name);
+    if (!running(v)) continue;
     if (t.weight !== 0) {
       setEffectivePriority(ctx, v);
       continue;
@@ -130,6 +136,7 @@ export function updateInterface(ctx: Ctx, ifname: string, up: boolean): void {
   log(ctx, `Netlink reports ${ifname} ${up ? 'up' : 'down'}`);
   for (const [name, t] of trackers) {
     const v = vrrpOf(ctx, name);
+    if (!running(v)) continue;
     if (t.weight !== 0) setEffectivePriority(ctx, v);
     else if (up === !t.reverse) tryUpInstance(ctx, v, false);
     else downInstance(ctx, v);

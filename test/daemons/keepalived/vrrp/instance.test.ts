@@ -265,6 +265,16 @@ describe('FAULT (interface carrier)', () => {
     expect(d.deadline('VI', 'master_down')).toBe(t + 2 * SECOND + mdi(100));
   });
 
+  it('the address owner coming out of FAULT waits in BACKUP like anyone (down_instance left wantstate FAULT)', () => {
+    const d = new Driver(config([instance({ priority: 255, initialState: 'MASTER' })]));
+    d.feed({ kind: 'start' });
+    d.advance(1);
+    d.feed({ kind: 'interface_down', interface: 'eth0' }, SECOND);
+    const up = d.feed({ kind: 'interface_up', interface: 'eth0' }, 2 * SECOND);
+    expect(logs(up)).toEqual(['Netlink reports eth0 up', '(VI) Entering BACKUP STATE']);
+    expect(d.deadline('VI', 'master_down')).toBe(2 * SECOND + mdi(255));
+  });
+
   it('BACKUP → FAULT sends nothing', () => {
     const d = backup();
     const actions = d.feed({ kind: 'interface_down', interface: 'eth0' }, SECOND);

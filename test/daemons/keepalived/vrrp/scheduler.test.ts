@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SECOND } from '../../../../src/sim/time';
-import { adverts, config, Driver, instance, ip, logs } from './harness';
+import { adverts, config, Driver, instance, ip, logs, script } from './harness';
 
 const mdi = (prio: number) => 3 * SECOND + Math.floor(((256 - prio) * SECOND) / 256);
 
@@ -130,5 +130,54 @@ describe('stop (SIGTERM)', () => {
     expect(adverts(actions)).toEqual([]);
     expect(actions.some((a) => a.kind === 'remove_vips')).toBe(false);
     expect(d.vrrp().state).toBe('STOP');
+  });
+});
+
+describe('inputs outside the running window', () => {
+  it('a script result before start is read by start-up: a failed weight-0 script means FAULT at once', () => {
+    const d = new Driver(
+      config([instance({ trackScripts: [{ name: 'chk_nginx', weight: 0, reverse: false }] })], [script()]),
+    );
+    expect(d.feed({ kind: 'script_result', script: 'chk_nginx', outcome: { kind: 'exited', status: 1 } })).toEqual([
+      { kind: 'log', text: 'Script `chk_nginx` now returning 1', detail: false },
+      { kind: 'log', text: 'VRRP_Script(chk_nginx) failed (exited with status 1)', detail: false },
+    ]);
+    expect(logs(d.feed({ kind: 'start' }), false)).toEqual([
+      '(VI): entering FAULT state due to script chk_nginx',
+      '(VI) entering FAULT state',
+    ]);
+    expect(d.vrrp().state).toBe('FAULT');
+  });
+
+  it('after stop, carrier changes, scripts and adverts change nothing', () => {
+    const d = new Driver(
+      config([instance({ trackScripts: [{ name: 'chk_nginx', weight: 0, reverse: false }] })], [script()]),
+    );
+    d.feed({ kind: 'start' });
+    d.feed({ kind: 'script_result', script: 'chk_nginx', outcome: { kind: 'exited', status: 0 } });
+    d.feed({ kind: 'stop' }, SECOND);
+    d.feed({ kind: 'interface_down', interface: 'eth0' }, 2 * SECOND);
+    d.feed({ kind: 'script_result', script: 'chk_nginx', outcome: { kind: 'exited', status: 1 } }, 2 * SECOND);
+    d.feed({ kind: 'advert_received', instance: 'VI', srcIp: ip(101), priority: 100, adverInt: SECOND }, 2 * SECOND);
+    expect(d.vrrp().state).toBe('STOP');
+    expect(d.timers.size).toBe(0);
+  });
+});
+
+describe('state_changed trace', () => {
+  it('reports every transition with the priority at that moment', () => {
+    const d = new Driver(config([instance()]));
+    d.feed({ kind: 'start' });
+    d.advance(mdi(100));
+    d.feed({ kind: 'interface_down', interface: 'eth0' }, 10 * SECOND);
+    d.feed({ kind: 'interface_up', interface: 'eth0' }, 11 * SECOND);
+    d.feed({ kind: 'stop' }, 12 * SECOND);
+    expect(d.all.flatMap((a) => (a.kind === 'state_changed' ? [`${a.from}>${a.to}`] : []))).toEqual([
+      'INIT>BACKUP',
+      'BACKUP>MASTER',
+      'MASTER>FAULT',
+      'FAULT>BACKUP',
+      'BACKUP>STOP',
+    ]);
   });
 });
