@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { VrrpInput } from '../../../../src/daemons/keepalived/vrrp';
 import { SECOND } from '../../../../src/sim/time';
-import { config, Driver, instance, logs, script } from './harness';
+import { config, Driver, instance, Lan, logs, script } from './harness';
 
 /**
  * The real keepalived 2.2.7 (Debian 1:2.2.7, `-D`), run in network namespaces with the configs beside the
@@ -74,5 +74,45 @@ describe('golden logs from the real keepalived 2.2.7', () => {
       [11 * SECOND, { kind: 'stop' }],
     ]);
     expect(lines).toEqual(fixture('sync'));
+  });
+
+  it('two routers, 100 (weight −5 script, fall 2) joining a running 99: preempt, fail-over on 95, recovery, SIGTERM', () => {
+    const vips = [vip('10.9.9.80/24', net(10, 9, 9, 80), 'va')];
+    const a = new Driver(
+      config(
+        [
+          instance({
+            name: 'VI_1',
+            interface: 'va',
+            primaryIp: net(10, 9, 9, 1),
+            initialState: 'MASTER',
+            vips,
+            trackScripts: [{ name: 'chk_nginx', weight: -5, reverse: false }],
+          }),
+        ],
+        [script({ fall: 2, rise: 1 })],
+      ),
+    );
+    const b = new Driver(
+      config([instance({ name: 'VI_1', interface: 'vb', primaryIp: net(10, 9, 9, 2), priority: 99, vips: [{ ...vips[0]!, dev: 'vb' }] })]),
+    );
+    const lan = new Lan([
+      { driver: a, ip: net(10, 9, 9, 1) },
+      { driver: b, ip: net(10, 9, 9, 2) },
+    ]);
+    // As recorded: B started, A 5.1 s later; A's script runs every second from its start, failing from
+    // its 8th run to its 13th; A stopped 19 s after its start, B 3 s after that.
+    const aStart = 5_100_000;
+    lan.at(0, 1, { kind: 'start' });
+    lan.at(aStart, 0, { kind: 'start' });
+    for (let run = 0; run <= 18; run++) {
+      const status = run >= 7 && run <= 12 ? 1 : 0;
+      lan.at(aStart + run * SECOND + 2_000, 0, { kind: 'script_result', script: 'chk_nginx', outcome: { kind: 'exited', status } });
+    }
+    lan.at(aStart + 19 * SECOND, 0, { kind: 'stop' });
+    lan.at(aStart + 22 * SECOND, 1, { kind: 'stop' });
+    lan.run(aStart + 30 * SECOND);
+    expect(logs(a.all)).toEqual(fixture('pairA'));
+    expect(logs(b.all)).toEqual(fixture('pairB'));
   });
 });

@@ -118,3 +118,62 @@ export const kinds = (actions: readonly VrrpAction[]): string[] => actions.map((
 
 export const adverts = (actions: readonly VrrpAction[]): number[] =>
   actions.flatMap((a) => (a.kind === 'send_advert' ? [a.priority] : []));
+
+/** The input a Driver timer key (`instance/timer`) delivers. */
+function timerInput(key: string): VrrpInput {
+  const [instance, timer] = key.split('/') as [string, string];
+  if (timer === 'master_down') return { kind: 'master_down_timer_expired', instance };
+  if (timer === 'adver') return { kind: 'adver_timer_expired', instance };
+  return { kind: 'garp_timer_expired', instance, timer: timer as 'garp_master' | 'garp_lower_prio' };
+}
+
+/**
+ * Several routers on one LAN: every advert one sends reaches the others `latency` µs later. Inputs given
+ * to `at` are delivered at their instant; timers and deliveries are processed in time order.
+ */
+export class Lan {
+  private readonly pending: { at: number; seq: number; node: number; input: VrrpInput }[] = [];
+  private seq = 0;
+
+  constructor(
+    readonly nodes: readonly { driver: Driver; ip: number }[],
+    readonly latency = 100,
+  ) {}
+
+  at(time: number, node: number, input: VrrpInput): void {
+    this.pending.push({ at: time, seq: this.seq++, node, input });
+  }
+
+  run(until: number): void {
+    for (;;) {
+      let best: { at: number; seq: number; node: number; input: VrrpInput; timer?: string } | undefined;
+      this.nodes.forEach(({ driver }, node) => {
+        for (const [key, at] of driver.timers) {
+          if (at <= until && (!best || at < best.at)) best = { at, seq: -1, node, input: timerInput(key), timer: key };
+        }
+      });
+      for (const p of this.pending) {
+        if (p.at <= until && (!best || p.at < best.at || (p.at === best.at && best.seq >= 0 && p.seq < best.seq))) best = p;
+      }
+      if (!best) return;
+      const chosen = best;
+      if (chosen.timer) this.nodes[chosen.node]!.driver.timers.delete(chosen.timer);
+      else this.pending.splice(this.pending.indexOf(chosen as (typeof this.pending)[number]), 1);
+      const actions = this.nodes[chosen.node]!.driver.feed(chosen.input, chosen.at);
+      for (const a of actions) {
+        if (a.kind !== 'send_advert') continue;
+        this.nodes.forEach((_, other) => {
+          if (other === chosen.node) return;
+          const input: VrrpInput = {
+            kind: 'advert_received',
+            instance: a.instance,
+            srcIp: this.nodes[chosen.node]!.ip,
+            priority: a.priority,
+            adverInt: a.adverInt,
+          };
+          this.at(chosen.at + this.latency, other, input);
+        });
+      }
+    }
+  }
+}
