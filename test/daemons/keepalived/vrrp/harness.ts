@@ -134,6 +134,13 @@ function timerInput(key: string): VrrpInput {
 export class Lan {
   private readonly pending: { at: number; seq: number; node: number; input: VrrpInput }[] = [];
   private seq = 0;
+  /** Crashed nodes (SIGKILL / power loss): they neither send, receive nor run timers. */
+  private readonly dead = new Set<number>();
+
+  crash(node: number): void {
+    this.dead.add(node);
+    this.nodes[node]!.driver.timers.clear();
+  }
 
   constructor(
     readonly nodes: readonly { driver: Driver; ip: number }[],
@@ -159,11 +166,12 @@ export class Lan {
       const chosen = best;
       if (chosen.timer) this.nodes[chosen.node]!.driver.timers.delete(chosen.timer);
       else this.pending.splice(this.pending.indexOf(chosen as (typeof this.pending)[number]), 1);
+      if (this.dead.has(chosen.node)) continue;
       const actions = this.nodes[chosen.node]!.driver.feed(chosen.input, chosen.at);
       for (const a of actions) {
         if (a.kind !== 'send_advert') continue;
         this.nodes.forEach((_, other) => {
-          if (other === chosen.node) return;
+          if (other === chosen.node || this.dead.has(other)) return;
           const input: VrrpInput = {
             kind: 'advert_received',
             instance: a.instance,
