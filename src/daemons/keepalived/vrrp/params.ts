@@ -77,6 +77,7 @@ export interface VrrpInstanceParams {
   readonly lowerPrioNoAdvert: boolean;
   /** `higher_prio_send_advert` (default false). */
   readonly higherPrioSendAdvert: boolean;
+  /** `unicast_peer` addresses: where the glue sends adverts (empty = multicast 224.0.0.18). */
   readonly unicastPeers: readonly number[];
 }
 

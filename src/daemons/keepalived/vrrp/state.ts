@@ -28,6 +28,7 @@ export interface VrrpInstanceState {
   readonly numScriptIfFault: number;
   /** Weight-0 scripts that have not returned a first result. */
   readonly numScriptInit: number;
+  /** Source and priority of the last advert heard as BACKUP: the validator's `skip_check_adv_addr` and reports. */
   readonly masterSaddr: number | null;
   readonly masterPriority: number;
   readonly notifiesSent: boolean;
