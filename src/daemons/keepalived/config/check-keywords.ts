@@ -668,7 +668,7 @@ export const CHECK_ROOTS: Record<string, Keyword<Draft>> = {
     handler: (p, w) => {
       const name = p.word(w, 1);
       const entries: VirtualServerGroupEntry[] = [];
-      for (const line of p.valueBlock(w.slice(0, 1))) {
+      for (const line of p.valueLines(w.slice(0, 1))) {
         if (line[0] === 'fwmark') {
           const v = readUnsigned(line[1] ?? '', 0, UINT_MAX, rep(p));
           if (v !== undefined) entries.push({ kind: 'fwmark', fwmark: v });

@@ -1,5 +1,4 @@
 import type {
-  Checker,
   CheckerKind,
   HttpUrl,
   LvsMethod,
@@ -241,6 +240,8 @@ export interface Draft {
   readonly vsGroups: VirtualServerGroup[];
   readonly virtualServers: VirtualServerDraft[];
   readonly extra: ExtraDraft;
+  /** Preferences given to rules written without one. */
+  readonly ruleCounter: { v4: number; v6: number };
   /** A vrrp keyword named an interface that does not exist: the VRRP process stops after reading. */
   nonExistentInterface: boolean;
   /** Options the caller gave: the host's interfaces (undefined = do not check) and script lookup. */
@@ -274,10 +275,10 @@ export function newDraft(interfaces: ReadonlySet<string> | undefined, scriptExis
     vsGroups: [],
     virtualServers: [],
     extra: {},
+    ruleCounter: { v4: 16384, v6: 16384 },
     nonExistentInterface: false,
     interfaces,
     scriptExists,
   };
 }
 
-export type { Checker };

@@ -129,21 +129,17 @@ export class Parse<S> {
 
   /**
    * keepalived's alloc_value_block: the lines of a `{ … }` value block (e.g. virtual_ipaddress), each as
-   * words, without the braces.
+   * words, without the braces. Lazy: each line is read when the caller asks for it, so reports made while
+   * handling it carry its line number, as keepalived's do.
    */
-  valueBlock(words: readonly string[]): string[][] {
-    const lines: string[][] = [];
-    if (words.length > 1) {
-      if (words[1] === '{') {
-        // braces are always split onto their own lines by the reader, so nothing follows here
-      } else {
-        this.report(ConfigErr.GeneralError, `Block ${words[0]} has extra parameters ${words[1]} ...`);
-      }
+  *valueLines(words: readonly string[]): Generator<string[]> {
+    if (words.length > 1 && words[1] !== '{') {
+      this.report(ConfigErr.GeneralError, `Block ${words[0]} has extra parameters ${words[1]} ...`);
     }
     let needBob = words[1] !== '{';
     for (;;) {
       const w = this.next();
-      if (!w) break;
+      if (!w) return;
       let vec = w;
       if (needBob) {
         needBob = false;
@@ -153,13 +149,16 @@ export class Parse<S> {
         }
       }
       if (vec[vec.length - 1] === '}') {
-        if (vec.length === 1) break;
-        lines.push(vec.slice(0, -1));
-        break;
+        if (vec.length > 1) yield vec.slice(0, -1);
+        return;
       }
-      lines.push([...vec]);
+      yield [...vec];
     }
-    return lines;
+  }
+
+  /** All the lines of a value block at once. */
+  valueBlock(words: readonly string[]): string[][] {
+    return [...this.valueLines(words)];
   }
 
   /** Runs the whole stream against the top-level keywords. */

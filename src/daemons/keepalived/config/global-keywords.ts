@@ -76,7 +76,7 @@ export const GLOBAL_DEFS = genericTable('global_defs', {
     else gd.routerId = w[1]!;
   }),
   notification_email: g((p, w, gd) => {
-    for (const line of p.valueBlock(w)) gd.notificationEmail.push(...line);
+    for (const line of p.valueLines(w)) gd.notificationEmail.push(...line);
   }),
   notification_email_from: g((p, w, gd) => {
     gd.notificationEmailFrom = p.word(w, 1);

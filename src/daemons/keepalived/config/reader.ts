@@ -295,6 +295,8 @@ class Reader {
         this.note(ConfigErr.FileNotFound, `No config files matched '${pattern}'.`, true);
         this.fileError = true;
       }
+      // reported at the include line itself
+      this.flushNotes();
       return true;
     }
     const prefix = resolved.slice(0, resolved.length - pattern.length);

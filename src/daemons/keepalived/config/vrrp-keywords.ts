@@ -3,7 +3,9 @@ import { ConfigErr } from './diagnostic';
 import { type Draft, type InstanceDraft, type NotifyKind, type ScriptDraft, type SyncGroupDraft } from './draft';
 import { table, type Keyword, type KeywordTable, type Parse } from './engine';
 import { genericTable } from './generic';
-import type { TrackedInterface, TrackedScriptRef, VirtualIp } from './model';
+import { interfaceExists } from './interfaces';
+import { checkRoute, checkRule } from './routes';
+import type { StaticLine, TrackedInterface, TrackedScriptRef, VirtualIp } from './model';
 import { readDecimal, readInt, readUnsigned, trueFalse } from './numbers';
 
 /** The keywords the VRRP process reads (keepalived/vrrp/vrrp_parser.c, trackers/track_file.c). */
@@ -27,14 +29,6 @@ function lastScript(p: P): ScriptDraft {
 
 function lastGroup(p: P): SyncGroupDraft {
   return p.state.syncGroups[p.state.syncGroups.length - 1]!;
-}
-
-/** if_get_by_ifname: false (and the VRRP process will stop) when the host has no such interface. */
-export function interfaceExists(p: P, name: string): boolean {
-  const ifs = p.state.interfaces;
-  if (!ifs || ifs.has(name) || p.state.global.dynamicInterfaces) return true;
-  p.state.nonExistentInterface = true;
-  return false;
 }
 
 // ---------------------------------------------------------------- vrrp_instance
@@ -93,7 +87,7 @@ function garpRepeat(set: (vi: InstanceDraft, v: number) => void, name: string, m
 }
 
 /** One line of virtual_ipaddress (keepalived's alloc_ipaddress for a VIP). */
-export function parseIpAddress(p: P, words: readonly string[], ownerFamily: () => 4 | 6 | undefined): VirtualIp | undefined {
+export function parseIpAddress(p: P, words: readonly string[]): VirtualIp | undefined {
   const text = words[0]!;
   const slash = text.indexOf('/');
   const addr = slash < 0 ? text : text.slice(0, slash);
@@ -185,14 +179,13 @@ export function parseIpAddress(p: P, words: readonly string[], ownerFamily: () =
     p.report(ConfigErr.GeneralError, `Cannot specify label for IPv6 addresses (${text}) - ignoring label`);
     delete vip.label;
   }
-  void ownerFamily;
   return vip;
 }
 
 function vipBlock(excluded: boolean): Keyword<Draft> {
   return instanceKeyword((p, w, vi) => {
-    for (const line of p.valueBlock(w)) {
-      const vip = parseIpAddress(p, line, () => vi.family);
+    for (const line of p.valueLines(w)) {
+      const vip = parseIpAddress(p, line);
       if (!vip) continue;
       if (!excluded) {
         if (vi.family === undefined) vi.family = vip.family;
@@ -206,7 +199,7 @@ function vipBlock(excluded: boolean): Keyword<Draft> {
   });
 }
 
-function trackInterfaces(p: P, owner: string, lines: string[][], into: TrackedInterface[]): void {
+function trackInterfaces(p: P, owner: string, lines: Iterable<string[]>, into: TrackedInterface[]): void {
   for (const line of lines) {
     const name = line[0]!;
     if (!interfaceExists(p, name)) {
@@ -249,7 +242,7 @@ function trackInterfaces(p: P, owner: string, lines: string[][], into: TrackedIn
   }
 }
 
-function trackScripts(p: P, owner: string, lines: string[][], into: TrackedScriptRef[]): void {
+function trackScripts(p: P, owner: string, lines: Iterable<string[]>, into: TrackedScriptRef[]): void {
   for (const line of lines) {
     const name = line[0]!;
     const script = p.state.scripts.find((s) => s.name === name);
@@ -295,14 +288,28 @@ function trackScripts(p: P, owner: string, lines: string[][], into: TrackedScrip
   }
 }
 
-function staticBlock(pick: (d: Draft) => { words: readonly string[]; ref: { file: string; line: number } }[]): Keyword<Draft> {
+type LineCheck = (p: P, words: readonly string[]) => boolean;
+
+function staticBlock(pick: (d: Draft) => StaticLine[], check: LineCheck): Keyword<Draft> {
   return {
     handler: (p, w) => {
       const list = pick(p.state);
-      for (const line of p.valueBlock(w)) list.push({ words: line, ref: p.here() });
+      for (const line of p.valueLines(w)) if (check(p, line)) list.push({ words: line, ref: p.here() });
     },
   };
 }
+
+const routeLine: LineCheck = (p, w) => checkRoute(p, w);
+const ruleLine: LineCheck = (p, w) => checkRule(p, w, p.state.ruleCounter);
+const staticAddressLine: LineCheck = (p, w) => {
+  const ip = parseIpAddress(p, w);
+  if (!ip) return false;
+  if (ip.dev === undefined && p.state.interfaces && !p.state.interfaces.has('eth0') && !p.state.global.extra['default_interface']) {
+    p.report(ConfigErr.Fatal, `Static address ${w[0]} requires either an interface or default interface must exist`);
+    return false;
+  }
+  return true;
+};
 
 const INSTANCE: KeywordTable<Draft> = genericTable(
   'vrrp_instance',
@@ -379,10 +386,10 @@ const INSTANCE: KeywordTable<Draft> = genericTable(
   }),
   virtual_ipaddress: vipBlock(false),
   virtual_ipaddress_excluded: vipBlock(true),
-  track_interface: instanceKeyword((p, w, vi) => trackInterfaces(p, vi.name, p.valueBlock(w), vi.trackInterface)),
-  track_script: instanceKeyword((p, w, vi) => trackScripts(p, vi.name, p.valueBlock(w), vi.trackScript)),
+  track_interface: instanceKeyword((p, w, vi) => trackInterfaces(p, vi.name, p.valueLines(w), vi.trackInterface)),
+  track_script: instanceKeyword((p, w, vi) => trackScripts(p, vi.name, p.valueLines(w), vi.trackScript)),
   track_file: instanceKeyword((p, w, vi) => {
-    for (const line of p.valueBlock(w)) {
+    for (const line of p.valueLines(w)) {
       const name = line[0]!;
       if (!p.state.trackFiles.some((t) => t.name === name)) {
         p.report(ConfigErr.GeneralError, `(${vi.name}) track file ${name} not found, ignoring...`);
@@ -414,7 +421,7 @@ const INSTANCE: KeywordTable<Draft> = genericTable(
   }),
   unicast_peer: instanceKeyword((p, w, vi) => {
     vi.unicastConfigured = true;
-    for (const line of p.valueBlock(w)) {
+    for (const line of p.valueLines(w)) {
       const ip = line[0]!;
       const fam = familyOf(ip);
       if (fam === undefined) {
@@ -499,10 +506,10 @@ const INSTANCE: KeywordTable<Draft> = genericTable(
     vi.useVmac = w[1] ?? `vrrp.${vi.vrid ?? 0}`;
   }),
   virtual_routes: instanceKeyword((p, w, vi) => {
-    for (const line of p.valueBlock(w)) vi.virtualRoutes.push({ words: line, ref: p.here() });
+    for (const line of p.valueLines(w)) if (routeLine(p, line)) vi.virtualRoutes.push({ words: line, ref: p.here() });
   }),
   virtual_rules: instanceKeyword((p, w, vi) => {
-    for (const line of p.valueBlock(w)) vi.virtualRules.push({ words: line, ref: p.here() });
+    for (const line of p.valueLines(w)) if (ruleLine(p, line)) vi.virtualRules.push({ words: line, ref: p.here() });
   }),
   authentication: {
     sub: table<Draft>({
@@ -636,8 +643,8 @@ const SYNC_GROUP: KeywordTable<Draft> = genericTable(
       else g.group = names;
     },
   },
-  track_interface: { handler: (p, w) => trackInterfaces(p, lastGroup(p).name, p.valueBlock(w), lastGroup(p).trackInterface) },
-  track_script: { handler: (p, w) => trackScripts(p, lastGroup(p).name, p.valueBlock(w), lastGroup(p).trackScript) },
+  track_interface: { handler: (p, w) => trackInterfaces(p, lastGroup(p).name, p.valueLines(w), lastGroup(p).trackInterface) },
+  track_script: { handler: (p, w) => trackScripts(p, lastGroup(p).name, p.valueLines(w), lastGroup(p).trackScript) },
   notify_master: groupNotify('master'),
   notify_backup: groupNotify('backup'),
   notify_fault: groupNotify('fault'),
@@ -765,9 +772,9 @@ export const VRRP_ROOTS: Record<string, Keyword<Draft>> = {
     },
     sub: SYNC_GROUP,
   },
-  static_ipaddress: staticBlock((d) => d.staticIpaddress),
-  static_routes: staticBlock((d) => d.staticRoutes),
-  static_rules: staticBlock((d) => d.staticRules),
+  static_ipaddress: staticBlock((d) => d.staticIpaddress, staticAddressLine),
+  static_routes: staticBlock((d) => d.staticRoutes, routeLine),
+  static_rules: staticBlock((d) => d.staticRules, ruleLine),
   track_file: trackFileRoot(false),
   vrrp_track_file: trackFileRoot(true),
 };
