@@ -4,14 +4,15 @@ import type { CheckerDraft, Draft, RealServerDraft, VirtualServerDraft } from '.
 import type { Keyword, KeywordTable, Parse } from './engine';
 import { genericTable } from './generic';
 import type { CheckerKind, LvsMethod, StatusRange, VirtualServerGroupEntry } from './model';
-import { readTimer, readUnsigned, trueFalse } from './numbers';
+import { readTimer, readUnsigned, TIMER_MAXIMUM, trueFalse } from './numbers';
 
 /** The keywords the checker process reads (keepalived/check/check_parser.c, check_*.c). */
 
 type P = Parse<Draft>;
 const SECOND = 1_000_000;
 const UINT_MAX = 4294967295;
-const IPVS_WEIGHT_LIMIT = 65535;
+const IPVS_WEIGHT_LIMIT = 2147483647;
+const SCHEDULERS = new Set(['rr', 'wrr', 'lc', 'wlc', 'lblc', 'sh', 'mh', 'dh', 'fo', 'ovf', 'lblcr', 'sed', 'nq', 'twos']);
 
 function rep(p: P): (c: ConfigErr, t: string) => void {
   return (c, t) => p.report(c, t);
@@ -56,7 +57,7 @@ function lvsMethod(p: P, words: readonly string[], serverType: string): LvsMetho
 }
 
 function timer(p: P, words: readonly string[], msg: string, set: (us: number) => void, min = 1): void {
-  const v = readTimer(p.word(words, 1), min, Number.MAX_SAFE_INTEGER, rep(p));
+  const v = readTimer(p.word(words, 1), min, TIMER_MAXIMUM, rep(p));
   if (v === undefined) p.report(ConfigErr.GeneralError, msg.replace('%s', words[1]!));
   else set(v);
 }
@@ -489,7 +490,7 @@ function scheduler(): Keyword<Draft> {
   return {
     handler: (p, w) => {
       const s = p.word(w, 1);
-      if (s.length >= 16) p.report(ConfigErr.GeneralError, `Invalid lvs_scheduler '${s}' - ignoring`);
+      if (!SCHEDULERS.has(s)) p.report(ConfigErr.GeneralError, `Invalid lvs_scheduler '${s}' - ignoring`);
       else vs(p).lbAlgo = s;
     },
   };
@@ -635,7 +636,7 @@ const VIRTUAL_SERVER: KeywordTable<Draft> = genericTable(
         const ip = p.word(w, 1);
         const fam = familyOf(ip);
         if (fam === undefined) {
-          p.report(ConfigErr.GeneralError, `Invalid real server ip address/port ${ip}/${w[2] ?? ''} - skip`);
+          p.report(ConfigErr.GeneralError, `Invalid real server ip address/port ${ip}/${w[2] ?? ''} - skipping`);
           p.skipBlock();
           return;
         }
@@ -706,9 +707,12 @@ export const CHECK_ROOTS: Record<string, Keyword<Draft>> = {
         p.state.virtualServers.push(newVs(p, { kind: 'fwmark', fwmark: v }));
         return;
       }
-      const port = w[2] === undefined ? undefined : readUnsigned(w[2], 0, 65535, rep(p));
+      // keepalived accepts a missing or zero port (legacy configs)
+      const portText = w[2] !== undefined && /[^0]/.test(w[2]) ? w[2] : undefined;
+      const port = portText === undefined ? 0 : /^[0-9]+$/.test(portText) && Number(portText) <= 65535 ? Number(portText) : undefined;
       if (familyOf(a) === undefined || port === undefined) {
-        p.report(ConfigErr.GeneralError, `Invalid virtual server IP address ${a} ${w[2] ?? ''} - skipping`);
+        const shown = portText === undefined ? ` ${a}` : `/port ${a}/${portText}`;
+        p.report(ConfigErr.GeneralError, `Invalid virtual server IP address${shown} - skipping`);
         p.skipBlock();
         return;
       }

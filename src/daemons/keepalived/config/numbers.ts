@@ -56,7 +56,7 @@ export function readDecimal(text: string, min: number, max: number, shift: numbe
     return undefined;
   }
   const dot = text.indexOf('.');
-  let intPart = dot < 0 ? text : text.slice(0, dot);
+  const intPart = dot < 0 ? text : text.slice(0, dot);
   let frac = dot < 0 ? '' : text.slice(dot + 1);
   let roundUp = false;
   if (frac.length > shift) {
@@ -65,7 +65,6 @@ export function readDecimal(text: string, min: number, max: number, shift: numbe
     frac = frac.slice(0, shift);
   }
   const digits = intPart + frac.padEnd(shift, '0');
-  intPart = digits;
   if (!/^[ \t]*\+?[0-9]+$/.test(digits)) {
     report(ConfigErr.InvalidNumber, `invalid number '${text}'`);
     return undefined;
@@ -78,12 +77,20 @@ export function readDecimal(text: string, min: number, max: number, shift: numbe
   }
   if (value < min || value > max) {
     const scale = 10 ** shift;
-    const fmt = (v: number): string => `${Math.floor(v / scale)}.${String(v % scale).padStart(shift, '0')}`;
+    const fmt = (v: number): string =>
+      v === TIMER_MAXIMUM ? TIMER_MAXIMUM_TEXT : `${Math.floor(v / scale)}.${String(v % scale).padStart(shift, '0')}`;
     report(ConfigErr.InvalidNumber, `number '${text}' outside range [${fmt(min)}, ${fmt(max)}]`);
     return undefined;
   }
   return value;
 }
+
+/**
+ * keepalived's TIMER_MAXIMUM (ULONG_MAX - 1 µs) as an upper bound: larger than any safe integer, so it is
+ * a marker here and printed as keepalived prints it.
+ */
+export const TIMER_MAXIMUM = Number.MAX_SAFE_INTEGER;
+const TIMER_MAXIMUM_TEXT = '18446744073709.551614';
 
 /** Seconds as a decimal, in microseconds (keepalived's read_timer). */
 export function readTimer(text: string, min: number, max: number, report: Reporter): number | undefined {

@@ -263,8 +263,15 @@ function completeInstance(p: Parse<Draft>, vi: InstanceDraft, global: GlobalDefs
     say(`VRRPv3 advertisement interval ${(vi.advertInt / SECOND).toFixed(2)}s is out of range. Must be less than 40.96s. Setting to 40.95s`);
     vi.advertInt = 4095 * 10_000;
   } else if (vi.advertInt % 10_000) {
-    say(`VRRPv3 advertisement interval ${(vi.advertInt / SECOND).toFixed(6)}s must be in units of 10ms. rounding`);
+    say(`VRRPv3 advertisement interval ${(vi.advertInt / SECOND).toFixed(6)}s must be in units of 10ms - rounding`);
     vi.advertInt = Math.max(10_000, Math.round(vi.advertInt / 10_000) * 10_000);
+  }
+  if (vi.interface !== undefined) {
+    vi.trackInterface = vi.trackInterface.filter((t) => {
+      if (t.name !== vi.interface) return true;
+      say(`Ignoring track_interface ${t.name} since own interface`);
+      return false;
+    });
   }
   if (vi.vips.length === 0) say('No VIP specified; at least one is sensible', ConfigErr.Warning);
   const group = groupOf.get(vi.name);
@@ -292,8 +299,11 @@ function vridConflicts(p: Parse<Draft>, instances: readonly InstanceDraft[]): vo
       const b = instances[j]!;
       if (a.family !== b.family || a.vrid !== b.vrid) continue;
       if ((a.unicastPeer.length > 0) !== (b.unicastPeer.length > 0)) continue;
-      if (a.unicastPeer.length === 0 && a.interface === b.interface) {
-        p.reportPlain(ConfigErr.GeneralError, `(${b.name}) duplicate VRID conflict with ${a.name} VRID ${a.vrid}`);
+      if (a.unicastPeer.length === 0 && a.interface !== undefined && a.interface === b.interface) {
+        p.reportPlain(
+          ConfigErr.GeneralError,
+          `${a.name} and ${b.name} both use VRID ${a.vrid} with IPv${a.family ?? 4} on interface ${a.interface}`,
+        );
       }
     }
   }
