@@ -1,0 +1,43 @@
+/** inet_pton(3) for the two families keepalived parses, without allocation. */
+export function isIPv4(text: string): boolean {
+  const parts = text.split('.');
+  if (parts.length !== 4) return false;
+  for (const p of parts) {
+    if (!/^[0-9]{1,3}$/.test(p) || Number(p) > 255) return false;
+    // inet_pton rejects leading zeros? glibc accepts "01"; keepalived then does too
+  }
+  return true;
+}
+
+export function isIPv6(text: string): boolean {
+  if (!/^[0-9a-fA-F:.]+$/.test(text) || !text.includes(':')) return false;
+  let head = text;
+  let groupsNeeded = 8;
+  const lastColon = text.lastIndexOf(':');
+  const tail = text.slice(lastColon + 1);
+  if (tail.includes('.')) {
+    if (!isIPv4(tail)) return false;
+    head = text.slice(0, lastColon + 1) + '0:0';
+  }
+  const dbl = head.split('::');
+  if (dbl.length > 2) return false;
+  const groups = (s: string): string[] => (s === '' ? [] : s.split(':'));
+  const left = groups(dbl[0]!);
+  const right = dbl.length === 2 ? groups(dbl[1]!) : [];
+  const all = [...left, ...right];
+  if (!all.every((g) => /^[0-9a-fA-F]{1,4}$/.test(g))) return false;
+  if (dbl.length === 2) return all.length < groupsNeeded;
+  groupsNeeded = 8;
+  return all.length === groupsNeeded;
+}
+
+export function familyOf(text: string): 4 | 6 | undefined {
+  if (isIPv4(text)) return 4;
+  if (isIPv6(text)) return 6;
+  return undefined;
+}
+
+/** IPv4 address as an unsigned 32-bit number (host order), for keepalived's numeric address compare. */
+export function ipv4ToNumber(text: string): number {
+  return text.split('.').reduce((acc, p) => acc * 256 + Number(p), 0);
+}

@@ -1,0 +1,29 @@
+import { addExtra, type Draft, type ExtraDraft } from './draft';
+import type { Keyword, KeywordTable, Parse } from './engine';
+import { KEYWORDS } from './inventory';
+
+/**
+ * A block's keyword table: the handlers given, and for every other keyword keepalived 2.2.7 knows in that
+ * block a handler that keeps its words (and its `{ … }` lines, if it opens a value block) in `extra`, so
+ * nothing keepalived accepts is reported as unknown or lost.
+ */
+export function genericTable(
+  block: string,
+  handled: Record<string, Keyword<Draft>>,
+  extraOf: (p: Parse<Draft>) => ExtraDraft = (p) => p.state.extra,
+  prefix = '',
+): KeywordTable<Draft> {
+  const t = new Map<string, Keyword<Draft>>();
+  for (const name of KEYWORDS[block] ?? []) {
+    t.set(name, handled[name] ?? { handler: (p, words) => keep(p, words, extraOf(p), prefix) });
+  }
+  for (const [name, kw] of Object.entries(handled)) t.set(name, kw);
+  return t;
+}
+
+/** Keeps a keyword's words (and the lines of its value block) under `prefix + keyword`. */
+export function keep(p: Parse<Draft>, words: readonly string[], extra: ExtraDraft, prefix = ''): void {
+  const key = [prefix + words[0]!, ...words.slice(1)];
+  if (p.nextIsBlockStart()) addExtra(extra, [...key, ...p.valueBlock(words).flat()]);
+  else addExtra(extra, key);
+}
