@@ -133,13 +133,20 @@ export class ProcessTable {
 
   /** Host power loss: every process vanishes without running any handler. */
   crashAll(): void {
-    for (const p of this.all()) this.reap(p, 'crash', 128 + SIGNALS.KILL);
+    const all = this.all();
+    // Everything dies at once: no process may still be signalled by another's clean-up.
+    for (const p of all) p.state = 'dead';
+    for (const p of all) this.finish(p, 'crash', 128 + SIGNALS.KILL);
   }
 
   /** @internal */
   reap(p: Process, how: 'exit' | 'signal' | 'crash', code: number): void {
     if (!p.alive) return;
     p.state = 'dead';
+    this.finish(p, how, code);
+  }
+
+  private finish(p: Process, how: 'exit' | 'signal' | 'crash', code: number): void {
     p.exitCode = code;
     this.procs.delete(p.pid);
     p.behaviour.terminated();

@@ -1,0 +1,200 @@
+import type { Timer } from '../../sim/simulator';
+import type { Ipv4 } from '../../net/addr';
+import { IPPROTO_VRRP, type Ipv4Packet } from '../../net/packets';
+import { gratuitousArpFrame } from '../../host/arp';
+import type { Host } from '../../host/host';
+import type { Process, ProcessBehaviour } from '../../host/process';
+import type { RawSocket } from '../../host/raw-socket';
+import './trace-events';
+import type { KeepalivedConfig } from './config';
+import { quoteArgs, TrackScripts } from './track-scripts';
+import { vrrpInitialState, vrrpStep, type VrrpAction, type VrrpConfig, type VrrpInput, type VrrpProcessState, type VrrpTimer } from './vrrp';
+import { buildAdvert, checkAdvert, VRRP_GROUP, type InstanceWire } from './vrrp-packet';
+
+const TIMER_INPUT: Record<VrrpTimer, (instance: string) => VrrpInput> = {
+  master_down: (instance) => ({ kind: 'master_down_timer_expired', instance }),
+  adver: (instance) => ({ kind: 'adver_timer_expired', instance }),
+  garp_master: (instance) => ({ kind: 'garp_timer_expired', instance, timer: 'garp_master' }),
+  garp_lower_prio: (instance) => ({ kind: 'garp_timer_expired', instance, timer: 'garp_lower_prio' }),
+};
+
+/** How long the VRRP child lingers after SIGTERM before exiting (the IGMP-leave timer), as measured. */
+const STOP_LINGER_US = 1_000_000;
+
+/**
+ * keepalived's VRRP child (Keepalived_vrrp): owns the sockets, timers and scripts, feeds what happens to
+ * the pure state machine (./vrrp) and performs the actions it returns, in order.
+ */
+export class VrrpProcess implements ProcessBehaviour {
+  private state: VrrpProcessState;
+  private readonly timers = new Map<string, Timer>();
+  private readonly sockets = new Map<string, RawSocket>();
+  private readonly wires = new Map<string, InstanceWire>();
+  private readonly scripts: TrackScripts;
+  private unlisten: (() => void) | undefined;
+  proc!: Process;
+  private stopping = false;
+
+  constructor(
+    private readonly host: Host,
+    conf: KeepalivedConfig,
+    private readonly config: VrrpConfig,
+    wires: readonly InstanceWire[],
+    /** `-D`: detailed log lines too. */
+    private readonly detail: boolean,
+  ) {
+    this.state = vrrpInitialState(config);
+    for (const w of wires) this.wires.set(w.params.name, w);
+    this.scripts = new TrackScripts(
+      host,
+      conf.vrrpScripts.filter((s) => config.scripts.some((c) => c.name === s.name)),
+      (script, outcome) => this.step({ kind: 'script_result', script, outcome }),
+      (text) => this.log(text),
+    );
+  }
+
+  start(proc: Process): void {
+    this.proc = proc;
+    for (const w of this.wires.values()) {
+      const dev = w.params.interface;
+      if (this.sockets.has(dev)) continue;
+      const sock = this.host.openRawSocket(IPPROTO_VRRP, dev);
+      sock.joinGroup(VRRP_GROUP);
+      sock.onPacket = (pkt) => this.receive(dev, pkt);
+      this.sockets.set(dev, sock);
+    }
+    this.unlisten = this.host.onNetlink({
+      link: (dev, up) => {
+        this.log(`Netlink reports ${dev} ${up ? 'up' : 'down'}`);
+        this.step({ kind: up ? 'interface_up' : 'interface_down', interface: dev });
+      },
+    });
+    const down = [...this.wires.values()].map((w) => w.params.interface).filter((d) => !this.host.nic(d)?.running);
+    this.step({ kind: 'start', ...(down.length && { interfacesDown: down }) });
+    this.scripts.start();
+  }
+
+  /** SIGTERM from the parent: priority-0 adverts and VIPs removed (by the machine), then exit. */
+  terminate(): void {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.scripts.stop();
+    this.step({ kind: 'stop' });
+    this.clearTimers();
+    this.host.timer(STOP_LINGER_US, () => {
+      if (!this.proc.alive) return;
+      this.log('Stopped');
+      this.proc.exit(0);
+    });
+  }
+
+  signal(): void {
+    // The VRRP child is driven by its parent; SIGTERM to it directly behaves the same.
+    this.terminate();
+  }
+
+  terminated(): void {
+    this.scripts.stop();
+    this.clearTimers();
+    for (const s of this.sockets.values()) s.close();
+    this.sockets.clear();
+    this.unlisten?.();
+  }
+
+  private clearTimers(): void {
+    for (const t of this.timers.values()) this.host.sim.cancel(t);
+    this.timers.clear();
+  }
+
+  private receive(dev: string, pkt: Ipv4Packet): void {
+    if (this.stopping || !this.proc.alive || this.proc.state === 'stopped') return;
+    const vrrp = pkt.payload;
+    if (vrrp.kind !== 'vrrp') return;
+    if (this.host.addresses.isLocal(pkt.src)) return; // our own advert, looped back
+    for (const w of this.wires.values()) {
+      if (w.params.interface !== dev || w.params.vrid !== vrrp.vrid) continue;
+      const inst = this.state.instances[w.params.name];
+      const st = inst?.state;
+      if (st === 'FAULT' || st === 'INIT' || st === undefined) continue;
+      const checked = checkAdvert(w, pkt, vrrp, true);
+      this.step(
+        checked.ok
+          ? { kind: 'advert_received', instance: w.params.name, srcIp: pkt.src, priority: vrrp.priority, adverInt: checked.adverInt }
+          : { kind: 'advert_rejected', instance: w.params.name, reason: checked.reason },
+      );
+    }
+  }
+
+  private step(input: VrrpInput): void {
+    const r = vrrpStep(this.config, this.state, input, this.host.sim.now);
+    this.state = r.state;
+    for (const a of r.actions) this.perform(a);
+  }
+
+  private perform(a: VrrpAction): void {
+    const host = this.host;
+    switch (a.kind) {
+      case 'send_advert': {
+        const w = this.wires.get(a.instance)!;
+        const sock = this.sockets.get(w.params.interface);
+        const src = w.params.primaryIp;
+        const dsts: readonly Ipv4[] = w.params.unicastPeers.length ? w.params.unicastPeers : [VRRP_GROUP];
+        for (const dst of dsts) {
+          sock?.send({ src, dst, ttl: 255, tos: 0xc0, df: false, payload: buildAdvert(w, a.priority, a.adverInt, src, dst) });
+        }
+        return;
+      }
+      case 'arm_timer': {
+        const key = `${a.instance}/${a.timer}`;
+        host.sim.cancel(this.timers.get(key));
+        const input = TIMER_INPUT[a.timer](a.instance);
+        this.timers.set(
+          key,
+          host.timer(a.delay, () => {
+            this.timers.delete(key);
+            if (this.proc.state !== 'stopped') this.step(input);
+          }),
+        );
+        return;
+      }
+      case 'cancel_timer': {
+        const key = `${a.instance}/${a.timer}`;
+        host.sim.cancel(this.timers.get(key));
+        this.timers.delete(key);
+        return;
+      }
+      case 'add_vips':
+        for (const v of a.vips) host.addAddress({ dev: v.dev, ip: v.address, prefix: v.prefixLength });
+        return;
+      case 'remove_vips':
+        for (const v of a.vips) host.delAddress(v.dev, v.address, v.prefixLength);
+        return;
+      case 'send_garp':
+        for (let round = 0; round < a.repeat; round++) {
+          for (const v of a.vips) {
+            const nic = host.nic(v.dev);
+            if (nic) host.sendFrame(v.dev, gratuitousArpFrame(nic.mac, v.address));
+          }
+        }
+        return;
+      case 'notify':
+        if (a.script !== undefined) host.run(a.script);
+        if (a.generic !== undefined) host.run(`${a.generic} ${quoteArgs(a.genericArgs)}`);
+        return;
+      case 'notify_group':
+        if (a.script !== undefined) host.run(a.script);
+        if (a.generic !== undefined) host.run(`${a.generic} ${quoteArgs(a.genericArgs)}`);
+        return;
+      case 'log':
+        if (!a.detail || this.detail) this.log(a.text);
+        return;
+      case 'state_changed':
+        host.sim.trace.emit('vrrp.state', { host: host.name, instance: a.instance, from: a.from, to: a.to, priority: a.priority });
+        return;
+    }
+  }
+
+  private log(text: string): void {
+    this.host.syslog('Keepalived_vrrp', this.proc.pid, text);
+  }
+}
