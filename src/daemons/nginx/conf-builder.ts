@@ -1,0 +1,655 @@
+import { SECOND, type Micros } from '../../sim/time';
+import { NginxConfError } from './conf-error';
+import type {
+  AccessLogTarget,
+  AddHeader,
+  ErrorPage,
+  Expires,
+  HttpConf,
+  Listen,
+  LocationConf,
+  LocSettings,
+  LogFormat,
+  NginxConf,
+  ProxyPass,
+  RewriteFlag,
+  RewriteOp,
+  ServerConf,
+  UpstreamConf,
+  UpstreamServerConf,
+} from './conf-model';
+import { parseConf, type ConfContext, type ConfDirective, type ConfReader } from './conf-parser';
+import { compileValue, type Value } from './value';
+
+/** The host facts nginx consults while reading its configuration. */
+export interface ConfEnvironment extends ConfReader {
+  /** getpwnam/getgrnam; absent = every name exists. */
+  userExists?(name: string): boolean;
+  groupExists?(name: string): boolean;
+  /** Name resolution for proxy_pass / upstream hosts (the host's /etc/hosts); absent = only literal IPv4. */
+  resolve?(host: string): readonly string[];
+}
+
+export interface LoadOptions {
+  readonly confPath: string;
+  /** `-p` prefix, with trailing slash: relative root/log paths start here. */
+  readonly prefix: string;
+}
+
+export type LoadResult =
+  | { readonly ok: true; readonly conf: NginxConf }
+  | { readonly ok: false; readonly error: NginxConfError; readonly syntaxOk: boolean };
+
+/** Directives accepted whose effect is invisible in the simulation (performance knobs, process setup). */
+const INERT = new Set([
+  'worker_processes', 'worker_connections', 'use', 'multi_accept', 'accept_mutex', 'accept_mutex_delay',
+  'worker_rlimit_nofile', 'worker_cpu_affinity', 'worker_priority', 'pcre_jit', 'daemon', 'master_process',
+  'sendfile', 'sendfile_max_chunk', 'tcp_nopush', 'tcp_nodelay', 'keepalive_requests', 'types_hash_max_size',
+  'types_hash_bucket_size', 'server_names_hash_bucket_size', 'server_names_hash_max_size', 'client_max_body_size',
+  'client_body_buffer_size', 'client_header_buffer_size', 'large_client_header_buffers', 'reset_timedout_connection',
+  'open_file_cache', 'open_file_cache_valid', 'open_file_cache_min_uses', 'open_file_cache_errors',
+  'proxy_buffering', 'proxy_buffers', 'proxy_buffer_size', 'proxy_busy_buffers_size', 'proxy_temp_path',
+  'client_body_temp_path', 'fastcgi_temp_path', 'uwsgi_temp_path', 'scgi_temp_path', 'output_buffers', 'aio',
+  'directio', 'log_not_found', 'access_log_buffer', 'rewrite_log', 'worker_shutdown_timeout', 'lock_file',
+  'gzip', 'gzip_vary', 'gzip_comp_level', 'gzip_min_length', 'gzip_types', 'gzip_proxied', 'gzip_disable',
+  'gzip_http_version', 'gzip_buffers', 'lingering_close', 'lingering_time', 'lingering_timeout', 'send_lowat',
+  'postpone_output', 'epoll_events', 'worker_aio_requests', 'server_name_in_redirect', 'port_in_redirect',
+  'absolute_redirect', 'client_body_timeout', 'client_header_timeout', 'send_timeout', 'resolver_timeout',
+]);
+
+interface Level {
+  root?: string;
+  index?: Value[];
+  errorPages?: Map<number, ErrorPage>;
+  addHeaders?: AddHeader[];
+  expires?: Expires;
+  defaultType?: string;
+  types?: Map<string, string>;
+  accessLogs?: AccessLogTarget[];
+  keepaliveTimeout?: Micros;
+  serverTokens?: boolean;
+  proxySetHeaders?: [string, Value][];
+  proxyNextUpstream?: Set<string>;
+  proxyNextUpstreamTries?: number;
+  proxyConnectTimeout?: Micros;
+  proxyReadTimeout?: Micros;
+  proxySendTimeout?: Micros;
+  proxyHttpVersion?: '1.0' | '1.1';
+}
+
+interface LocationDraft {
+  modifier: LocationConf['modifier'];
+  name: string;
+  regex?: RegExp;
+  rewrites: RewriteOp[];
+  proxyPass?: ProxyPass;
+  level: Level;
+  locations: LocationDraft[];
+  file: string;
+  line: number;
+}
+
+interface ServerDraft {
+  listens: Listen[];
+  serverNames: string[];
+  rewrites: RewriteOp[];
+  level: Level;
+  locations: LocationDraft[];
+  file: string;
+  line: number;
+}
+
+const COMBINED =
+  '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent"';
+const DEFAULT_TYPES = new Map([
+  ['html', 'text/html'],
+  ['gif', 'image/gif'],
+  ['jpg', 'image/jpeg'],
+]);
+
+/** nginx time values: `30d`, `1h`, `90`, `1m30s`; ms allowed; seconds when no unit. */
+export function parseNginxTime(text: string): Micros | undefined {
+  const units: Record<string, number> = { ms: 1_000, s: SECOND, m: 60 * SECOND, h: 3600 * SECOND, d: 86400 * SECOND, w: 7 * 86400 * SECOND, M: 30 * 86400 * SECOND, y: 365 * 86400 * SECOND };
+  if (!/^(\d+(ms|[smhdwMy])?)+$/.test(text)) return undefined;
+  let total = 0;
+  for (const m of text.matchAll(/(\d+)(ms|[smhdwMy])?/g)) total += Number(m[1]) * units[m[2] ?? 's']!;
+  return total;
+}
+
+function isIPv4(text: string): boolean {
+  const parts = text.split('.');
+  return parts.length === 4 && parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255);
+}
+
+/**
+ * Reads nginx.conf (and its includes) and builds the typed model, failing like `nginx -t` would:
+ * the first error in document order wins, with nginx's wording and place.
+ */
+export function loadNginxConf(options: LoadOptions, env: ConfEnvironment): LoadResult {
+  const { prefix, confPath } = options;
+  const full = (path: string): string => (path.startsWith('/') ? path : prefix + path);
+  const resolve = (host: string): readonly string[] =>
+    isIPv4(host) ? [host] : (env.resolve?.(host) ?? (host === 'localhost' ? ['127.0.0.1'] : []));
+
+  let user: NginxConf['user'];
+  let workerProcesses: NginxConf['workerProcesses'] = 1;
+  let workerConnections = 512;
+  let errorLog = full('logs/error.log');
+  let pid = full('logs/nginx.pid');
+  let sawEvents = false;
+  let http: { level: Level; servers: ServerDraft[]; upstreams: Map<string, UpstreamConf>; formats: Map<string, LogFormat>; proxyPasses: { pass: ProxyPass; d: ConfDirective }[] } | undefined;
+  const unsupported: ConfDirective[] = [];
+
+  // The block being read: levels for settings, plus what directives attach to.
+  let server: ServerDraft | undefined;
+  const locationStack: LocationDraft[] = [];
+  let upstream: { name: string; servers: UpstreamServerConf[] } | undefined;
+  let typesTarget: Map<string, string> | undefined;
+  const setOnce = new Map<Level, Set<string>>();
+  let opaqueDepth = 0;
+
+  const currentLevel = (): Level => locationStack.at(-1)?.level ?? server?.level ?? http!.level;
+  const currentRewrites = (): RewriteOp[] => locationStack.at(-1)?.rewrites ?? server!.rewrites;
+  const fail = (d: ConfDirective, detail: string): never => {
+    throw new NginxConfError(detail, d.file, d.line);
+  };
+  const once = (d: ConfDirective, level: Level): void => {
+    const names = setOnce.get(level) ?? new Set<string>();
+    if (names.has(d.name)) fail(d, `"${d.name}" directive is duplicate`);
+    names.add(d.name);
+    setOnce.set(level, names);
+  };
+  const time = (d: ConfDirective, text: string): Micros =>
+    parseNginxTime(text) ?? fail(d, `"${d.name}" directive invalid value`);
+
+  function parseListen(d: ConfDirective): Listen {
+    const [addrPort, ...params] = d.args as [string, ...string[]];
+    let addr = '*';
+    let portText = addrPort;
+    const colon = addrPort.lastIndexOf(':');
+    if (colon >= 0) {
+      addr = addrPort.slice(0, colon);
+      portText = addrPort.slice(colon + 1);
+    } else if (!/^\d+$/.test(addrPort)) {
+      addr = addrPort;
+      portText = '80';
+    }
+    const port = Number(portText);
+    if (!/^\d+$/.test(portText) || port < 1 || port > 65535) fail(d, `invalid port in "${addrPort}" of the "listen" directive`);
+    if (addr !== '*') {
+      const ips = resolve(addr);
+      if (ips.length === 0) fail(d, `host not found in "${addrPort}" of the "listen" directive`);
+      addr = ips[0]!;
+    }
+    let defaultServer = false;
+    for (const p of params) {
+      if (p === 'default_server' || p === 'default') defaultServer = true;
+      else if (!/^(backlog|rcvbuf|sndbuf|so_keepalive|fastopen)=/.test(p) && !['reuseport', 'deferred', 'bind', 'http2', 'ssl', 'proxy_protocol'].includes(p)) {
+        fail(d, `invalid parameter "${p}"`);
+      }
+    }
+    return { addr, port, defaultServer };
+  }
+
+  function parseUpstreamServer(d: ConfDirective): UpstreamServerConf {
+    const [name, ...params] = d.args as [string, ...string[]];
+    let weight = 1;
+    let maxFails = 1;
+    let failTimeout = 10 * SECOND;
+    let backup = false;
+    let down = false;
+    for (const p of params) {
+      const num = (prefix: string): number => {
+        const v = p.slice(prefix.length);
+        if (!/^\d+$/.test(v)) fail(d, `invalid parameter "${p}"`);
+        return Number(v);
+      };
+      if (p.startsWith('weight=')) {
+        weight = num('weight=');
+        if (weight === 0) fail(d, `invalid parameter "${p}"`);
+      } else if (p.startsWith('max_fails=')) maxFails = num('max_fails=');
+      else if (p.startsWith('max_conns=')) num('max_conns=');
+      else if (p.startsWith('fail_timeout=')) {
+        failTimeout = parseNginxTime(p.slice('fail_timeout='.length)) ?? fail(d, `invalid parameter "${p}"`);
+      } else if (p === 'backup') backup = true;
+      else if (p === 'down') down = true;
+      else fail(d, `invalid parameter "${p}"`);
+    }
+    const colon = name.lastIndexOf(':');
+    const host = colon >= 0 ? name.slice(0, colon) : name;
+    const port = colon >= 0 ? Number(name.slice(colon + 1)) : 80;
+    if (colon >= 0 && !/^\d+$/.test(name.slice(colon + 1))) fail(d, `invalid port in upstream "${name}"`);
+    const ips = resolve(host);
+    if (ips.length === 0) fail(d, `host not found in upstream "${name}"`);
+    return { name, addr: ips[0]!, port, weight, maxFails, failTimeout, backup, down };
+  }
+
+  function parseProxyPass(d: ConfDirective): ProxyPass {
+    const url = d.args[0]!;
+    const m = /^https?:\/\/([^/]+)(\/.*)?$/.exec(url);
+    if (!m) fail(d, `invalid URL prefix in "${url}"`);
+    return { upstream: m![1]!, proxyHost: m![1]!, ...(m![2] !== undefined ? { uri: m![2] } : {}) };
+  }
+
+  function parseRewrite(d: ConfDirective): RewriteOp {
+    const [pattern, replacement, flagText] = d.args as [string, string, string?];
+    let flag: RewriteFlag | undefined;
+    if (flagText !== undefined) {
+      if (!['last', 'break', 'redirect', 'permanent'].includes(flagText)) fail(d, `invalid parameter "${flagText}"`);
+      flag = flagText as RewriteFlag;
+    }
+    let regex: RegExp;
+    try {
+      regex = new RegExp(pattern);
+    } catch {
+      return fail(d, `pcre2_compile() failed in "${pattern}"`);
+    }
+    return { kind: 'rewrite', regex, replacement: compileValue(replacement), ...(flag ? { flag } : {}) };
+  }
+
+  function parseReturn(d: ConfDirective): RewriteOp {
+    const [first, second] = d.args as [string, string?];
+    if (/^\d+$/.test(first)) {
+      const code = Number(first);
+      if (code > 999) fail(d, `invalid return code "${first}"`);
+      return { kind: 'return', code, ...(second !== undefined ? { text: compileValue(second) } : {}) };
+    }
+    if (second !== undefined || !/^(https?:\/\/|\$scheme)/.test(first)) fail(d, `invalid return code "${first}"`);
+    return { kind: 'return', code: 302, text: compileValue(first) };
+  }
+
+  function parseExpires(d: ConfDirective): Expires {
+    const v = d.args.at(-1)!;
+    if (d.args.length === 2 && d.args[0] !== 'modified') fail(d, `"expires" directive invalid value`);
+    if (d.args.length === 2) unsupported.push(d);
+    if (v === 'off') return { kind: 'off' };
+    if (v === 'epoch') return { kind: 'epoch' };
+    if (v === 'max') return { kind: 'max' };
+    const negative = v.startsWith('-');
+    const body = v.replace(/^[+-]/, '');
+    const us = parseNginxTime(body);
+    if (us === undefined) return fail(d, `"expires" directive invalid value`);
+    const seconds = Math.floor(us / SECOND);
+    return { kind: 'access', seconds: negative ? -seconds : seconds };
+  }
+
+  function levelDirective(d: ConfDirective, level: Level): boolean {
+    const a = d.args;
+    switch (d.name) {
+      case 'root':
+        once(d, level);
+        level.root = full(a[0]!);
+        return true;
+      case 'index':
+        (level.index ??= []).push(...a.map(compileValue));
+        return true;
+      case 'error_page': {
+        const uriText = a.at(-1)!;
+        let codes = a.slice(0, -1);
+        let overwrite: number | undefined;
+        const last = codes.at(-1);
+        if (last !== undefined && last.startsWith('=')) {
+          overwrite = last === '=' ? 0 : Number(last.slice(1));
+          codes = codes.slice(0, -1);
+        }
+        const pages = (level.errorPages ??= new Map());
+        for (const code of codes) {
+          const n = Number(code);
+          if (!/^\d+$/.test(code)) fail(d, `invalid value "${code}"`);
+          if (n < 300 || n > 599) fail(d, `value "${code}" must be between 300 and 599`);
+          pages.set(n, { uri: compileValue(uriText), ...(overwrite !== undefined ? { overwrite } : {}) });
+        }
+        return true;
+      }
+      case 'add_header': {
+        if (a.length === 3 && a[2] !== 'always') fail(d, `invalid parameter "${a[2]}"`);
+        (level.addHeaders ??= []).push({ name: a[0]!, value: compileValue(a[1]!), always: a.length === 3 });
+        return true;
+      }
+      case 'expires':
+        once(d, level);
+        level.expires = parseExpires(d);
+        return true;
+      case 'default_type':
+        once(d, level);
+        level.defaultType = a[0]!;
+        return true;
+      case 'access_log': {
+        const logs = (level.accessLogs ??= []);
+        if (a[0] === 'off') return true;
+        const format = a[1] ?? 'combined';
+        if (!http!.formats.has(format)) fail(d, `unknown log format "${format}"`);
+        logs.push({ path: full(a[0]!), format });
+        if (a.length > 2) unsupported.push(d);
+        return true;
+      }
+      case 'keepalive_timeout':
+        once(d, level);
+        level.keepaliveTimeout = time(d, a[0]!);
+        if (a.length > 1) unsupported.push(d);
+        return true;
+      case 'server_tokens':
+        once(d, level);
+        if (a[0] !== 'on' && a[0] !== 'off') {
+          if (a[0] !== 'build') fail(d, `invalid value "${a[0]}"`);
+          unsupported.push(d);
+        }
+        level.serverTokens = a[0] !== 'off';
+        return true;
+      case 'proxy_set_header':
+        (level.proxySetHeaders ??= []).push([a[0]!, compileValue(a[1]!)]);
+        return true;
+      case 'proxy_next_upstream': {
+        const allowed = ['error', 'timeout', 'invalid_header', 'http_500', 'http_502', 'http_503', 'http_504', 'http_403', 'http_404', 'http_429', 'non_idempotent', 'off'];
+        for (const v of a) if (!allowed.includes(v)) fail(d, `invalid value "${v}"`);
+        level.proxyNextUpstream = new Set(a.includes('off') ? [] : a);
+        return true;
+      }
+      case 'proxy_next_upstream_tries':
+        once(d, level);
+        level.proxyNextUpstreamTries = /^\d+$/.test(a[0]!) ? Number(a[0]) : fail(d, `"${d.name}" directive invalid number`);
+        return true;
+      case 'proxy_connect_timeout':
+        once(d, level);
+        level.proxyConnectTimeout = time(d, a[0]!);
+        return true;
+      case 'proxy_read_timeout':
+        once(d, level);
+        level.proxyReadTimeout = time(d, a[0]!);
+        return true;
+      case 'proxy_send_timeout':
+        once(d, level);
+        level.proxySendTimeout = time(d, a[0]!);
+        return true;
+      case 'proxy_http_version':
+        once(d, level);
+        if (a[0] !== '1.0' && a[0] !== '1.1') fail(d, `invalid value "${a[0]}" in "${d.name}" directive, it must be "1.0" or "1.1"`);
+        level.proxyHttpVersion = a[0] as '1.0' | '1.1';
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  function directive(d: ConfDirective, ctx: ConfContext): void {
+    const a = d.args;
+    if (opaqueDepth > 0) return;
+    if (ctx === 'raw') {
+      if (typesTarget === undefined) return;
+      for (const ext of a) typesTarget.set(ext.toLowerCase(), d.name);
+      return;
+    }
+    switch (d.name) {
+      case 'user': {
+        const group = a[1] ?? a[0]!;
+        if (env.userExists && !env.userExists(a[0]!)) fail(d, `getpwnam("${a[0]}") failed`);
+        if (env.groupExists && !env.groupExists(group)) fail(d, `getgrnam("${group}") failed`);
+        user = { user: a[0]!, group };
+        return;
+      }
+      case 'worker_processes':
+        if (a[0] === 'auto') workerProcesses = 'auto';
+        else if (/^\d+$/.test(a[0]!)) workerProcesses = Number(a[0]);
+        else fail(d, `invalid value "${a[0]}" in "worker_processes" directive`);
+        return;
+      case 'worker_connections':
+        workerConnections = /^\d+$/.test(a[0]!) ? Number(a[0]) : fail(d, `invalid number "${a[0]}"`);
+        return;
+      case 'error_log':
+        if (ctx === 'main') errorLog = full(a[0]!);
+        else unsupported.push(d);
+        return;
+      case 'pid':
+        pid = full(a[0]!);
+        return;
+      case 'log_format': {
+        if (http!.formats.has(a[0]!)) fail(d, `duplicate "log_format" name "${a[0]}"`);
+        const escape = a[1]!.startsWith('escape=') ? a[1]! : undefined;
+        if (escape !== undefined) unsupported.push(d);
+        http!.formats.set(a[0]!, { name: a[0]!, value: compileValue(a.slice(escape ? 2 : 1).join('')) });
+        return;
+      }
+      case 'listen': {
+        const listen = parseListen(d);
+        if (server!.listens.some((l) => l.addr === listen.addr && l.port === listen.port)) {
+          fail(d, `a duplicate listen ${listen.addr === '*' ? '0.0.0.0' : listen.addr}:${listen.port}`);
+        }
+        server!.listens.push(listen);
+        return;
+      }
+      case 'server_name':
+        server!.serverNames.push(...a);
+        return;
+      case 'server':
+        upstream!.servers.push(parseUpstreamServer(d));
+        return;
+      case 'rewrite':
+        currentRewrites().push(parseRewrite(d));
+        return;
+      case 'return':
+        currentRewrites().push(parseReturn(d));
+        return;
+      case 'proxy_pass': {
+        const loc = locationStack.at(-1)!;
+        if (loc.proxyPass) fail(d, `"proxy_pass" directive is duplicate`);
+        loc.proxyPass = parseProxyPass(d);
+        http!.proxyPasses.push({ pass: loc.proxyPass, d });
+        return;
+      }
+      default:
+        if (ctx === 'events' || ctx === 'main' || ctx === 'upstream' ? false : levelDirective(d, currentLevel())) return;
+        if (!INERT.has(d.name)) unsupported.push(d);
+    }
+  }
+
+  function blockStart(d: ConfDirective): void {
+    if (opaqueDepth > 0) {
+      opaqueDepth++;
+      return;
+    }
+    const a = d.args;
+    switch (d.name) {
+      case 'events':
+        if (sawEvents) fail(d, `"events" directive is duplicate`);
+        sawEvents = true;
+        return;
+      case 'http':
+        if (http) fail(d, `"http" directive is duplicate`);
+        http = { level: {}, servers: [], upstreams: new Map(), formats: new Map(), proxyPasses: [] };
+        http.formats.set('combined', { name: 'combined', value: compileValue(COMBINED) });
+        return;
+      case 'server':
+        server = { listens: [], serverNames: [], rewrites: [], level: {}, locations: [], file: d.file, line: d.line };
+        http!.servers.push(server);
+        return;
+      case 'upstream':
+        if (http!.upstreams.has(a[0]!)) fail(d, `duplicate upstream "${a[0]}"`);
+        upstream = { name: a[0]!, servers: [] };
+        return;
+      case 'location': {
+        let modifier: LocationConf['modifier'] = '';
+        let name = a[0]!;
+        if (a.length === 2) {
+          if (!['=', '^~', '~', '~*'].includes(a[0]!)) fail(d, `invalid location modifier "${a[0]}"`);
+          modifier = a[0] as LocationConf['modifier'];
+          name = a[1]!;
+        } else if (/^(=|\^~|~\*|~)./.test(name)) {
+          const m = /^(=|\^~|~\*|~)(.*)$/.exec(name)!;
+          modifier = m[1] as LocationConf['modifier'];
+          name = m[2]!;
+        }
+        const parent = locationStack.at(-1);
+        if (parent?.modifier === '=') fail(d, `location "${name}" cannot be inside the exact location "${parent.name}"`);
+        let regex: RegExp | undefined;
+        if (modifier === '~' || modifier === '~*') {
+          try {
+            regex = new RegExp(name, modifier === '~*' ? 'i' : '');
+          } catch {
+            fail(d, `pcre2_compile() failed in "${name}"`);
+          }
+        }
+        const siblings = parent?.locations ?? server!.locations;
+        if (!regex && siblings.some((l) => !l.regex && l.name === name && (l.modifier === '=') === (modifier === '='))) {
+          fail(d, `duplicate location "${name}"`);
+        }
+        const loc: LocationDraft = { modifier, name, ...(regex ? { regex } : {}), rewrites: [], level: {}, locations: [], file: d.file, line: d.line };
+        siblings.push(loc);
+        locationStack.push(loc);
+        return;
+      }
+      case 'types':
+        typesTarget = new Map();
+        currentLevel().types = typesTarget;
+        return;
+      default:
+        // if, limit_except, map, geo …: reported, and their insides are not applied to the enclosing level
+        unsupported.push(d);
+        opaqueDepth++;
+        return;
+    }
+  }
+
+  function blockEnd(d: ConfDirective): void {
+    if (opaqueDepth > 0) {
+      opaqueDepth--;
+      return;
+    }
+    switch (d.name) {
+      case 'server':
+        if (server!.listens.length === 0) server!.listens.push({ addr: '*', port: 80, defaultServer: false });
+        server = undefined;
+        return;
+      case 'upstream':
+        if (upstream!.servers.length === 0) fail(d, `no servers are inside upstream`);
+        http!.upstreams.set(upstream!.name, { name: upstream!.name, servers: upstream!.servers, implicit: false });
+        upstream = undefined;
+        return;
+      case 'location':
+        locationStack.pop();
+        return;
+      case 'types':
+        typesTarget = undefined;
+        return;
+      case 'http':
+        // nginx resolves proxy_pass hosts that name no upstream block when the http block is done
+        for (const { pass, d: pd } of http!.proxyPasses) {
+          if (http!.upstreams.has(pass.upstream)) continue;
+          const colon = pass.upstream.lastIndexOf(':');
+          const host = colon >= 0 ? pass.upstream.slice(0, colon) : pass.upstream;
+          const port = colon >= 0 ? Number(pass.upstream.slice(colon + 1)) : 80;
+          const ips = resolve(host);
+          if (ips.length === 0) throw new NginxConfError(`host not found in upstream "${pass.upstream}"`, pd.file, pd.line);
+          http!.upstreams.set(pass.upstream, {
+            name: pass.upstream,
+            implicit: true,
+            servers: ips.map((addr) => ({ name: pass.upstream, addr, port, weight: 1, maxFails: 1, failTimeout: 10 * SECOND, backup: false, down: false })),
+          });
+        }
+        return;
+      default:
+        return;
+    }
+  }
+
+  try {
+    parseConf(confPath, env, { directive, blockStart, blockEnd });
+  } catch (err) {
+    if (err instanceof NginxConfError) return { ok: false, error: err, syntaxOk: false };
+    throw err;
+  }
+  if (!sawEvents) return { ok: false, error: new NginxConfError('no "events" section in configuration'), syntaxOk: true };
+
+  const defaults: LocSettings = {
+    root: full('html'),
+    index: [compileValue('index.html')],
+    errorPages: new Map(),
+    addHeaders: [],
+    expires: { kind: 'off' },
+    defaultType: 'text/plain',
+    types: DEFAULT_TYPES,
+    accessLogs: [{ path: full('logs/access.log'), format: 'combined' }],
+    keepaliveTimeout: 75 * SECOND,
+    serverTokens: true,
+    proxySetHeaders: [],
+    proxyNextUpstream: new Set(['error', 'timeout']),
+    proxyNextUpstreamTries: 0,
+    proxyConnectTimeout: 60 * SECOND,
+    proxyReadTimeout: 60 * SECOND,
+    proxySendTimeout: 60 * SECOND,
+    proxyHttpVersion: '1.0',
+  };
+  const merge = (parent: LocSettings, own: Level): LocSettings => ({
+    root: own.root ?? parent.root,
+    index: own.index ?? parent.index,
+    errorPages: own.errorPages ?? parent.errorPages,
+    addHeaders: own.addHeaders ?? parent.addHeaders,
+    expires: own.expires ?? parent.expires,
+    defaultType: own.defaultType ?? parent.defaultType,
+    types: own.types ?? parent.types,
+    accessLogs: own.accessLogs ?? parent.accessLogs,
+    keepaliveTimeout: own.keepaliveTimeout ?? parent.keepaliveTimeout,
+    serverTokens: own.serverTokens ?? parent.serverTokens,
+    proxySetHeaders: own.proxySetHeaders ?? parent.proxySetHeaders,
+    proxyNextUpstream: own.proxyNextUpstream ?? parent.proxyNextUpstream,
+    proxyNextUpstreamTries: own.proxyNextUpstreamTries ?? parent.proxyNextUpstreamTries,
+    proxyConnectTimeout: own.proxyConnectTimeout ?? parent.proxyConnectTimeout,
+    proxyReadTimeout: own.proxyReadTimeout ?? parent.proxyReadTimeout,
+    proxySendTimeout: own.proxySendTimeout ?? parent.proxySendTimeout,
+    proxyHttpVersion: own.proxyHttpVersion ?? parent.proxyHttpVersion,
+  });
+  const finishLocation = (draft: LocationDraft, parent: LocSettings): LocationConf => {
+    const settings = merge(parent, draft.level);
+    return {
+      modifier: draft.modifier,
+      name: draft.name,
+      ...(draft.regex ? { regex: draft.regex } : {}),
+      rewrites: draft.rewrites,
+      ...(draft.proxyPass ? { proxyPass: draft.proxyPass } : {}),
+      settings,
+      locations: draft.locations.map((l) => finishLocation(l, settings)),
+      file: draft.file,
+      line: draft.line,
+    };
+  };
+  let httpConf: HttpConf | undefined;
+  if (http) {
+    const httpSettings = merge(defaults, http.level);
+    const servers: ServerConf[] = http.servers.map((s) => {
+      const settings = merge(httpSettings, s.level);
+      return {
+        listens: s.listens,
+        serverNames: s.serverNames.length ? s.serverNames : [''],
+        rewrites: s.rewrites,
+        settings,
+        locations: s.locations.map((l) => finishLocation(l, settings)),
+        file: s.file,
+        line: s.line,
+      };
+    });
+    httpConf = { servers, upstreams: http.upstreams, logFormats: http.formats };
+  }
+  return {
+    ok: true,
+    conf: {
+      prefix,
+      confPath,
+      ...(user ? { user } : {}),
+      workerProcesses,
+      errorLog,
+      pid,
+      workerConnections,
+      ...(httpConf ? { http: httpConf } : {}),
+      unsupported,
+    },
+  };
+}
+
+/** What `nginx -t` prints on stderr for a load result, and its exit status. */
+export function nginxTestOutput(result: LoadResult, confPath: string): { readonly stderr: string; readonly exitCode: number } {
+  const ok = `nginx: the configuration file ${confPath} syntax is ok\n`;
+  if (result.ok) return { stderr: `${ok}nginx: configuration file ${confPath} test is successful\n`, exitCode: 0 };
+  return {
+    stderr: `${result.syntaxOk ? ok : ''}nginx: [emerg] ${result.error.message}\nnginx: configuration file ${confPath} test failed\n`,
+    exitCode: 1,
+  };
+}
