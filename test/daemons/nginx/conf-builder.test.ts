@@ -94,7 +94,7 @@ describe('model of the seed proxy', () => {
     expect(r.conf.http!.servers[0]!.settings.addHeaders.map((h) => [h.name, h.value.join(''), h.always])).toEqual([
       ['X-A', 'a"b', true],
       ['X-B', 'c d\t', false],
-      ['X-C', 'e\\;f', false] // nginx keeps a backslash before other chars,
+      ['X-C', 'e\\;f', false], // nginx keeps the backslash before any other char
     ]);
   });
 
