@@ -1,3 +1,4 @@
+import type { RequestLogEntry } from './error-log';
 import type { LocSettings, LocationConf, NginxConf, ServerConf } from './conf-model';
 
 /** A request as the TCP side parsed it. `path` is the request target as sent (`/a/b.html?x=1`). */
@@ -40,8 +41,10 @@ export interface Exchange {
   errorStatus: number | undefined;
   /** Remaining URI changes (nginx allows 10 rewrites/internal redirects). */
   uriChanges: number;
-  /** Error log messages nginx would write for this request (without the time/pid prefix). */
-  readonly errors: string[];
+  /** Error log entries nginx would write for this request (the time/pid/connection prefix is the caller's). */
+  readonly errors: RequestLogEntry[];
+  /** URI sent upstream, for the `upstream: "http://peer/uri"` of error log lines. */
+  upstreamUri: string | undefined;
   upstreamAddrs: string[];
   upstreamStatuses: string[];
 }

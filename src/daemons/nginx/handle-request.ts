@@ -1,5 +1,6 @@
 import type { NginxConf, RewriteOp, UpstreamConf } from './conf-model';
 import { header, type Exchange, type HostFs, type HttpRequest } from './exchange';
+import { logRequestError } from './error-log';
 import { findLocation } from './location-match';
 import { buildUpstreamRequest, type UpstreamRequest } from './proxy';
 import { finishResponse, type HttpResponse, type ResponseParts } from './response';
@@ -68,6 +69,7 @@ export function handleRequest(conf: NginxConf, req: HttpRequest, fs: HostFs, clo
     errorStatus: undefined,
     uriChanges: MAX_URI_CHANGES + 1,
     errors: [],
+    upstreamUri: undefined,
     upstreamAddrs: [],
     upstreamStatuses: [],
   };
@@ -91,7 +93,7 @@ function process(ex: Exchange, fs: HostFs, clock: VariableClock, serverPhase: bo
     if (typeof r !== 'string') return r;
     if (r === 'changed') {
       if (--ex.uriChanges === 0) {
-        ex.errors.push(`rewrite or internal redirection cycle while processing "${ex.uri}"`);
+        logRequestError(ex, 'error', `rewrite or internal redirection cycle while processing "${ex.uri}"`);
         return respondWithError(ex, 500, fs, clock);
       }
       continue;
@@ -113,7 +115,9 @@ function runRewrites(ex: Exchange, ops: readonly RewriteOp[], fs: HostFs, clock:
     const target = evaluate(op.replacement, (name) => variable(ex, name, clock));
     if (/^https?:\/\//.test(target) || op.flag === 'redirect' || op.flag === 'permanent') {
       const code = op.flag === 'permanent' ? 301 : 302;
-      return redirect(ex, code, /^https?:\/\//.test(target) ? target : absoluteLocation(ex, target), clock);
+      // the request's arguments follow unless the replacement has its own (a final `?` drops them)
+      const withArgs = target.includes('?') ? target.replace(/\?$/, '') : ex.args !== undefined ? `${target}?${ex.args}` : target;
+      return redirect(ex, code, /^https?:\/\//.test(withArgs) ? withArgs : absoluteLocation(ex, withArgs), clock);
     }
     const q = target.indexOf('?');
     if (q >= 0) {
@@ -141,7 +145,7 @@ function returnOutcome(
     return redirect(ex, code, value.startsWith('/') ? absoluteLocation(ex, value) : value, clock);
   }
   if (value !== undefined) {
-    return respond(ex, { status: code, contentType: ex.settings.defaultType, contentLength: value.length, body: value }, clock);
+    return respond(ex, { status: code, contentType: contentTypeOf(ex, ex.uri), contentLength: value.length, body: value }, clock);
   }
   return respondWithError(ex, code, fs, clock);
 }
@@ -164,7 +168,7 @@ function respond(ex: Exchange, parts: ResponseParts, clock: VariableClock): Requ
 /** Internal redirect (index file, error_page): new URI, server rewrites run again; 10 at most. */
 function internalRedirect(ex: Exchange, target: string, fs: HostFs, clock: VariableClock): RequestOutcome {
   if (--ex.uriChanges === 0) {
-    ex.errors.push(`rewrite or internal redirection cycle while internally redirecting to "${target}"`);
+    logRequestError(ex, 'error', `rewrite or internal redirection cycle while internally redirecting to "${target}"`);
     return respondWithError(ex, 500, fs, clock);
   }
   const q = target.indexOf('?');
@@ -211,7 +215,9 @@ function content(ex: Exchange, fs: HostFs, clock: VariableClock): RequestOutcome
   if (pass) {
     // the builder made an upstream (explicit or implicit) for every proxy_pass
     const upstream = ex.conf.http!.upstreams.get(pass.upstream)!;
-    return { kind: 'proxy', upstream, request: buildUpstreamRequest(ex, clock), exchange: ex };
+    const request = buildUpstreamRequest(ex, clock);
+    ex.upstreamUri = request.target;
+    return { kind: 'proxy', upstream, request, exchange: ex };
   }
   if (ex.method !== 'GET' && ex.method !== 'HEAD') return respondWithError(ex, 405, fs, clock);
   const root = ex.settings.root;
@@ -222,18 +228,18 @@ function content(ex: Exchange, fs: HostFs, clock: VariableClock): RequestOutcome
       if (fs.stat(root + ex.uri + name)) return internalRedirect(ex, ex.uri + name, fs, clock);
     }
     if (fs.stat(root + ex.uri)?.kind === 'dir') {
-      ex.errors.push(`directory index of "${root}${ex.uri}" is forbidden`);
+      logRequestError(ex, 'error', `directory index of "${root}${ex.uri}" is forbidden`);
       return respondWithError(ex, 403, fs, clock);
     }
     const first = ex.settings.index[0];
     const firstName = first ? evaluate(first, (v) => variable(ex, v, clock)) : '';
-    ex.errors.push(`"${root}${ex.uri}${firstName}" is not found (2: No such file or directory)`);
+    logRequestError(ex, 'error', `"${root}${ex.uri}${firstName}" is not found (2: No such file or directory)`);
     return respondWithError(ex, 404, fs, clock);
   }
   const path = root + ex.uri;
   const st = fs.stat(path);
   if (!st) {
-    ex.errors.push(`open() "${path}" failed (2: No such file or directory)`);
+    logRequestError(ex, 'error', `open() "${path}" failed (2: No such file or directory)`);
     return respondWithError(ex, 404, fs, clock);
   }
   if (st.kind === 'dir') {

@@ -5,7 +5,7 @@
 const DAYS = ['Thu', 'Fri', 'Sat', 'Sun', 'Mon', 'Tue', 'Wed'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 
-interface Civil {
+export interface Civil {
   readonly year: number;
   readonly month: number; // 1..12
   readonly day: number;
@@ -44,6 +44,11 @@ const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
 export function httpDate(epochMs: number): string {
   const c = civil(Math.floor(epochMs / 1000));
   return `${c.weekday}, ${pad(c.day)} ${MONTHS[c.month - 1]} ${c.year} ${pad(c.hour)}:${pad(c.minute)}:${pad(c.second)} GMT`;
+}
+
+/** Calendar fields of a wall clock in a zone `tzOffsetMinutes` east of UTC. */
+export function localCivil(epochMs: number, tzOffsetMinutes: number): Civil {
+  return civil(Math.floor(epochMs / 1000) + tzOffsetMinutes * 60);
 }
 
 /** `25/Nov/2022:00:47:10 +0800`: $time_local for a wall clock and the host's offset from UTC in minutes. */

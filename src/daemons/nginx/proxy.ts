@@ -1,4 +1,5 @@
 import type { LocSettings } from './conf-model';
+import { logRequestError } from './error-log';
 import type { Exchange } from './exchange';
 import { finishResponse, type HttpResponse } from './response';
 import { evaluate, type Value } from './value';
@@ -104,10 +105,43 @@ export function proxiedResponse(ex: Exchange, peerName: string, upstream: Upstre
   );
 }
 
-/** Notes a failed attempt for $upstream_addr / $upstream_status (nginx logs 502 for refused, 504 for timeouts). */
-export function noteFailedAttempt(ex: Exchange, peerName: string, failure: UpstreamFailure): void {
+/** How a connection to a peer went wrong, as the TCP side saw it. */
+export type AttemptError = 'refused' | 'unreachable' | 'connect-timeout' | 'reset' | 'closed' | 'read-timeout';
+
+const ATTEMPT_ERRORS: Record<AttemptError, { readonly failure: UpstreamFailure; readonly text: string }> = {
+  refused: { failure: 'error', text: 'connect() failed (111: Connection refused) while connecting to upstream' },
+  unreachable: { failure: 'error', text: 'connect() failed (113: No route to host) while connecting to upstream' },
+  'connect-timeout': { failure: 'timeout', text: 'upstream timed out (110: Connection timed out) while connecting to upstream' },
+  reset: { failure: 'error', text: 'recv() failed (104: Connection reset by peer) while reading response header from upstream' },
+  closed: { failure: 'error', text: 'upstream prematurely closed connection while reading response header from upstream' },
+  'read-timeout': { failure: 'timeout', text: 'upstream timed out (110: Connection timed out) while reading response header from upstream' },
+};
+
+/**
+ * Records a failed attempt on `peerName` (error log line, $upstream_addr / $upstream_status) and says which
+ * proxy_next_upstream failure it is. A listed bad status (`http_502` …) logs nothing.
+ */
+export function noteFailedAttempt(ex: Exchange, peerName: string, what: AttemptError | UpstreamFailure): UpstreamFailure {
   ex.upstreamAddrs.push(peerName);
-  ex.upstreamStatuses.push(failure === 'timeout' ? '504' : failure.startsWith('http_') ? failure.slice(5) : '502');
+  if (what in ATTEMPT_ERRORS) {
+    const { failure, text } = ATTEMPT_ERRORS[what as AttemptError];
+    logRequestError(ex, 'error', text, peerName);
+    ex.upstreamStatuses.push(failure === 'timeout' ? '504' : '502');
+    return failure;
+  }
+  const failure = what as UpstreamFailure;
+  ex.upstreamStatuses.push(failure.startsWith('http_') ? failure.slice(5) : '502');
+  return failure;
+}
+
+/** The warning nginx writes when a peer reaches max_fails (shown only with error_log level warn or lower). */
+export function notePeerDisabled(ex: Exchange, peerName: string): void {
+  logRequestError(ex, 'warn', 'upstream server temporarily disabled while connecting to upstream', peerName);
+}
+
+/** No peer left (NGX_BUSY): the error line; answer with respondWithError(ex, 502, …). */
+export function noteNoLiveUpstreams(ex: Exchange, upstreamName: string): void {
+  logRequestError(ex, 'error', 'no live upstreams while connecting to upstream', upstreamName);
 }
 
 /** The upstream's status as a proxy_next_upstream failure, when the location lists it; else the response passes. */
