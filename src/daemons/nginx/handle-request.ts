@@ -116,7 +116,11 @@ function runRewrites(ex: Exchange, ops: readonly RewriteOp[], fs: HostFs, clock:
     if (/^https?:\/\//.test(target) || op.flag === 'redirect' || op.flag === 'permanent') {
       const code = op.flag === 'permanent' ? 301 : 302;
       // the request's arguments follow unless the replacement has its own (a final `?` drops them)
-      const withArgs = target.includes('?') ? target.replace(/\?$/, '') : ex.args !== undefined ? `${target}?${ex.args}` : target;
+      const withArgs = target.endsWith('?')
+        ? target.slice(0, -1)
+        : ex.args !== undefined
+          ? `${target}${target.includes('?') ? '&' : '?'}${ex.args}`
+          : target;
       return redirect(ex, code, /^https?:\/\//.test(withArgs) ? withArgs : absoluteLocation(ex, withArgs), clock);
     }
     const q = target.indexOf('?');
