@@ -184,7 +184,8 @@ export function loadNginxConf(options: LoadOptions, env: ConfEnvironment): LoadR
     let defaultServer = false;
     for (const p of params) {
       if (p === 'default_server' || p === 'default') defaultServer = true;
-      else if (!/^(backlog|rcvbuf|sndbuf|so_keepalive|fastopen)=/.test(p) && !['reuseport', 'deferred', 'bind', 'http2', 'ssl', 'proxy_protocol'].includes(p)) {
+      else if (['http2', 'ssl', 'proxy_protocol'].includes(p)) unsupported.push(d);
+      else if (!/^(backlog|rcvbuf|sndbuf|so_keepalive|fastopen)=/.test(p) && !['reuseport', 'deferred', 'bind'].includes(p)) {
         fail(d, `invalid parameter "${p}"`);
       }
     }
@@ -208,7 +209,10 @@ export function loadNginxConf(options: LoadOptions, env: ConfEnvironment): LoadR
         weight = num('weight=');
         if (weight === 0) fail(d, `invalid parameter "${p}"`);
       } else if (p.startsWith('max_fails=')) maxFails = num('max_fails=');
-      else if (p.startsWith('max_conns=')) num('max_conns=');
+      else if (p.startsWith('max_conns=')) {
+        num('max_conns=');
+        unsupported.push(d);
+      }
       else if (p.startsWith('fail_timeout=')) {
         failTimeout = parseNginxTime(p.slice('fail_timeout='.length)) ?? fail(d, `invalid parameter "${p}"`);
       } else if (p === 'backup') backup = true;

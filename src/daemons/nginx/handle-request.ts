@@ -49,6 +49,7 @@ export function normalizeUri(raw: string): string | undefined {
 /**
  * Handles one parsed request on the connection `req.serverAddr:req.serverPort` (phases: server rewrite, find
  * location, rewrite, content; error_page; the header filter). `clock.nowMs` is the host's wall clock.
+ * The connection must be on one of listenSockets(conf): a port no server listens on is a caller bug (throws).
  */
 export function handleRequest(conf: NginxConf, req: HttpRequest, fs: HostFs, clock: VariableClock): RequestOutcome {
   const http = conf.http;
@@ -76,12 +77,12 @@ export function handleRequest(conf: NginxConf, req: HttpRequest, fs: HostFs, clo
   const uri = rawPath.startsWith('/') ? normalizeUri(rawPath) : undefined;
   if (uri === undefined) return respondWithError(ex, 400, fs, clock);
   ex.uri = uri;
-  return process(ex, fs, clock, true);
+  return runPhases(ex, fs, clock, true);
 }
 
-function process(ex: Exchange, fs: HostFs, clock: VariableClock, serverPhase: boolean): RequestOutcome {
+function runPhases(ex: Exchange, fs: HostFs, clock: VariableClock, serverPhase: boolean): RequestOutcome {
   if (serverPhase) {
-    const r = runRewrites(ex, ex.server.rewrites, fs, clock);
+    const r = runRewrites(ex, ex.server.rewrites, 'server', fs, clock);
     if (typeof r !== 'string') return r;
   }
   for (;;) {
@@ -89,7 +90,7 @@ function process(ex: Exchange, fs: HostFs, clock: VariableClock, serverPhase: bo
     ex.location = match.location;
     ex.captures = match.captures;
     ex.settings = match.location?.settings ?? ex.server.settings;
-    const r = runRewrites(ex, match.location?.rewrites ?? [], fs, clock);
+    const r = runRewrites(ex, match.location?.rewrites ?? [], 'location', fs, clock);
     if (typeof r !== 'string') return r;
     if (r === 'changed') {
       if (--ex.uriChanges === 0) {
@@ -104,8 +105,17 @@ function process(ex: Exchange, fs: HostFs, clock: VariableClock, serverPhase: bo
 
 type RewriteResult = 'done' | 'changed' | RequestOutcome;
 
-/** ngx_http_rewrite_module for one level: rewrite / return in order. */
-function runRewrites(ex: Exchange, ops: readonly RewriteOp[], fs: HostFs, clock: VariableClock): RewriteResult {
+/**
+ * ngx_http_rewrite_module for one level: rewrite / return in order. A changed URI at location level means a new
+ * location search (`changed`); at server level the search comes next anyway.
+ */
+function runRewrites(
+  ex: Exchange,
+  ops: readonly RewriteOp[],
+  scope: 'server' | 'location',
+  fs: HostFs,
+  clock: VariableClock,
+): RewriteResult {
   let changed = false;
   for (const op of ops) {
     if (op.kind === 'return') return returnOutcome(ex, op.code, op.text, fs, clock);
@@ -131,9 +141,9 @@ function runRewrites(ex: Exchange, ops: readonly RewriteOp[], fs: HostFs, clock:
     } else ex.uri = target;
     changed = true;
     if (op.flag === 'break') return 'done';
-    if (op.flag === 'last') return ex.location === undefined ? 'done' : 'changed';
+    if (op.flag === 'last') return scope === 'server' ? 'done' : 'changed';
   }
-  return changed && ex.location !== undefined ? 'changed' : 'done';
+  return changed && scope === 'location' ? 'changed' : 'done';
 }
 
 function returnOutcome(
@@ -178,7 +188,7 @@ function internalRedirect(ex: Exchange, target: string, fs: HostFs, clock: Varia
   const q = target.indexOf('?');
   ex.uri = q < 0 ? target : target.slice(0, q);
   if (q >= 0) ex.args = target.slice(q + 1);
-  return process(ex, fs, clock, true);
+  return runPhases(ex, fs, clock, true);
 }
 
 /**
