@@ -422,7 +422,8 @@ export function loadNginxConf(options: LoadOptions, env: ConfEnvironment): LoadR
         return;
       }
       case 'server_name':
-        server!.serverNames.push(...a);
+        // nginx lowercases names in place (regex names keep their case)
+        server!.serverNames.push(...a.map((n) => (n.startsWith('~') ? n : n.toLowerCase())));
         return;
       case 'server':
         upstream!.servers.push(parseUpstreamServer(d));

@@ -164,10 +164,14 @@ function returnOutcome(
   return respondWithError(ex, code, fs, clock);
 }
 
-/** `http://host[:port]/uri`: absolute_redirect with the Host header's name and the connection's port. */
+/**
+ * `http://host[:port]/uri` (absolute_redirect on, server_name_in_redirect off): the Host header's name, or
+ * without one the connection's local address; the connection's port unless 80.
+ */
 function absoluteLocation(ex: Exchange, uri: string): string {
   const port = ex.request.serverPort === 80 ? '' : `:${ex.request.serverPort}`;
-  return `http://${hostVariable(ex)}${port}${uri}`;
+  const host = header(ex.request, 'Host') !== undefined ? hostVariable(ex) : ex.request.serverAddr;
+  return `http://${host}${port}${uri}`;
 }
 
 function redirect(ex: Exchange, code: number, location: string, clock: VariableClock): RequestOutcome {

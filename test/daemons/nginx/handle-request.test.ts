@@ -108,6 +108,10 @@ describe('rewrite and return', () => {
     const q = get(c, '/q?b=2');
     expect(q.kind === 'response' && q.response.statusLine).toBe('HTTP/1.1 302 Moved Temporarily');
   });
+  it('redirects to the local address when there is no Host header', () => {
+    const o = get(c, '/r', { headers: [], version: 'HTTP/1.0' });
+    expect(o.kind === 'response' && o.response.headers.find(([n]) => n === 'Location')?.[1]).toBe('http://10.0.0.1/x?a=1');
+  });
   it('closes the connection for 444 and redirects for a URL', () => {
     expect(get(c, '/gone').kind).toBe('close');
     const o = get(c, '/ext');
