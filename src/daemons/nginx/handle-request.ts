@@ -51,12 +51,15 @@ export function normalizeUri(raw: string): string | undefined {
  * location, rewrite, content; error_page; the header filter). `clock.nowMs` is the host's wall clock.
  * The connection must be on one of listenSockets(conf): a port no server listens on is a caller bug (throws).
  */
-export function handleRequest(conf: NginxConf, req: HttpRequest, fs: HostFs, clock: VariableClock): RequestOutcome {
+export function handleRequest(conf: NginxConf, request: HttpRequest, fs: HostFs, clock: VariableClock): RequestOutcome {
+  const q = request.path.indexOf('?');
+  const rawPath = q < 0 ? request.path : request.path.slice(0, q);
+  const uri = rawPath.startsWith('/') ? normalizeUri(rawPath) : undefined;
+  // a bad request line is refused before the headers are read: default server, no headers in the log
+  const req = uri === undefined ? { ...request, headers: [] } : request;
   const http = conf.http;
   const server = http && findServer(http, req.serverAddr, req.serverPort, header(req, 'Host')?.replace(/:\d+$/, ''));
   if (!server) throw new Error(`nginx has no server for ${req.serverAddr}:${req.serverPort}`);
-  const q = req.path.indexOf('?');
-  const rawPath = q < 0 ? req.path : req.path.slice(0, q);
   const ex: Exchange = {
     conf,
     request: req,
@@ -74,7 +77,6 @@ export function handleRequest(conf: NginxConf, req: HttpRequest, fs: HostFs, clo
     upstreamAddrs: [],
     upstreamStatuses: [],
   };
-  const uri = rawPath.startsWith('/') ? normalizeUri(rawPath) : undefined;
   if (uri === undefined) return respondWithError(ex, 400, fs, clock);
   ex.uri = uri;
   return runPhases(ex, fs, clock, true);
