@@ -1,10 +1,6 @@
 import { SECOND, type Micros } from '../../sim/time';
 import { NginxConfError } from './conf-error';
 import type {
-  AccessLogTarget,
-  AddHeader,
-  ErrorPage,
-  Expires,
   HttpConf,
   Listen,
   LocationConf,
@@ -12,14 +8,26 @@ import type {
   LogFormat,
   NginxConf,
   ProxyPass,
-  RewriteFlag,
   RewriteOp,
   ServerConf,
   UpstreamConf,
   UpstreamServerConf,
 } from './conf-model';
 import { parseConf, type ConfContext, type ConfDirective, type ConfReader } from './conf-parser';
-import { compileValue, type Value } from './value';
+import {
+  fail,
+  isIPv4,
+  parseExpires,
+  parseListen,
+  parseNginxTime,
+  parseProxyPass,
+  parseReturn,
+  parseRewrite,
+  parseUpstreamServer,
+  type ArgContext,
+} from './directive-args';
+import { defaultSettings, mergeSettings, type Level } from './loc-settings';
+import { compileValue } from './value';
 
 /** The host facts nginx consults while reading its configuration. */
 export interface ConfEnvironment extends ConfReader {
@@ -57,26 +65,6 @@ const INERT = new Set([
   'absolute_redirect', 'client_body_timeout', 'client_header_timeout', 'send_timeout', 'resolver_timeout',
 ]);
 
-interface Level {
-  root?: string;
-  index?: Value[];
-  errorPages?: Map<number, ErrorPage>;
-  addHeaders?: AddHeader[];
-  expires?: Expires;
-  defaultType?: string;
-  types?: Map<string, string>;
-  accessLogs?: AccessLogTarget[];
-  keepaliveTimeout?: Micros;
-  serverTokens?: boolean;
-  proxySetHeaders?: [string, Value][];
-  proxyNextUpstream?: Set<string>;
-  proxyNextUpstreamTries?: number;
-  proxyConnectTimeout?: Micros;
-  proxyReadTimeout?: Micros;
-  proxySendTimeout?: Micros;
-  proxyHttpVersion?: '1.0' | '1.1';
-}
-
 interface LocationDraft {
   modifier: LocationConf['modifier'];
   name: string;
@@ -101,25 +89,6 @@ interface ServerDraft {
 
 const COMBINED =
   '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent"';
-const DEFAULT_TYPES = new Map([
-  ['html', 'text/html'],
-  ['gif', 'image/gif'],
-  ['jpg', 'image/jpeg'],
-]);
-
-/** nginx time values: `30d`, `1h`, `90`, `1m30s`; ms allowed; seconds when no unit. */
-export function parseNginxTime(text: string): Micros | undefined {
-  const units: Record<string, number> = { ms: 1_000, s: SECOND, m: 60 * SECOND, h: 3600 * SECOND, d: 86400 * SECOND, w: 7 * 86400 * SECOND, M: 30 * 86400 * SECOND, y: 365 * 86400 * SECOND };
-  if (!/^(\d+(ms|[smhdwMy])?)+$/.test(text)) return undefined;
-  let total = 0;
-  for (const m of text.matchAll(/(\d+)(ms|[smhdwMy])?/g)) total += Number(m[1]) * units[m[2] ?? 's']!;
-  return total;
-}
-
-function isIPv4(text: string): boolean {
-  const parts = text.split('.');
-  return parts.length === 4 && parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255);
-}
 
 /**
  * Reads nginx.conf (and its includes) and builds the typed model, failing like `nginx -t` would:
@@ -150,132 +119,15 @@ export function loadNginxConf(options: LoadOptions, env: ConfEnvironment): LoadR
 
   const currentLevel = (): Level => locationStack.at(-1)?.level ?? server?.level ?? http!.level;
   const currentRewrites = (): RewriteOp[] => locationStack.at(-1)?.rewrites ?? server!.rewrites;
-  const fail = (d: ConfDirective, detail: string): never => {
-    throw new NginxConfError(detail, d.file, d.line);
-  };
   const once = (d: ConfDirective, level: Level): void => {
     const names = setOnce.get(level) ?? new Set<string>();
     if (names.has(d.name)) fail(d, `"${d.name}" directive is duplicate`);
     names.add(d.name);
     setOnce.set(level, names);
   };
+  const argContext: ArgContext = { resolve, unsupported: (d) => unsupported.push(d) };
   const time = (d: ConfDirective, text: string): Micros =>
     parseNginxTime(text) ?? fail(d, `"${d.name}" directive invalid value`);
-
-  function parseListen(d: ConfDirective): Listen {
-    const [addrPort, ...params] = d.args as [string, ...string[]];
-    let addr = '*';
-    let portText = addrPort;
-    const colon = addrPort.lastIndexOf(':');
-    if (colon >= 0) {
-      addr = addrPort.slice(0, colon);
-      portText = addrPort.slice(colon + 1);
-    } else if (!/^\d+$/.test(addrPort)) {
-      addr = addrPort;
-      portText = '80';
-    }
-    const port = Number(portText);
-    if (!/^\d+$/.test(portText) || port < 1 || port > 65535) fail(d, `invalid port in "${addrPort}" of the "listen" directive`);
-    if (addr !== '*') {
-      const ips = resolve(addr);
-      if (ips.length === 0) fail(d, `host not found in "${addrPort}" of the "listen" directive`);
-      addr = ips[0]!;
-    }
-    let defaultServer = false;
-    for (const p of params) {
-      if (p === 'default_server' || p === 'default') defaultServer = true;
-      else if (['http2', 'ssl', 'proxy_protocol'].includes(p)) unsupported.push(d);
-      else if (!/^(backlog|rcvbuf|sndbuf|so_keepalive|fastopen)=/.test(p) && !['reuseport', 'deferred', 'bind'].includes(p)) {
-        fail(d, `invalid parameter "${p}"`);
-      }
-    }
-    return { addr, port, defaultServer };
-  }
-
-  function parseUpstreamServer(d: ConfDirective): UpstreamServerConf {
-    const [name, ...params] = d.args as [string, ...string[]];
-    let weight = 1;
-    let maxFails = 1;
-    let failTimeout = 10 * SECOND;
-    let backup = false;
-    let down = false;
-    for (const p of params) {
-      const num = (prefix: string): number => {
-        const v = p.slice(prefix.length);
-        if (!/^\d+$/.test(v)) fail(d, `invalid parameter "${p}"`);
-        return Number(v);
-      };
-      if (p.startsWith('weight=')) {
-        weight = num('weight=');
-        if (weight === 0) fail(d, `invalid parameter "${p}"`);
-      } else if (p.startsWith('max_fails=')) maxFails = num('max_fails=');
-      else if (p.startsWith('max_conns=')) {
-        num('max_conns=');
-        unsupported.push(d);
-      }
-      else if (p.startsWith('fail_timeout=')) {
-        failTimeout = parseNginxTime(p.slice('fail_timeout='.length)) ?? fail(d, `invalid parameter "${p}"`);
-      } else if (p === 'backup') backup = true;
-      else if (p === 'down') down = true;
-      else fail(d, `invalid parameter "${p}"`);
-    }
-    const colon = name.lastIndexOf(':');
-    const host = colon >= 0 ? name.slice(0, colon) : name;
-    const port = colon >= 0 ? Number(name.slice(colon + 1)) : 80;
-    if (colon >= 0 && !/^\d+$/.test(name.slice(colon + 1))) fail(d, `invalid port in upstream "${name}"`);
-    const ips = resolve(host);
-    if (ips.length === 0) fail(d, `host not found in upstream "${name}"`);
-    return { name, addr: ips[0]!, port, weight, maxFails, failTimeout, backup, down };
-  }
-
-  function parseProxyPass(d: ConfDirective): ProxyPass {
-    const url = d.args[0]!;
-    const m = /^https?:\/\/([^/]+)(\/.*)?$/.exec(url);
-    if (!m) fail(d, `invalid URL prefix in "${url}"`);
-    return { upstream: m![1]!, proxyHost: m![1]!, ...(m![2] !== undefined ? { uri: m![2] } : {}) };
-  }
-
-  function parseRewrite(d: ConfDirective): RewriteOp {
-    const [pattern, replacement, flagText] = d.args as [string, string, string?];
-    let flag: RewriteFlag | undefined;
-    if (flagText !== undefined) {
-      if (!['last', 'break', 'redirect', 'permanent'].includes(flagText)) fail(d, `invalid parameter "${flagText}"`);
-      flag = flagText as RewriteFlag;
-    }
-    let regex: RegExp;
-    try {
-      regex = new RegExp(pattern);
-    } catch {
-      return fail(d, `pcre2_compile() failed in "${pattern}"`);
-    }
-    return { kind: 'rewrite', regex, replacement: compileValue(replacement), ...(flag ? { flag } : {}) };
-  }
-
-  function parseReturn(d: ConfDirective): RewriteOp {
-    const [first, second] = d.args as [string, string?];
-    if (/^\d+$/.test(first)) {
-      const code = Number(first);
-      if (code > 999) fail(d, `invalid return code "${first}"`);
-      return { kind: 'return', code, ...(second !== undefined ? { text: compileValue(second) } : {}) };
-    }
-    if (second !== undefined || !/^(https?:\/\/|\$scheme)/.test(first)) fail(d, `invalid return code "${first}"`);
-    return { kind: 'return', code: 302, text: compileValue(first) };
-  }
-
-  function parseExpires(d: ConfDirective): Expires {
-    const v = d.args.at(-1)!;
-    if (d.args.length === 2 && d.args[0] !== 'modified') fail(d, `"expires" directive invalid value`);
-    if (d.args.length === 2) unsupported.push(d);
-    if (v === 'off') return { kind: 'off' };
-    if (v === 'epoch') return { kind: 'epoch' };
-    if (v === 'max') return { kind: 'max' };
-    const negative = v.startsWith('-');
-    const body = v.replace(/^[+-]/, '');
-    const us = parseNginxTime(body);
-    if (us === undefined) return fail(d, `"expires" directive invalid value`);
-    const seconds = Math.floor(us / SECOND);
-    return { kind: 'access', seconds: negative ? -seconds : seconds };
-  }
 
   function levelDirective(d: ConfDirective, level: Level): boolean {
     const a = d.args;
@@ -312,7 +164,7 @@ export function loadNginxConf(options: LoadOptions, env: ConfEnvironment): LoadR
       }
       case 'expires':
         once(d, level);
-        level.expires = parseExpires(d);
+        level.expires = parseExpires(d, argContext);
         return true;
       case 'default_type':
         once(d, level);
@@ -414,7 +266,7 @@ export function loadNginxConf(options: LoadOptions, env: ConfEnvironment): LoadR
         return;
       }
       case 'listen': {
-        const listen = parseListen(d);
+        const listen = parseListen(d, argContext);
         if (server!.listens.some((l) => l.addr === listen.addr && l.port === listen.port)) {
           fail(d, `a duplicate listen ${listen.addr === '*' ? '0.0.0.0' : listen.addr}:${listen.port}`);
         }
@@ -426,7 +278,7 @@ export function loadNginxConf(options: LoadOptions, env: ConfEnvironment): LoadR
         server!.serverNames.push(...a.map((n) => (n.startsWith('~') ? n : n.toLowerCase())));
         return;
       case 'server':
-        upstream!.servers.push(parseUpstreamServer(d));
+        upstream!.servers.push(parseUpstreamServer(d, argContext));
         return;
       case 'rewrite':
         currentRewrites().push(parseRewrite(d));
@@ -564,46 +416,9 @@ export function loadNginxConf(options: LoadOptions, env: ConfEnvironment): LoadR
   }
   if (!sawEvents) return { ok: false, error: new NginxConfError('no "events" section in configuration'), syntaxOk: true };
 
-  const defaults: LocSettings = {
-    root: full('html'),
-    index: [compileValue('index.html')],
-    errorPages: new Map(),
-    addHeaders: [],
-    expires: { kind: 'off' },
-    defaultType: 'text/plain',
-    types: DEFAULT_TYPES,
-    accessLogs: [{ path: full('logs/access.log'), format: 'combined' }],
-    keepaliveTimeout: 75 * SECOND,
-    serverTokens: true,
-    proxySetHeaders: [],
-    proxyNextUpstream: new Set(['error', 'timeout']),
-    proxyNextUpstreamTries: 0,
-    proxyConnectTimeout: 60 * SECOND,
-    proxyReadTimeout: 60 * SECOND,
-    proxySendTimeout: 60 * SECOND,
-    proxyHttpVersion: '1.0',
-  };
-  const merge = (parent: LocSettings, own: Level): LocSettings => ({
-    root: own.root ?? parent.root,
-    index: own.index ?? parent.index,
-    errorPages: own.errorPages ?? parent.errorPages,
-    addHeaders: own.addHeaders ?? parent.addHeaders,
-    expires: own.expires ?? parent.expires,
-    defaultType: own.defaultType ?? parent.defaultType,
-    types: own.types ?? parent.types,
-    accessLogs: own.accessLogs ?? parent.accessLogs,
-    keepaliveTimeout: own.keepaliveTimeout ?? parent.keepaliveTimeout,
-    serverTokens: own.serverTokens ?? parent.serverTokens,
-    proxySetHeaders: own.proxySetHeaders ?? parent.proxySetHeaders,
-    proxyNextUpstream: own.proxyNextUpstream ?? parent.proxyNextUpstream,
-    proxyNextUpstreamTries: own.proxyNextUpstreamTries ?? parent.proxyNextUpstreamTries,
-    proxyConnectTimeout: own.proxyConnectTimeout ?? parent.proxyConnectTimeout,
-    proxyReadTimeout: own.proxyReadTimeout ?? parent.proxyReadTimeout,
-    proxySendTimeout: own.proxySendTimeout ?? parent.proxySendTimeout,
-    proxyHttpVersion: own.proxyHttpVersion ?? parent.proxyHttpVersion,
-  });
+  const defaults = defaultSettings(full);
   const finishLocation = (draft: LocationDraft, parent: LocSettings): LocationConf => {
-    const settings = merge(parent, draft.level);
+    const settings = mergeSettings(parent, draft.level);
     return {
       modifier: draft.modifier,
       name: draft.name,
@@ -618,9 +433,9 @@ export function loadNginxConf(options: LoadOptions, env: ConfEnvironment): LoadR
   };
   let httpConf: HttpConf | undefined;
   if (http) {
-    const httpSettings = merge(defaults, http.level);
+    const httpSettings = mergeSettings(defaults, http.level);
     const servers: ServerConf[] = http.servers.map((s) => {
-      const settings = merge(httpSettings, s.level);
+      const settings = mergeSettings(httpSettings, s.level);
       return {
         listens: s.listens,
         serverNames: s.serverNames.length ? s.serverNames : [''],

@@ -1,7 +1,8 @@
 /** The pure core of the simulated nginx 1.22.1: configuration, request handling, upstream choice, logs. */
 export { NginxConfError, formatEmerg } from './conf-error';
 export type { ConfReader, ConfDirective, ConfContext } from './conf-parser';
-export { loadNginxConf, nginxTestOutput, parseNginxTime, type ConfEnvironment, type LoadOptions, type LoadResult } from './conf-builder';
+export { loadNginxConf, nginxTestOutput, type ConfEnvironment, type LoadOptions, type LoadResult } from './conf-builder';
+export { parseNginxTime } from './directive-args';
 export type * from './conf-model';
 export { STOCK_MIME_TYPES, stockMimeTypesText } from './mime-types';
 export type { HttpRequest, HostFs, Exchange } from './exchange';

@@ -1,7 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadNginxConf, nginxTestOutput, parseNginxTime } from '../../../src/daemons/nginx/conf-builder';
+import { loadNginxConf, nginxTestOutput } from '../../../src/daemons/nginx/conf-builder';
+import { parseNginxTime } from '../../../src/daemons/nginx/directive-args';
 import { SECOND } from '../../../src/sim/time';
 import { BASE, FIXTURES, fixtureText, recordingEnv } from './fixtures';
 
