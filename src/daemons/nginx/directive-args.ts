@@ -32,6 +32,7 @@ export function isIPv4(text: string): boolean {
   return parts.length === 4 && parts.every((p) => /^\d{1,3}$/.test(p) && Number(p) <= 255);
 }
 
+/** `listen [addr:]port|addr [default_server] …`: port 80 when only an address is given. */
 export function parseListen(d: ConfDirective, cx: ArgContext): Listen {
   const [addrPort, ...params] = d.args as [string, ...string[]];
   let addr = '*';
@@ -62,6 +63,7 @@ export function parseListen(d: ConfDirective, cx: ArgContext): Listen {
   return { addr, port, defaultServer };
 }
 
+/** `server addr[:port] [weight=] [max_fails=] [fail_timeout=] [backup] [down]` inside upstream; resolves the host. */
 export function parseUpstreamServer(d: ConfDirective, cx: ArgContext): UpstreamServerConf {
   const [name, ...params] = d.args as [string, ...string[]];
   let weight = 1;
@@ -98,6 +100,7 @@ export function parseUpstreamServer(d: ConfDirective, cx: ArgContext): UpstreamS
   return { name, addr: ips[0]!, port, weight, maxFails, failTimeout, backup, down };
 }
 
+/** `proxy_pass http://name[:port][/uri]`: the upstream name (or host:port) and the optional URI part. */
 export function parseProxyPass(d: ConfDirective): ProxyPass {
   const url = d.args[0]!;
   const m = /^https?:\/\/([^/]+)(\/.*)?$/.exec(url);
@@ -105,6 +108,7 @@ export function parseProxyPass(d: ConfDirective): ProxyPass {
   return { upstream: m![1]!, proxyHost: m![1]!, ...(m![2] !== undefined ? { uri: m![2] } : {}) };
 }
 
+/** `rewrite regex replacement [last|break|redirect|permanent]` (PCRE taken as a JS RegExp). */
 export function parseRewrite(d: ConfDirective): RewriteOp {
   const [pattern, replacement, flagText] = d.args as [string, string, string?];
   let flag: RewriteFlag | undefined;
@@ -121,6 +125,7 @@ export function parseRewrite(d: ConfDirective): RewriteOp {
   return { kind: 'rewrite', regex, replacement: compileValue(replacement), ...(flag ? { flag } : {}) };
 }
 
+/** `return code [text|URL]` or `return URL` (302). */
 export function parseReturn(d: ConfDirective): RewriteOp {
   const [first, second] = d.args as [string, string?];
   if (/^\d+$/.test(first)) {
@@ -132,6 +137,7 @@ export function parseReturn(d: ConfDirective): RewriteOp {
   return { kind: 'return', code: 302, text: compileValue(first) };
 }
 
+/** `expires [modified] time|epoch|max|off` (`modified` is reported as not simulated). */
 export function parseExpires(d: ConfDirective, cx: ArgContext): Expires {
   const v = d.args.at(-1)!;
   if (d.args.length === 2 && d.args[0] !== 'modified') fail(d, `"expires" directive invalid value`);
