@@ -1,5 +1,5 @@
 import { SECOND, type Micros } from '../../sim/time';
-import { NginxConfError } from './conf-error';
+import { formatEmerg, NginxConfError } from './conf-error';
 import type {
   HttpConf,
   Listen,
@@ -469,7 +469,7 @@ export function nginxTestOutput(result: LoadResult, confPath: string): { readonl
   const ok = `nginx: the configuration file ${confPath} syntax is ok\n`;
   if (result.ok) return { stderr: `${ok}nginx: configuration file ${confPath} test is successful\n`, exitCode: 0 };
   return {
-    stderr: `${result.syntaxOk ? ok : ''}nginx: [emerg] ${result.error.message}\nnginx: configuration file ${confPath} test failed\n`,
+    stderr: `${result.syntaxOk ? ok : ''}${formatEmerg(result.error)}\nnginx: configuration file ${confPath} test failed\n`,
     exitCode: 1,
   };
 }

@@ -85,7 +85,7 @@ function childContext(name: string, ctx: ConfContext): ConfContext {
 const GLOB_CHARS = /[*?[]/;
 
 /** Directory part with its trailing slash: nginx's conf prefix for a file given with -c. */
-export function dirnameOf(path: string): string {
+function dirnameOf(path: string): string {
   return path.slice(0, path.lastIndexOf('/') + 1);
 }
 

@@ -9,6 +9,8 @@ export interface HttpRequest {
   readonly version?: 'HTTP/1.0' | 'HTTP/1.1';
   /** In arrival order, names as sent. */
   readonly headers: readonly (readonly [name: string, value: string])[];
+  /** The request body (latin1), when the client sent one (Content-Length). */
+  readonly body?: string;
   readonly remoteAddr: string;
   readonly remotePort: number;
   /** The local address and port of the accepted connection. */

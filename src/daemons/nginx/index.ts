@@ -7,7 +7,7 @@ export type * from './conf-model';
 export { STOCK_MIME_TYPES, stockMimeTypesText } from './mime-types';
 export type { HttpRequest, HostFs, Exchange } from './exchange';
 export { handleRequest, respondWithError, normalizeUri, type RequestOutcome } from './handle-request';
-export { finishResponse, serializeResponse, keepaliveTimeoutOf, type HttpResponse } from './response';
+export { finishResponse, serializeResponse, type HttpResponse } from './response';
 export {
   buildUpstreamRequest,
   proxiedResponse,

@@ -1,11 +1,11 @@
 import type { LocSettings } from './conf-model';
 import { logRequestError } from './error-log';
-import type { Exchange } from './exchange';
+import { header, type Exchange } from './exchange';
 import { finishResponse, type HttpResponse } from './response';
-import { evaluate, type Value } from './value';
+import { compileValue, evaluate, type Value } from './value';
 import { variable, type VariableClock } from './variables';
 
-/** The request nginx sends to the upstream peer; `text` is the exact bytes (latin1). */
+/** The request nginx sends to the upstream peer; `text` is the exact bytes (latin1), body included. */
 export interface UpstreamRequest {
   readonly method: string;
   readonly target: string;
@@ -35,16 +35,18 @@ export type UpstreamFailure =
   | 'http_429';
 
 /** proxy_set_header defaults (ngx_http_proxy_headers): empty values remove the client's header. */
-const DEFAULT_SET_HEADERS: readonly (readonly [string, string])[] = [
-  ['Host', '$proxy_host'],
-  ['Connection', 'close'],
-  ['Content-Length', '$proxy_internal_body_length'],
-  ['Transfer-Encoding', '$proxy_internal_chunked'],
-  ['TE', ''],
-  ['Keep-Alive', ''],
-  ['Expect', ''],
-  ['Upgrade', ''],
-];
+const DEFAULT_SET_HEADERS: readonly (readonly [string, Value])[] = (
+  [
+    ['Host', '$proxy_host'],
+    ['Connection', 'close'],
+    ['Content-Length', '$proxy_internal_body_length'],
+    ['Transfer-Encoding', '$proxy_internal_chunked'],
+    ['TE', ''],
+    ['Keep-Alive', ''],
+    ['Expect', ''],
+    ['Upgrade', ''],
+  ] as const
+).map(([name, value]) => [name, compileValue(value)] as const);
 
 /** Upstream headers nginx never passes on (its own Server/Date/Connection replace them). */
 const HIDDEN = new Set(['server', 'date', 'content-type', 'content-length', 'connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'x-pad', 'x-accel-expires', 'x-accel-redirect', 'x-accel-limit-rate', 'x-accel-buffering', 'x-accel-charset']);
@@ -61,28 +63,27 @@ export function buildUpstreamRequest(ex: Exchange, clock: VariableClock): Upstre
   let target: string;
   if (pass.uri !== undefined && !ex.location!.regex) target = pass.uri + ex.uri.slice(ex.location!.name.length) + args;
   else target = changed ? ex.uri + args : ex.request.path;
-  const entries: (readonly [string, Value | string])[] = [...s.proxySetHeaders];
+  const entries: (readonly [string, Value])[] = [...s.proxySetHeaders];
   for (const [name, value] of DEFAULT_SET_HEADERS) {
     if (!entries.some(([n]) => n.toLowerCase() === name.toLowerCase())) entries.push([name, value]);
   }
   const claimed = new Set(entries.map(([n]) => n.toLowerCase()));
+  // the body is passed on with its length (nginx buffers it, so never chunked upstream)
+  const body = ex.method === ex.request.method ? (ex.request.body ?? '') : '';
   const lookup = (name: string): string | undefined => {
-    if (name === 'proxy_internal_body_length' || name === 'proxy_internal_chunked') return undefined;
+    if (name === 'proxy_internal_body_length') return header(ex.request, 'Content-Length') !== undefined ? String(body.length) : undefined;
+    if (name === 'proxy_internal_chunked') return undefined;
     return variable(ex, name, clock);
   };
   const headers: [string, string][] = [];
   for (const [name, value] of entries) {
-    const text = typeof value === 'string' ? evaluateText(value, lookup) : evaluate(value, lookup);
+    const text = evaluate(value, lookup);
     if (text !== '') headers.push([name, text]);
   }
   for (const [name, value] of ex.request.headers) if (!claimed.has(name.toLowerCase())) headers.push([name, value]);
   const version = s.proxyHttpVersion === '1.1' ? 'HTTP/1.1' : 'HTTP/1.0';
-  const text = `${ex.method} ${target} ${version}\r\n${headers.map(([n, v]) => `${n}: ${v}\r\n`).join('')}\r\n`;
+  const text = `${ex.method} ${target} ${version}\r\n${headers.map(([n, v]) => `${n}: ${v}\r\n`).join('')}\r\n${body}`;
   return { method: ex.method, target, version, headers, text };
-}
-
-function evaluateText(text: string, lookup: (name: string) => string | undefined): string {
-  return text.startsWith('$') ? (lookup(text.slice(1)) ?? '') : text;
 }
 
 /** The upstream response as nginx passes it to the client (status, its headers re-ordered, add_header …). */

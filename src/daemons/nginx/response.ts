@@ -1,4 +1,3 @@
-import type { Micros } from '../../sim/time';
 import type { LocSettings } from './conf-model';
 import { header, type Exchange } from './exchange';
 import { httpDate } from './http-date';
@@ -90,9 +89,4 @@ export function finishResponse(ex: Exchange, parts: ResponseParts, clock: Variab
 /** The bytes on the wire (latin1 string): status line, headers, blank line, body. */
 export function serializeResponse(res: HttpResponse): string {
   return `${res.statusLine}\r\n${res.headers.map(([n, v]) => `${n}: ${v}\r\n`).join('')}\r\n${res.body}`;
-}
-
-/** keepalive_timeout of the location that answered: how long the TCP side waits for the next request. */
-export function keepaliveTimeoutOf(ex: Exchange): Micros {
-  return ex.settings.keepaliveTimeout;
 }

@@ -52,7 +52,3 @@ export function evaluate(value: Value, lookup: (name: string) => string | undefi
   for (const part of value) out += typeof part === 'string' ? part : (lookup(part.variable) ?? '');
   return out;
 }
-
-export function isConstant(value: Value): boolean {
-  return value.every((p) => typeof p === 'string');
-}

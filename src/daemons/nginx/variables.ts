@@ -45,7 +45,6 @@ export function variable(ex: Exchange, name: string, clock: VariableClock, sent?
     case 'server_port':
       return String(req.serverPort);
     case 'remote_addr':
-    case 'binary_remote_addr':
       return req.remoteAddr;
     case 'remote_port':
       return String(req.remotePort);

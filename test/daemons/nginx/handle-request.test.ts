@@ -6,7 +6,8 @@ import type { HostFs, HttpRequest } from '../../../src/daemons/nginx/exchange';
 import { handleRequest, normalizeUri, type RequestOutcome } from '../../../src/daemons/nginx/handle-request';
 import { listenSockets } from '../../../src/daemons/nginx/listen-sockets';
 import { findLocation } from '../../../src/daemons/nginx/location-match';
-import { giveUpStatus, nextUpstream } from '../../../src/daemons/nginx/proxy';
+import { giveUpStatus, nextUpstream, proxiedResponse, responseFailure } from '../../../src/daemons/nginx/proxy';
+import { serializeResponse } from '../../../src/daemons/nginx/response';
 import { findServer } from '../../../src/daemons/nginx/server-select';
 import { specialResponseBody, statusLine } from '../../../src/daemons/nginx/special-response';
 import { compileValue } from '../../../src/daemons/nginx/value';
@@ -173,5 +174,31 @@ describe('small pieces', () => {
     if (o.kind !== 'response') throw new Error(o.kind);
     const line = formatLogLine(compileValue('$remote_user "$http_user_agent" $status $body_bytes_sent $http_referer'), o.exchange, o.response, clock);
     expect(line).toBe('- "a\\x22b\\x5Cc\\x01\\xE9" 200 1 -');
+  });
+});
+
+describe('proxying a body and a response', () => {
+  const c = conf('upstream u { server 10.0.0.5; server 10.0.0.6; } server { location / { proxy_pass http://u; proxy_next_upstream error http_502; } }');
+
+  it('passes the body with its own Content-Length', () => {
+    const o = get(c, '/form', { method: 'POST', headers: [['Host', 'h'], ['Content-Length', '3'], ['Content-Type', 'x/y']], body: 'a=b' });
+    if (o.kind !== 'proxy') throw new Error(o.kind);
+    expect(o.request.text).toBe('POST /form HTTP/1.0\r\nHost: u\r\nConnection: close\r\nContent-Length: 3\r\nContent-Type: x/y\r\n\r\na=b');
+  });
+
+  it('treats a listed upstream status as a failure and others as the answer', () => {
+    const o = get(c, '/');
+    if (o.kind !== 'proxy') throw new Error(o.kind);
+    expect(responseFailure(o.exchange.settings, 502)).toBe('http_502');
+    expect(responseFailure(o.exchange.settings, 503)).toBeUndefined();
+  });
+
+  it('writes the response bytes', () => {
+    const o = get(c, '/');
+    if (o.kind !== 'proxy') throw new Error(o.kind);
+    const res = proxiedResponse(o.exchange, '10.0.0.5:80', { status: 404, headers: [['Server', 'x'], ['Content-Length', '2'], ['X-A', 'b']], body: 'no' }, clock);
+    expect(serializeResponse(res)).toBe(
+      'HTTP/1.1 404 Not Found\r\nServer: nginx/1.22.1\r\nDate: Thu, 24 Nov 2022 16:47:10 GMT\r\nContent-Length: 2\r\nConnection: keep-alive\r\nX-A: b\r\n\r\nno',
+    );
   });
 });
