@@ -1,0 +1,57 @@
+import type { RequestLogEntry } from './error-log';
+import type { LocSettings, LocationConf, NginxConf, ServerConf } from './conf-model';
+
+/** A request as the TCP side parsed it. `path` is the request target as sent (`/a/b.html?x=1`). */
+export interface HttpRequest {
+  readonly method: string;
+  readonly path: string;
+  /** Default `HTTP/1.1`. */
+  readonly version?: 'HTTP/1.0' | 'HTTP/1.1';
+  /** In arrival order, names as sent. */
+  readonly headers: readonly (readonly [name: string, value: string])[];
+  /** The request body (latin1), when the client sent one (Content-Length). */
+  readonly body?: string;
+  readonly remoteAddr: string;
+  readonly remotePort: number;
+  /** The local address and port of the accepted connection. */
+  readonly serverAddr: string;
+  readonly serverPort: number;
+}
+
+/** The host's files as the static module sees them (the host VFS); data is a byte string (latin1). */
+export interface HostFs {
+  stat(path: string): { readonly kind: 'file' | 'dir'; readonly size: number; readonly mtimeMs: number } | undefined;
+  read(path: string): string | undefined;
+}
+
+/**
+ * Everything known about one request while nginx works on it: where it went (server, location, URI after
+ * rewrites and internal redirects) and what the log needs. Mutable only inside the request functions.
+ */
+export interface Exchange {
+  readonly conf: NginxConf;
+  readonly request: HttpRequest;
+  readonly server: ServerConf;
+  /** GET after an error_page redirect of another method. */
+  method: string;
+  location: LocationConf | undefined;
+  settings: LocSettings;
+  uri: string;
+  args: string | undefined;
+  captures: readonly string[];
+  /** Status forced by error_page for the internal redirect target. */
+  errorStatus: number | undefined;
+  /** Remaining URI changes (nginx allows 10 rewrites/internal redirects). */
+  uriChanges: number;
+  /** Error log entries nginx would write for this request (the time/pid/connection prefix is the caller's). */
+  readonly errors: RequestLogEntry[];
+  /** URI sent upstream, for the `upstream: "http://peer/uri"` of error log lines. */
+  upstreamUri: string | undefined;
+  upstreamAddrs: string[];
+  upstreamStatuses: string[];
+}
+
+export function header(req: HttpRequest, name: string): string | undefined {
+  const lower = name.toLowerCase();
+  return req.headers.find(([n]) => n.toLowerCase() === lower)?.[1];
+}

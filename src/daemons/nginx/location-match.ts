@@ -1,0 +1,57 @@
+import type { LocationConf, ServerConf } from './conf-model';
+
+export interface LocationMatch {
+  /** undefined: no location matched, the server's own settings apply. */
+  readonly location?: LocationConf;
+  /** Captures of the matching regex location ($1..$9), empty for prefix/exact matches. */
+  readonly captures: readonly string[];
+}
+
+type Rc = 'found' | 'again' | 'declined';
+
+/**
+ * nginx's location choice (ngx_http_core_find_location): an exact `=` match wins at once; else the longest
+ * prefix, whose nested locations are searched next; unless that prefix is `^~`, the regex locations of the level
+ * are then tried in config order and the first match wins; with no regex match the longest prefix stays.
+ */
+export function findLocation(server: ServerConf, uri: string): LocationMatch {
+  let location: LocationConf | undefined;
+  let captures: readonly string[] = [];
+
+  const search = (locations: readonly LocationConf[]): Rc => {
+    let rc: Rc = 'declined';
+    let noregex = false;
+    const exact = locations.find((l) => l.modifier === '=' && l.name === uri);
+    if (exact) {
+      location = exact;
+      captures = [];
+      return 'found';
+    }
+    let prefix: LocationConf | undefined;
+    for (const l of locations) {
+      if ((l.modifier === '' || l.modifier === '^~') && uri.startsWith(l.name)) {
+        if (!prefix || l.name.length > prefix.name.length) prefix = l;
+      }
+    }
+    if (prefix) {
+      location = prefix;
+      captures = [];
+      noregex = prefix.modifier === '^~';
+      rc = search(prefix.locations) === 'found' ? 'found' : 'again';
+      if (rc === 'found') return rc;
+    }
+    if (noregex) return rc;
+    for (const l of locations) {
+      const m = l.regex?.exec(uri);
+      if (!m) continue;
+      location = l;
+      captures = m.slice(1).map((c) => c ?? '');
+      search(l.locations);
+      return 'found';
+    }
+    return rc;
+  };
+
+  search(server.locations);
+  return location ? { location, captures } : { captures };
+}

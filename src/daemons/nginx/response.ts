@@ -1,0 +1,92 @@
+import type { LocSettings } from './conf-model';
+import { header, type Exchange } from './exchange';
+import { httpDate } from './http-date';
+import { addsHeaders, statusLine } from './special-response';
+import { evaluate } from './value';
+import { variable, type VariableClock } from './variables';
+
+/** A response as nginx 1.22.1 writes it: headers in its exact order, body as a byte string (latin1). */
+export interface HttpResponse {
+  readonly status: number;
+  readonly statusLine: string;
+  readonly headers: readonly (readonly [name: string, value: string])[];
+  /** Empty for HEAD, although Content-Length tells the full size. */
+  readonly body: string;
+  /** Whether nginx keeps the connection open afterwards (`Connection: keep-alive`). */
+  readonly keepAlive: boolean;
+}
+
+/** What a handler produced, before the header filter adds Server/Date/Connection, expires and add_header. */
+export interface ResponseParts {
+  readonly status: number;
+  readonly contentType?: string;
+  readonly contentLength?: number;
+  readonly lastModifiedMs?: number;
+  readonly location?: string;
+  /** Headers of the generic list before expires/add_header (ETag of a file, an upstream's passed headers). */
+  readonly generic?: readonly (readonly [string, string])[];
+  /** Static files get `Accept-Ranges: bytes` from the range filter on 200. */
+  readonly ranges?: boolean;
+  readonly body: string;
+  /** false forces `Connection: close` (special responses for 400/413/414/500/501). */
+  readonly keepAliveAllowed?: boolean;
+}
+
+/** Whether the client asked to keep the connection (HTTP/1.1 unless `close`; HTTP/1.0 only with `keep-alive`). */
+export function clientWantsKeepAlive(ex: Exchange): boolean {
+  const conn = header(ex.request, 'Connection')?.toLowerCase();
+  if ((ex.request.version ?? 'HTTP/1.1') === 'HTTP/1.0') return conn === 'keep-alive';
+  return conn !== 'close';
+}
+
+function expiresHeaders(settings: LocSettings, nowMs: number): [string, string][] {
+  const e = settings.expires;
+  switch (e.kind) {
+    case 'off':
+      return [];
+    case 'epoch':
+      return [['Expires', 'Thu, 01 Jan 1970 00:00:01 GMT'], ['Cache-Control', 'no-cache']];
+    case 'max':
+      return [['Expires', 'Thu, 31 Dec 2037 23:55:55 GMT'], ['Cache-Control', 'max-age=315360000']];
+    case 'access': {
+      const nowS = Math.floor(nowMs / 1000);
+      const expires = httpDate((nowS + e.seconds) * 1000);
+      return [['Expires', expires], ['Cache-Control', e.seconds < 0 ? 'no-cache' : `max-age=${e.seconds}`]];
+    }
+  }
+}
+
+/** The header filter chain: nginx's fixed header order, then the generic list, expires, add_header, ranges. */
+export function finishResponse(ex: Exchange, parts: ResponseParts, clock: VariableClock): HttpResponse {
+  const settings = ex.settings;
+  const status = parts.status;
+  const keepAlive = parts.keepAliveAllowed !== false && settings.keepaliveTimeout > 0 && clientWantsKeepAlive(ex);
+  const headers: (readonly [string, string])[] = [
+    ['Server', settings.serverTokens ? 'nginx/1.22.1' : 'nginx'],
+    ['Date', httpDate(clock.nowMs)],
+  ];
+  if (parts.contentType !== undefined) headers.push(['Content-Type', parts.contentType]);
+  if (parts.contentLength !== undefined) headers.push(['Content-Length', String(parts.contentLength)]);
+  if (parts.lastModifiedMs !== undefined && (status === 200 || status === 206 || status === 304)) {
+    headers.push(['Last-Modified', httpDate(parts.lastModifiedMs)]);
+  }
+  if (parts.location !== undefined) headers.push(['Location', parts.location]);
+  headers.push(['Connection', keepAlive ? 'keep-alive' : 'close']);
+  headers.push(...(parts.generic ?? []));
+  const listed = addsHeaders(status);
+  if (listed) headers.push(...expiresHeaders(settings, clock.nowMs));
+  for (const h of settings.addHeaders) {
+    if (!listed && !h.always) continue;
+    const value = evaluate(h.value, (name) => variable(ex, name, clock, { status, headers, bodyBytes: 0 }));
+    // an empty value means "do not add" in nginx
+    if (value !== '') headers.push([h.name, value]);
+  }
+  if (parts.ranges && status === 200) headers.push(['Accept-Ranges', 'bytes']);
+  const head = ex.request.method === 'HEAD';
+  return { status, statusLine: statusLine(status), headers, body: head ? '' : parts.body, keepAlive };
+}
+
+/** The bytes on the wire (latin1 string): status line, headers, blank line, body. */
+export function serializeResponse(res: HttpResponse): string {
+  return `${res.statusLine}\r\n${res.headers.map(([n, v]) => `${n}: ${v}\r\n`).join('')}\r\n${res.body}`;
+}
