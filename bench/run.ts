@@ -4,6 +4,7 @@
  */
 import { benchQueue } from './queue';
 import { benchPackets } from './packets';
+import { benchVrrp, ONE_DAY } from './vrrp';
 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
@@ -18,3 +19,11 @@ console.log(
     `${packets.simPerWall.toFixed(1)} simulated s per wall s)`,
 );
 console.log(`packet / bare ratio:     ${(packets.rate / queue.rate).toFixed(2)}`);
+
+benchVrrp(3_600_000_000); // warm-up: one simulated hour
+const hour = benchVrrp(3_600_000_000);
+const day = benchVrrp(ONE_DAY);
+console.log(
+  `VRRP, 2 routers x 1 instance, one simulated day: ${day.seconds.toFixed(2)} s wall, ${fmt(day.simPerWall)} simulated s per wall s ` +
+    `(${fmt(day.events)} events); heap after 1 h ${hour.heapMb.toFixed(1)} MB, after 1 day ${day.heapMb.toFixed(1)} MB`,
+);

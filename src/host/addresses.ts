@@ -128,8 +128,14 @@ export class AddressTable {
   /** Source address Linux picks for a destination through dev: a primary in the destination's subnet, else the first primary. */
   sourceFor(dev: string, dst: Ipv4): Ipv4 | undefined {
     const list = this.of(dev);
-    const inNet = list.find((e) => !e.secondary && e.scope !== 'host' && e.prefix < 32 && inSubnet(dst, e));
-    return (inNet ?? list.find((e) => !e.secondary && e.scope !== 'host'))?.ip;
+    let first: Ipv4 | undefined;
+    for (let i = 0; i < list.length; i++) {
+      const e = list[i]!;
+      if (e.secondary || e.scope === 'host') continue;
+      if (e.prefix < 32 && inSubnet(dst, e)) return e.ip;
+      first ??= e.ip;
+    }
+    return first;
   }
 
   all(): InterfaceAddress[] {

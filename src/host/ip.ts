@@ -72,21 +72,22 @@ export class IpStack {
   }
 
   /** Sends a locally generated packet. Errors that a socket would see come back through `onError`. */
-  send(opts: SendOptions, onError?: (e: SendError) => void): void {
+  send(opts: SendOptions, onError?: (e: SendError) => void, boundDev: string | undefined = opts.dev): void {
     const env = this.env;
     if (!env.powered) return;
     const dst = opts.dst;
+    const optsDev = boundDev;
     let dev: Nic | undefined;
     let nextHop = dst;
     let src = opts.src;
     if (env.addresses.isLocal(dst)) {
       dev = env.nic('lo');
     } else if (isMulticast(dst) || dst === 0xffffffff) {
-      dev = opts.dev !== undefined ? env.nic(opts.dev) : this.routeDev(dst);
+      dev = optsDev !== undefined ? env.nic(optsDev) : this.routeDev(dst);
     } else {
       const route = env.routes.lookup(dst);
-      if (!route || (opts.dev !== undefined && route.dev !== opts.dev)) {
-        const bound = opts.dev !== undefined ? env.nic(opts.dev) : undefined;
+      if (!route || (optsDev !== undefined && route.dev !== optsDev)) {
+        const bound = optsDev !== undefined ? env.nic(optsDev) : undefined;
         if (!bound) return onError?.('ENETUNREACH');
         dev = bound;
       } else {
@@ -124,6 +125,12 @@ export class IpStack {
     }
     if (pkt.dst === 0xffffffff || this.isDirectedBroadcast(dev, pkt.dst)) {
       dev.transmit({ dst: BROADCAST_MAC, src: dev.mac, payload: pkt });
+      return;
+    }
+    // Fast path: a usable neighbour entry, no closures on the way out.
+    const known = dev.neighbours.usableMac(nextHop);
+    if (known !== undefined) {
+      dev.transmit({ dst: known, src: dev.mac, payload: pkt } satisfies EthernetFrame);
       return;
     }
     dev.neighbours.resolve(

@@ -78,6 +78,14 @@ export class NeighbourTable {
     return e;
   }
 
+  /** The MAC to use at once for ip when the entry needs no state change (REACHABLE and fresh, DELAY, PROBE). */
+  usableMac(ip: Ipv4): Mac | undefined {
+    const e = this.entries.get(ip);
+    if (!e) return undefined;
+    if (e.state === 'REACHABLE') return this.sim.now - e.confirmed < e.reachableTime ? e.mac : undefined;
+    return e.state === 'DELAY' || e.state === 'PROBE' ? e.mac : undefined;
+  }
+
   /**
    * Resolves ip for an outgoing packet: calls `send(mac)` now or once resolved, `fail()` if resolution
    * fails (the packet is dropped; a local sender sees EHOSTUNREACH).

@@ -37,7 +37,7 @@ export class RawSocket {
     onError?: (e: SendError) => void,
   ): void {
     if (this.closed) return;
-    this.ip.send({ ...opts, ...(this.boundDev !== undefined && { dev: this.boundDev }) }, onError);
+    this.ip.send(opts, onError, this.boundDev);
   }
 
   close(): void {

@@ -129,7 +129,13 @@ export class Lan {
     const now = this.sim.now;
     this.framesForwarded++;
     for (let i = 0; i < this.captures.length; i++) this.captures[i]!(now, frame);
-    if (!isMulticastMac(frame.src)) this.macTable.set(frame.src, { port: from, seen: now });
+    if (!isMulticastMac(frame.src)) {
+      const learned = this.macTable.get(frame.src);
+      if (learned) {
+        learned.port = from;
+        learned.seen = now;
+      } else this.macTable.set(frame.src, { port: from, seen: now });
+    }
     const dst = frame.dst;
     if (dst !== BROADCAST_MAC && !isMulticastMac(dst)) {
       const entry = this.macTable.get(dst);

@@ -8,7 +8,7 @@ import type { RawSocket } from '../../host/raw-socket';
 import './trace-events';
 import type { KeepalivedConfig } from './config';
 import { quoteArgs, TrackScripts } from './track-scripts';
-import { vrrpInitialState, vrrpStep, type VrrpAction, type VrrpConfig, type VrrpInput, type VrrpProcessState, type VrrpTimer } from './vrrp';
+import { vrrpInitialState, vrrpStepInPlace, type VrrpAction, type VrrpConfig, type VrrpInput, type VrrpProcessState, type VrrpTimer } from './vrrp';
 import { buildAdvert, checkAdvert, VRRP_GROUP, type InstanceWire } from './vrrp-packet';
 
 const TIMER_INPUT: Record<VrrpTimer, (instance: string) => VrrpInput> = {
@@ -26,7 +26,7 @@ const STOP_LINGER_US = 1_000_000;
  * the pure state machine (./vrrp) and performs the actions it returns, in order.
  */
 export class VrrpProcess implements ProcessBehaviour {
-  private state: VrrpProcessState;
+  private readonly state: VrrpProcessState;
   private readonly timers = new Map<string, Timer>();
   private readonly sockets = new Map<string, RawSocket>();
   private readonly wires = new Map<string, InstanceWire>();
@@ -43,7 +43,8 @@ export class VrrpProcess implements ProcessBehaviour {
     /** `-D`: detailed log lines too. */
     private readonly detail: boolean,
   ) {
-    this.state = vrrpInitialState(config);
+    // An unfrozen copy the process alone owns, stepped in place.
+    this.state = structuredClone(vrrpInitialState(config));
     for (const w of wires) this.wires.set(w.params.name, w);
     this.scripts = new TrackScripts(
       host,
@@ -126,9 +127,8 @@ export class VrrpProcess implements ProcessBehaviour {
   }
 
   private step(input: VrrpInput): void {
-    const r = vrrpStep(this.config, this.state, input, this.host.sim.now);
-    this.state = r.state;
-    for (const a of r.actions) this.perform(a);
+    const actions = vrrpStepInPlace(this.config, this.state, input, this.host.sim.now);
+    for (const a of actions) this.perform(a);
   }
 
   private perform(a: VrrpAction): void {

@@ -11,6 +11,6 @@ export * from './params';
 export * from './script';
 export * from './state';
 export * from './timers';
-export { vrrpStep, type VrrpStep } from './scheduler';
+export { vrrpStep, vrrpStepInPlace, type VrrpStep } from './scheduler';
 export { vrrpCompleteTracking } from './complete-tracking';
 export { inetNtoa } from './inet';
