@@ -58,6 +58,8 @@ export class Host implements NicOwner, ArpPolicy {
   readonly sysctl = new Map<string, string>();
   private readonly netlink: NetlinkListener[] = [];
   powered = true;
+  /** `uname -r -v`: CentOS 7's kernel, what the seed lab's machines ran. */
+  kernelRelease = '3.10.0-1160.el7.x86_64 #1 SMP Mon Oct 19 16:18:59 UTC 2020';
 
   constructor(
     readonly sim: Simulator,

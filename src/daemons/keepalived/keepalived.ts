@@ -63,11 +63,16 @@ class KeepalivedParent implements ProcessBehaviour {
     const host = this.host;
     const log = (text: string): void => host.syslog('Keepalived', proc.pid, text);
     log(`Starting ${KEEPALIVED_VERSION}`);
+    log(`Running on Linux ${host.kernelRelease} (built for Linux 5.19.11)`);
     log(`Command line: ${['keepalived', ...this.opts.argv].map((a) => `'${a}'`).join(' ')}`);
-    log(this.opts.detail ? `Opening file '${this.opts.conf}'.` : `Configuration file ${this.opts.conf}`);
+    if (this.opts.detail) log(`Opening file '${this.opts.conf}'.`);
     const interfaces = [...host.nics.keys()];
     const parsed = parseKeepalivedConf(this.opts.conf, vfsSource(host), { interfaces });
     logDiagnostics(host, parsed.diagnostics, 'parent', 'Keepalived', proc.pid);
+    log(`Configuration file ${this.opts.conf}`);
+    if (parsed.config.globalDefs.maxAutoPriority === undefined) {
+      log('NOTICE: setting config option max_auto_priority should result in better keepalived performance');
+    }
     if (parsed.verdict === 'aborted') {
       log('Stopped');
       proc.exit(1);
@@ -79,10 +84,12 @@ class KeepalivedParent implements ProcessBehaviour {
       const child = host.processes.spawn('keepalived', ['keepalived', ...this.opts.argv], vrrp, proc.pid);
       this.child = { proc: child, vrrp };
       log(`Starting VRRP child process, pid=${child.pid}`);
-      logDiagnostics(host, parsed.diagnostics, 'vrrp', 'Keepalived_vrrp', child.pid);
       child.onExit(() => this.childGone());
-      log('Startup complete');
-      vrrp.start(child);
+      vrrp.start(
+        child,
+        () => logDiagnostics(host, parsed.diagnostics, 'vrrp', 'Keepalived_vrrp', child.pid),
+        () => log('Startup complete'),
+      );
     } else log('Startup complete');
   }
 
@@ -103,6 +110,10 @@ class KeepalivedParent implements ProcessBehaviour {
     if (!this.proc.alive) return;
     if (!this.stopping) {
       this.host.syslog('Keepalived', this.proc.pid, `pid ${this.child?.proc.pid} exited with permanent error FATAL. Terminating`);
+    }
+    if (this.opts.detail) {
+      // Simulated processes use no CPU time.
+      this.host.syslog('Keepalived', this.proc.pid, 'CPU usage (self/children) user: 0.000000/0.000000 system: 0.000000/0.000000');
     }
     this.host.syslog('Keepalived', this.proc.pid, `Stopped ${KEEPALIVED_VERSION}`);
     this.proc.exit(0);

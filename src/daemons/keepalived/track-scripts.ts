@@ -20,6 +20,15 @@ export class TrackScripts {
     private readonly log: (text: string) => void,
   ) {}
 
+  get count(): number {
+    return this.scripts.length;
+  }
+
+  /** Commands given without a path, which keepalived finds by PATH search and warns about. */
+  pathSearched(): string[] {
+    return [...new Set(this.scripts.map((s) => s.script.join(' ').trim().split(/\s+/)[0]!).filter((c) => c !== '' && !c.includes('/')))];
+  }
+
   start(): void {
     for (const s of this.scripts) this.schedule(s, 0);
   }

@@ -1,5 +1,5 @@
 import type { Timer } from '../../sim/simulator';
-import type { Ipv4 } from '../../net/addr';
+import { formatIpv4, type Ipv4 } from '../../net/addr';
 import { IPPROTO_VRRP, type Ipv4Packet } from '../../net/packets';
 import { gratuitousArpFrame } from '../../host/arp';
 import type { Host } from '../../host/host';
@@ -54,8 +54,27 @@ export class VrrpProcess implements ProcessBehaviour {
     );
   }
 
-  start(proc: Process): void {
+  /**
+   * `configured` logs what the child's own configuration pass reports (after netlink is set up);
+   * `ready` is the parent's "Startup complete", which lands about when the instances initialise.
+   */
+  start(proc: Process, configured: () => void, ready: () => void): void {
     this.proc = proc;
+    this.detailLog('Registering Kernel netlink reflector');
+    this.detailLog('Registering Kernel netlink command channel');
+    if (this.scripts.count > 0) {
+      this.log("Script user 'keepalived_script' does not exist");
+      for (const cmd of this.scripts.pathSearched()) {
+        this.log(`WARNING - script \`${cmd}\` resolved by path search to \`/usr/bin/${cmd}\`. Please specify full path.`);
+      }
+    }
+    configured();
+    for (const dev of new Set([...this.wires.values()].map((w) => w.params.interface))) {
+      const ip = this.host.addresses.primary(dev)?.ip;
+      if (ip !== undefined) this.detailLog(`Assigned address ${formatIpv4(ip)} for interface ${dev}`);
+    }
+    this.detailLog('Registering gratuitous ARP shared channel');
+    ready();
     for (const w of this.wires.values()) {
       const dev = w.params.interface;
       if (this.sockets.has(dev)) continue;
@@ -72,6 +91,12 @@ export class VrrpProcess implements ProcessBehaviour {
     });
     const down = [...this.wires.values()].map((w) => w.params.interface).filter((d) => !this.host.nic(d)?.running);
     this.step({ kind: 'start', ...(down.length && { interfacesDown: down }) });
+    let fd = 14;
+    for (const dev of this.sockets.keys()) {
+      const index = String(this.host.nic(dev)?.index ?? 0).padStart(3);
+      this.detailLog(`VRRP sockpool: [ifindex(${index}), family(IPv4), proto(112), fd(${fd},${fd + 1}) multicast, address(224.0.0.18)]`);
+      fd += 2;
+    }
     this.scripts.start();
   }
 
@@ -84,7 +109,10 @@ export class VrrpProcess implements ProcessBehaviour {
     this.clearTimers();
     this.host.timer(STOP_LINGER_US, () => {
       if (!this.proc.alive) return;
-      this.log('Stopped');
+      // Simulated processes use no CPU time.
+      if (!this.detail) this.log('Stopped');
+      else if (this.scripts.count > 0) this.log('Stopped - used (self/children) 0.000000/0.000000 user time, 0.000000/0.000000 system time');
+      else this.log('Stopped - used 0.000000 user time, 0.000000 system time');
       this.proc.exit(0);
     });
   }
@@ -192,6 +220,10 @@ export class VrrpProcess implements ProcessBehaviour {
         host.sim.trace.emit('vrrp.state', { host: host.name, instance: a.instance, from: a.from, to: a.to, priority: a.priority });
         return;
     }
+  }
+
+  private detailLog(text: string): void {
+    if (this.detail) this.log(text);
   }
 
   private log(text: string): void {
