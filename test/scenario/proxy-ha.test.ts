@@ -82,16 +82,47 @@ describe('proxy-ha: seed experiments 2–4 against keepalived 2.2.7 timer rules'
     expect(at('proxy1', 15)).toMatch(/^\d+ \d+\n$/);
   });
 
+  it('a pulled cable puts the master in FAULT; back up, it preempts after MDI(100)', () => {
+    const { run } = runHashed(`${DIR}/link-cut.yaml`);
+    const cut = 20.2 * SECOND;
+    const back = 30.2 * SECOND;
+    expect(transitions(run, 'proxy1', 'VI_PROXY_HA', 'FAULT')).toEqual([cut]);
+    const lastAdvert = mdi(100) + Math.floor((cut - mdi(100)) / SECOND) * SECOND;
+    expect(transitions(run, 'proxy2', 'VI_PROXY_HA', 'MASTER')).toEqual([lastAdvert + LAN + mdi(99)]);
+    expect(transitions(run, 'proxy1', 'VI_PROXY_HA', 'MASTER')).toEqual([mdi(100), back + mdi(100)]);
+    expect(logLines(run, 'proxy1', 'Netlink reports eth0').map((l) => [l.t, l.text])).toEqual([
+      [cut, 'Netlink reports eth0 down'],
+      [back, 'Netlink reports eth0 up'],
+    ]);
+  });
+
+  it('mismatched auth_pass: both reject each other and both hold the VIP (split brain)', () => {
+    const { run } = runHashed(`${DIR}/auth-mismatch.yaml`);
+    expect(transitions(run, 'proxy1', 'VI_PROXY_HA', 'MASTER')).toEqual([mdi(100)]);
+    expect(transitions(run, 'proxy2', 'VI_PROXY_HA', 'MASTER')).toEqual([mdi(99)]);
+    expect(logLines(run, 'proxy2', 'received an invalid passwd!').length).toBeGreaterThan(10);
+  });
+
   it('every proxy-ha scenario gives the same trace on every run (pinned hashes)', () => {
     const hashes = Object.fromEntries(
-      ['backup-alone-master-joins', 'master-crash', 'master-graceful-stop', 'nginx-dies-tracked', 'notify-scripts'].map((n) => [
+      [
+        'backup-alone-master-joins',
+        'master-crash',
+        'master-graceful-stop',
+        'nginx-dies-tracked',
+        'notify-scripts',
+        'link-cut',
+        'auth-mismatch',
+      ].map((n) => [
         n,
         runHashed(`${DIR}/${n}.yaml`).hash.slice(0, 16),
       ]),
     );
     expect(hashes).toMatchInlineSnapshot(`
       {
+        "auth-mismatch": "0d336dde470f9c34",
         "backup-alone-master-joins": "53d7805c261c7014",
+        "link-cut": "1c2ed83a04af5a5a",
         "master-crash": "43a34186f6269776",
         "master-graceful-stop": "c6a0de69204a2f87",
         "nginx-dies-tracked": "a6b595d662d7a3cb",
