@@ -122,7 +122,7 @@ describe('proxy-ha: seed experiments 2–4 against keepalived 2.2.7 timer rules'
       {
         "auth-mismatch": "0d336dde470f9c34",
         "backup-alone-master-joins": "53d7805c261c7014",
-        "link-cut": "1c2ed83a04af5a5a",
+        "link-cut": "e997470183e9f688",
         "master-crash": "43a34186f6269776",
         "master-graceful-stop": "c6a0de69204a2f87",
         "nginx-dies-tracked": "a6b595d662d7a3cb",

@@ -84,10 +84,7 @@ export class VrrpProcess implements ProcessBehaviour {
       this.sockets.set(dev, sock);
     }
     this.unlisten = this.host.onNetlink({
-      link: (dev, up) => {
-        this.log(`Netlink reports ${dev} ${up ? 'up' : 'down'}`);
-        this.step({ kind: up ? 'interface_up' : 'interface_down', interface: dev });
-      },
+      link: (dev, up) => this.step({ kind: up ? 'interface_up' : 'interface_down', interface: dev }),
     });
     const down = [...this.wires.values()].map((w) => w.params.interface).filter((d) => !this.host.nic(d)?.running);
     this.step({ kind: 'start', ...(down.length && { interfacesDown: down }) });
