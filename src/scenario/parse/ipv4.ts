@@ -1,6 +1,10 @@
+import { broadcastOf as cidrBroadcast, inSubnet as cidrContains, networkOf as cidrNetwork } from '../../net/addr';
+
+export { formatIpv4 } from '../../net/addr';
+
 /*
- * Minimal IPv4 helpers for validating scenario files. To be replaced by src/net/addr.ts (parseIpv4,
- * formatIpv4, parseCidr) once it exists; this file only adds the reasons a text is not an address.
+ * IPv4 parsing that says why a text is not an address (for scenario diagnostics); the arithmetic is
+ * src/net/addr.ts's.
  */
 
 export type Ipv4Parse = { readonly value: number } | { readonly reason: string };
@@ -32,20 +36,16 @@ export function parseCidrExplained(text: string): CidrParse {
   return { value: ip.value, prefix: Number(len) };
 }
 
-export function formatIpv4(value: number): string {
-  return [value >>> 24, (value >>> 16) & 255, (value >>> 8) & 255, value & 255].join('.');
-}
-
 /** The network address of `value` under a prefix length. */
 export function networkOf(value: number, prefix: number): number {
-  return prefix === 0 ? 0 : (value & (~0 << (32 - prefix))) >>> 0;
+  return cidrNetwork({ ip: value, prefix });
 }
 
 export function inSubnet(value: number, network: number, prefix: number): boolean {
-  return networkOf(value, prefix) === network;
+  return cidrContains(value, { ip: network, prefix });
 }
 
 /** The broadcast address of a subnet. */
 export function broadcastOf(network: number, prefix: number): number {
-  return (network | (prefix === 0 ? ~0 : (1 << (32 - prefix)) - 1)) >>> 0;
+  return cidrBroadcast({ ip: network, prefix });
 }
