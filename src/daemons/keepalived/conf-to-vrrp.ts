@@ -1,6 +1,6 @@
 import { parseIpv4, type Ipv4 } from '../../net/addr';
 import type { KeepalivedConfig, VrrpInstance } from './config';
-import { GARP_DEFAULTS, type VirtualIp, type VrrpConfig, type VrrpInstanceParams } from './vrrp';
+import type { NotifyScripts, VirtualIp, VrrpConfig, VrrpInstanceParams } from './vrrp';
 import type { InstanceWire } from './vrrp-packet';
 
 /**
@@ -13,7 +13,7 @@ export function toVrrpConfig(conf: KeepalivedConfig, primaryOf: (dev: string) =>
   const instances = conf.vrrpInstances
     .filter((i) => i.interface !== undefined && i.virtualIpaddress.every((v) => v.family === 4))
     .map((i) => {
-      const params = instanceParams(conf, i, primaryOf);
+      const params = instanceParams(i, primaryOf);
       wires.push({ params, authType: i.authType === 'PASS' ? 1 : 0, authPass: i.authPass ?? '' });
       return params;
     });
@@ -27,19 +27,13 @@ export function toVrrpConfig(conf: KeepalivedConfig, primaryOf: (dev: string) =>
         name: g.name,
         members: g.group.filter((m) => names.has(m)),
         trackingWeight: g.syncGroupTrackingWeight,
-        notify: {
-          ...(g.notifyMaster !== undefined && { master: g.notifyMaster }),
-          ...(g.notifyBackup !== undefined && { backup: g.notifyBackup }),
-          ...(g.notifyFault !== undefined && { fault: g.notifyFault }),
-          ...(g.notifyStop !== undefined && { stop: g.notifyStop }),
-          ...(g.notify !== undefined && { generic: g.notify }),
-        },
+        notify: notifyScripts(g),
       })),
     },
   };
 }
 
-function instanceParams(conf: KeepalivedConfig, i: VrrpInstance, primaryOf: (dev: string) => Ipv4 | undefined): VrrpInstanceParams {
+function instanceParams(i: VrrpInstance, primaryOf: (dev: string) => Ipv4 | undefined): VrrpInstanceParams {
   const dev = i.interface!;
   const owner = i.priority === 255;
   const master = i.state === 'MASTER';
@@ -50,7 +44,6 @@ function instanceParams(conf: KeepalivedConfig, i: VrrpInstance, primaryOf: (dev
     prefixLength: v.prefix,
     dev: v.dev ?? dev,
   }));
-  const g = conf.globalDefs;
   return {
     name: i.name,
     interface: dev,
@@ -65,7 +58,7 @@ function instanceParams(conf: KeepalivedConfig, i: VrrpInstance, primaryOf: (dev
     primaryIp: (src !== undefined ? parseIpv4(src) : undefined) ?? primaryOf(dev) ?? 0,
     vips,
     garp: {
-      masterDelay: i.garpMasterDelay ?? g.vrrpGarpMasterDelay ?? GARP_DEFAULTS.masterDelay,
+      masterDelay: i.garpMasterDelay,
       masterRepeat: i.garpMasterRepeat,
       masterRefresh: i.garpMasterRefresh,
       masterRefreshRepeat: i.garpMasterRefreshRepeat,
@@ -75,15 +68,20 @@ function instanceParams(conf: KeepalivedConfig, i: VrrpInstance, primaryOf: (dev
     trackScripts: i.trackScript.map((t) => ({ name: t.name, weight: t.weight, reverse: t.reverse })),
     trackInterfaces: i.trackInterface.map((t) => ({ name: t.name, weight: t.weight, reverse: t.reverse })),
     dontTrackPrimary: i.dontTrackPrimary,
-    notify: {
-      ...(i.notifyMaster !== undefined && { master: i.notifyMaster }),
-      ...(i.notifyBackup !== undefined && { backup: i.notifyBackup }),
-      ...(i.notifyFault !== undefined && { fault: i.notifyFault }),
-      ...(i.notifyStop !== undefined && { stop: i.notifyStop }),
-      ...(i.notify !== undefined && { generic: i.notify }),
-    },
+    notify: notifyScripts(i),
     lowerPrioNoAdvert: i.lowerPrioNoAdvert,
     higherPrioSendAdvert: i.higherPrioSendAdvert,
     unicastPeers: i.unicastPeer.map((p) => parseIpv4(p)).filter((p): p is number => p !== undefined),
+  };
+}
+
+/** notify_master / notify_backup / notify_fault / notify_stop / notify of an instance or a sync group. */
+function notifyScripts(x: { notifyMaster?: string; notifyBackup?: string; notifyFault?: string; notifyStop?: string; notify?: string }): NotifyScripts {
+  return {
+    ...(x.notifyMaster !== undefined && { master: x.notifyMaster }),
+    ...(x.notifyBackup !== undefined && { backup: x.notifyBackup }),
+    ...(x.notifyFault !== undefined && { fault: x.notifyFault }),
+    ...(x.notifyStop !== undefined && { stop: x.notifyStop }),
+    ...(x.notify !== undefined && { generic: x.notify }),
   };
 }
