@@ -171,7 +171,7 @@ describe('ipvsadm -S and --timeout', () => {
         '-A -t 10.0.0.100:443 -s rr -p 360',
         '-a -t 10.0.0.100:443 -r 192.168.1.21:443 -g -w 1',
         '-A -t 10.0.0.101:80 -s wrr -p 300 -M 255.255.255.0',
-        '-a -t 10.0.0.101:80 -r 10.1.0.5:80 -i -w 3',
+        '-a -t 10.0.0.101:80 -r 10.1.0.5:80 -i -w 3 --tun-type ipip',
         '-A -u 10.0.0.100:53 -s rr',
         '-A -f 1 -s sh -b sh-fallback,sh-port',
         '',
@@ -223,9 +223,10 @@ describe('ipvsadm errors', () => {
     ]);
     expect(err('-A -t 10.0.0.1 -s rr')).toEqual(['Zero port specified for non-persistent service\n', 2]);
     expect(err('-A -t 10.0.0.1:80 -s rr -s wlc')).toEqual(["multiple 'scheduler' options specified\n", 2]);
-    expect(err('-A -L')).toEqual(['multiple commands specified\n', 2]);
+    expect(err('-A -L')).toEqual(["invalid option `-L'\n", 2]);
     expect(err('-A -t nohost:80')).toEqual(['illegal virtual server address[:port] specified\n', 2]);
-    expect(err('-a -t 10.0.0.1:80 -r 1.2.3.4 -w 70000')).toEqual(['illegal weight specified\n', 2]);
+    expect(err('-a -t 10.0.0.1:80 -r 1.2.3.4 -w 70000')).toEqual(['Service not defined\n', 255]);
+    expect(err('-a -t 10.0.0.1:80 -r 1.2.3.4 -w x')).toEqual(['illegal weight specified\n', 2]);
     expect(err('-A -t 10.0.0.1:80 -p abc')).toEqual(["invalid timeout value `abc' specified\n", 2]);
     expect(err('-A -t 10.0.0.1:80 -s rr extra')).toEqual(['unexpected argument extra\n', 2]);
     expect(err('-A -t 10.0.0.1:80 -p 0')).toEqual(["invalid timeout value `0' specified\n", 2]);

@@ -193,7 +193,8 @@ function parse(argv: readonly string[]): Entry {
   if (!first?.def.command) throw new Fail(tryHelp(), 255);
   for (const o of opts) {
     if (o.def.command) {
-      if (ce.cmd !== undefined) throw new Fail('multiple commands specified');
+      // Only the first option may be a command; popt hands a later one to the option switch, which rejects it.
+      if (ce.cmd !== undefined) throw new Fail(`invalid option \`${o.text}'`);
       ce.cmd = o.def.command;
       continue;
     }
@@ -246,7 +247,7 @@ function parse(argv: readonly string[]): Entry {
         break;
       case 'weight':
         setOption(ce, 'weight');
-        ce.dest.weight = numberIn(v!, 0, 65535, 'illegal weight specified');
+        ce.dest.weight = numberIn(v!, 0, 2147483647, 'illegal weight specified');
         break;
       case 'u-threshold':
         setOption(ce, 'u-threshold');

@@ -112,8 +112,8 @@ function serviceEntry(svc: Service, fmt: ListFormat, hostName?: HostNamer): stri
       out += ` persistent ${svc.persistent}`;
       if (svc.netmask !== 0xffffffff) out += ` mask ${svc.netmaskText}`;
       if (svc.pe) out += ` pe ${svc.pe}`;
-      if (svc.onePacket) out += ' ops';
     }
+    if (svc.onePacket) out += ' ops';
   }
   out += '\n';
 
@@ -125,7 +125,7 @@ function serviceEntry(svc: Service, fmt: ListFormat, hostName?: HostNamer): stri
 
 function destLine(svc: Service, d: Dest, svcName: string, fmt: ListFormat, hostName?: HostNamer): string {
   const full = addrPort(d.addr, d.port, svc.protocol, fmt, hostName);
-  if (fmt.rule) return `-a ${svcName} -r ${full} ${FWD_SWITCH[d.fwd]} -w ${d.weight}\n`;
+  if (fmt.rule) return `-a ${svcName} -r ${full} ${FWD_SWITCH[d.fwd]} -w ${d.weight}${d.fwd === 'tunnel' ? ' --tun-type ipip' : ''}\n`;
   const dn = full.slice(0, 28);
   if (fmt.stats) {
     const s = d.stats;
