@@ -101,23 +101,24 @@ describe('fo / ovf', () => {
 });
 
 describe('sh / dh', () => {
-  it('sh: bucket = last octet × 177 mod 256, buckets filled by weight in list order', () => {
-    // List B(1), A(1): even buckets → B, odd → A. x.x.x.1 → 177 (odd) → A; x.x.x.2 → 98 → B.
+  it('sh: bucket = hash_32(saddr, 8), buckets filled by weight in list order', () => {
+    // List B(1), A(1): even buckets → B, odd → A. hash_32 of 172.16.0.1..4 = 122, 220, 61, 159.
     const ipvs = setup('sh', [[A, 1], [B, 1]]);
     const got = openMany(ipvs, 4, { client: (i) => `172.16.0.${i + 1}` });
-    expect(last(got)).toEqual(['21', '22', '21', '22']);
+    expect(last(got)).toEqual(['22', '22', '21', '21']);
   });
 
   it('sh: an unavailable bucket has no dest unless sh-fallback', () => {
-    const ipvs = setup('sh', [[A, 0], [B, 1]]);
+    // 172.16.0.1 hashes to bucket 122 (even) → list[0], the weight-0 B.
+    const ipvs = setup('sh', [[A, 1], [B, 0]]);
     expect(openMany(ipvs, 1, { client: () => '172.16.0.1' })).toEqual(['unreachable']);
-    const fb = setup('sh', [[A, 0], [B, 1]], { schedFlags: { sched1: true } });
-    expect(last(openMany(fb, 1, { client: () => '172.16.0.1' }))).toEqual(['22']);
+    const fb = setup('sh', [[A, 1], [B, 0]], { schedFlags: { sched1: true } });
+    expect(last(openMany(fb, 1, { client: () => '172.16.0.1' }))).toEqual(['21']);
   });
 
   it('dh: one bucket per dest, keyed on the destination address', () => {
     const ipvs = setup('dh', [[A, 1], [B, 1]]);
-    // 10.0.0.100: 100 × 177 = 17700 → 17700 mod 256 = 36 (even) → list[0] = B.
+    // hash_32(10.0.0.100, 8) = 248 (even) → list[0] = B, whoever the client.
     expect(last(openMany(ipvs, 3, { client: (i) => `172.16.0.${i + 1}` }))).toEqual(['22', '22', '22']);
   });
 });

@@ -1,12 +1,13 @@
 import type { Dest } from '../dest';
 import type { Scheduler } from '../scheduler';
 import type { Service } from '../service';
+import { hash32 } from './hash32';
 
 const TAB_SIZE = 256;
 
 /**
  * Destination hashing (ip_vs_dh.c): 256 buckets, one per dest in list order, cyclically (weights are not
- * used for filling). Bucket = daddr × 2654435761 mod 256. An unavailable bucket dest means no dest.
+ * used for filling). Bucket = hash_32(daddr, 8). An unavailable bucket dest means no dest.
  */
 export function createDh(svc: Service): Scheduler {
   let buckets = assign(svc);
@@ -16,7 +17,7 @@ export function createDh(svc: Service): Scheduler {
   return {
     name: 'dh',
     schedule(_s, pkt) {
-      const d = buckets[((pkt.daddr % 256) * 177) & (TAB_SIZE - 1)];
+      const d = buckets[hash32(pkt.daddr, 8)];
       if (!d || !d.available || d.weight <= 0 || d.overload) return undefined;
       return d;
     },

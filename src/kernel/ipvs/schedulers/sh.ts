@@ -1,13 +1,14 @@
 import type { Dest } from '../dest';
 import type { Scheduler } from '../scheduler';
 import type { Service } from '../service';
+import { hash32 } from './hash32';
 
 const TAB_SIZE = 256;
 
 /**
  * Source hashing (ip_vs_sh.c): 256 buckets filled by walking the dest list cyclically, each dest taking
- * `weight` consecutive buckets (a weight-0 dest still takes one). Bucket = (saddr [+ sport with sh-port])
- * × 2654435761 mod 256. An unavailable bucket dest means no dest, unless sh-fallback walks the table from
+ * `weight` consecutive buckets (a weight-0 dest still takes one). Bucket = hash_32(saddr [+ sport with
+ * sh-port], 8). An unavailable bucket dest means no dest, unless sh-fallback walks the table from
  * there. The table is rebuilt on every dest add/delete/edit.
  */
 export function createSh(svc: Service): Scheduler {
@@ -40,8 +41,7 @@ export function createSh(svc: Service): Scheduler {
 }
 
 function hashKey(key: number, offset: number): number {
-  // (offset + key * 2654435761) & 255: only the low byte of key matters; 2654435761 mod 256 = 177.
-  return (offset + (key % 256) * 177) & (TAB_SIZE - 1);
+  return (offset + hash32(key, 8)) & (TAB_SIZE - 1);
 }
 
 function unavailable(d: Dest): boolean {
