@@ -57,7 +57,9 @@ export class ConnTable {
       seq: this.seq++,
     };
     if (dest) bindDest(cp, dest);
-    this.hash(cp);
+    // One-packet (ops) entries are never hashed: no later packet can find them.
+    if (cp.onePacket) this.all.add(cp);
+    else this.hash(cp);
     this.arm(cp, now);
     return cp;
   }

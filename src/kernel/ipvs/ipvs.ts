@@ -235,7 +235,9 @@ export class Ipvs {
 
     this.countIn(cp, pkt.length);
     this.setState(cp, 'input', pkt);
-    this.conns.touch(cp, now);
+    // A one-packet entry is released with its packet; others restart their timer.
+    if (cp.onePacket) this.conns.expireNow(cp, now);
+    else this.conns.touch(cp, now);
     return { kind: 'forward', conn: cp, fwd: cp.fwd, daddr: cp.daddr, dport: cp.dport };
   }
 

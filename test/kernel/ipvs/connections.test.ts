@@ -181,3 +181,19 @@ describe('thresholds', () => {
     expect(dest(ipvs).overload).toBe(false);
   });
 });
+
+describe('one-packet scheduling', () => {
+  it('schedules every UDP datagram on its own and keeps no entry', () => {
+    const ipvs = setup('rr', []);
+    const key = { protocol: 'UDP', addr: VIP, port: 53 } as const;
+    ipvs.addService({ ...key, scheduler: 'rr', onePacket: true }, 0);
+    ipvs.addDest(key, { addr: RS, port: 53, weight: 1, fwd: 'masq' }, 0);
+    ipvs.addDest(key, { addr: '192.168.1.22', port: 53, weight: 1, fwd: 'masq' }, 0);
+    const pkt = { protocol: 'UDP', saddr: CL, sport: 5353, daddr: VIP, dport: 53, length: 80 } as const;
+    const a = ipvs.inbound(pkt, 0);
+    const b = ipvs.inbound(pkt, 0);
+    expect([a, b].map((v) => (v.kind === 'forward' ? v.daddr : v.kind))).toEqual(['192.168.1.22', RS]);
+    ipvs.advance(0);
+    expect(ipvs.conns.size).toBe(0);
+  });
+});
