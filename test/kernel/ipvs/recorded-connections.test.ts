@@ -1,45 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { MS, SECOND } from '../../../src/sim/time';
 import { runIpvsadm } from '../../../src/kernel/ipvs/ipvsadm/command';
-import { Ipvs, type IpvsPacket } from '../../../src/kernel/ipvs/ipvs';
-import type { TcpFlags } from '../../../src/kernel/ipvs/tcp-state';
+import { Ipvs } from '../../../src/kernel/ipvs/ipvs';
+import { exchange } from './recorded-exchange';
 import { fixture, parseTranscript } from './transcript';
 
 /**
  * The connection part of the recording (test/fixtures/ipvs/record/scenario.sh): NAT services on
  * 172.16.0.100:80 (rr) and :81 (rr, persistent 5) over 192.168.1.21:8004/8005; clients connect, the
- * server sends one 18-byte line, the connection is held. Each connection is the same five packets:
- * SYN 60 B in, SYN-ACK 60 B out, ACK 52 B in, data 70 B out, ACK 52 B in.
+ * server sends one 18-byte line, the connection is held.
  */
-const VIP = '172.16.0.100';
-
-function exchange(ipvs: Ipvs, caddr: string, cport: number, vport: number, t: number): void {
-  const seg = (flags: TcpFlags, length: number): IpvsPacket => ({
-    protocol: 'TCP',
-    saddr: caddr,
-    sport: cport,
-    daddr: VIP,
-    dport: vport,
-    tcp: flags,
-    length,
-  });
-  const v = ipvs.inbound(seg({ syn: true }, 60), t);
-  if (v.kind !== 'forward') throw new Error(`not forwarded: ${v.kind}`);
-  const reply = (flags: TcpFlags, length: number): IpvsPacket => ({
-    protocol: 'TCP',
-    saddr: v.daddr,
-    sport: v.dport,
-    daddr: caddr,
-    dport: cport,
-    tcp: flags,
-    length,
-  });
-  ipvs.outbound(reply({ syn: true, ack: true }, 60), t + MS);
-  ipvs.inbound(seg({ ack: true }, 52), t + 2 * MS);
-  ipvs.outbound(reply({ ack: true }, 70), t + 3 * MS);
-  ipvs.inbound(seg({ ack: true }, 52), t + 4 * MS);
-}
-
 describe('connections recorded on Linux 6.1', () => {
   const ipvs = new Ipvs(0);
   for (const cmd of [
