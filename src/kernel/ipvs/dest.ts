@@ -3,8 +3,11 @@ import { ipv4ToU32 } from './addr';
 import { IpvsStats } from './stats';
 import type { Service } from './service';
 
-/** ipvsadm's -m / -g / -i, and Local for a real server that is the director itself. */
-export type FwdMethod = 'masq' | 'route' | 'tunnel' | 'local';
+/**
+ * ipvsadm's -m (NAT), -g (direct routing), -i (IPIP tunnel). Linux 6.1 no longer marks a dest that is a
+ * local address as "Local": the transmit path delivers to the local stack when the route says so.
+ */
+export type FwdMethod = 'masq' | 'route' | 'tunnel';
 
 /** What a caller (ipvsadm, keepalived's wrapper) gives for a real server: struct ip_vs_dest_user. */
 export interface DestSpec {

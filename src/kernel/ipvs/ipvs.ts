@@ -1,19 +1,20 @@
 import { SECOND, type Micros } from '../../sim/time';
-import { ipv4ToU32, maskAnd, parseIpv4, u32ToIpv4 } from './addr';
+import { ipv4ToU32, parseIpv4 } from './addr';
 import type { Conn } from './conn';
 import { ConnTable } from './conn-table';
 import { Dest, type DestSpec, type FwdMethod } from './dest';
 import { IpvsError } from './errors';
 import { createScheduler } from './schedulers';
+import { templateKey } from './persistence';
 import { flagsOf, Service, serviceKeyText, type Protocol, type ServiceKey, type ServiceSpec } from './service';
 import { ESTIMATOR_PERIOD, type IpvsStats } from './stats';
-import { ProtoTimeouts, tcpNextState, tcpStateActive, type TcpDirection, type TcpFlags } from './tcp-state';
+import { setConnState } from './conn-state';
+import { ProtoTimeouts, type TcpFlags } from './tcp-state';
 
 /** IP_VS_VERSION_CODE 1.2.1 and the connection hash size 2^CONFIG_IP_VS_TAB_BITS (12), as ipvsadm prints. */
 export const IPVS_VERSION = '1.2.1';
 export const IPVS_CONN_TAB_SIZE = 4096;
 
-const FTP_PORT = 21;
 /** A deleted dest no longer referenced is kept in the trash this long, revivable by a re-add. */
 const DEST_TRASH_PERIOD = 120 * SECOND;
 
@@ -43,7 +44,7 @@ export interface IpvsPacket {
  * What the host does with a client→service packet (ip_vs_in's verdicts):
  * - accept: not IPVS's: the local stack takes it (RST if the VIP is local and nothing listens);
  * - forward: send to conn.daddr:conn.dport by `fwd` (masq: DNAT; route: only the MAC changes;
- *   tunnel: IPIP to daddr; local: deliver locally);
+ *   tunnel: IPIP to daddr; a daddr local to the director is delivered to its own stack);
  * - unreachable: ip_vs_leave: answer ICMP destination unreachable / port unreachable (3/3), drop;
  * - drop: silently dropped (its real server was removed).
  */
@@ -81,11 +82,15 @@ export class Ipvs {
     this.conns.expire(now);
     if (this.nextTick > now) return;
     const all = this.allStats();
-    if (all.every((s) => s.idle)) {
-      this.nextTick += Math.floor((now - this.nextTick) / ESTIMATOR_PERIOD + 1) * ESTIMATOR_PERIOD;
-      return;
+    while (this.nextTick <= now) {
+      // Once every average has decayed to 0 and nothing moved, the remaining steps change nothing.
+      if (all.every((s) => s.idle)) {
+        this.nextTick += Math.floor((now - this.nextTick) / ESTIMATOR_PERIOD + 1) * ESTIMATOR_PERIOD;
+        return;
+      }
+      for (const s of all) s.estimate();
+      this.nextTick += ESTIMATOR_PERIOD;
     }
-    for (; this.nextTick <= now; this.nextTick += ESTIMATOR_PERIOD) for (const s of all) s.estimate();
   }
 
   /** Time of the next entry timeout, so the host can arm a single simulator timer. */
@@ -234,7 +239,7 @@ export class Ipvs {
     }
 
     this.countIn(cp, pkt.length);
-    this.setState(cp, 'input', pkt);
+    setConnState(cp, 'input', pkt.tcp, this.timeouts);
     // A one-packet entry is released with its packet; others restart their timer.
     if (cp.onePacket) this.conns.expireNow(cp, now);
     else this.conns.touch(cp, now);
@@ -252,7 +257,7 @@ export class Ipvs {
       cp.dest.svc.stats.outpkts++;
       cp.dest.svc.stats.outbytes += pkt.length;
     }
-    this.setState(cp, 'output', pkt);
+    setConnState(cp, 'output', pkt.tcp, this.timeouts);
     this.conns.touch(cp, now);
     return { kind: 'snat', conn: cp, saddr: cp.vaddr, sport: cp.vport };
   }
@@ -293,17 +298,8 @@ export class Ipvs {
 
   /** ip_vs_sched_persist: follow the client's template, or schedule and create one. */
   private schedulePersist(svc: Service, pkt: IpvsPacket, now: Micros): Conn | undefined {
-    const cnet = u32ToIpv4(maskAnd(ipv4ToU32(pkt.saddr), svc.netmask));
-    let tproto: Conn['protocol'] = pkt.protocol;
-    let tvaddr = pkt.daddr;
-    let tvport = 0;
-    if (pkt.dport === svc.port) {
-      if (svc.port !== FTP_PORT) tvport = pkt.dport;
-    } else if (svc.fwmark) {
-      tproto = 'IP';
-      tvaddr = u32ToIpv4(svc.fwmark);
-    }
-    let ct = this.conns.lookupTemplate(tproto, cnet, tvaddr, tvport);
+    const key = templateKey(svc, pkt);
+    let ct = this.conns.lookupTemplate(key.protocol, key.caddr, key.vaddr, key.vport);
     if (ct && !this.templateValid(ct)) {
       this.conns.invalidateTemplate(ct);
       ct = undefined;
@@ -313,16 +309,15 @@ export class Ipvs {
       const d = svc.scheduler.schedule(svc, schedPacket(pkt), now);
       if (!d) return undefined;
       dest = d;
-      const tdport = pkt.dport === svc.port && svc.port !== FTP_PORT ? d.port : 0;
       ct = this.conns.create(
         {
-          protocol: tproto,
-          caddr: cnet,
+          protocol: key.protocol,
+          caddr: key.caddr,
+          vaddr: key.vaddr,
+          vport: key.vport,
           cport: 0,
-          vaddr: tvaddr,
-          vport: tvport,
           daddr: d.addr,
-          dport: tdport,
+          dport: key.followsDestPort ? d.port : 0,
           fwmark: pkt.fwmark ?? 0,
           template: true,
           state: 'NONE',
@@ -382,39 +377,6 @@ export class Ipvs {
     );
   }
 
-  /** ip_vs_set_state: protocol state machine, Active/InActConn moves, timeout of the new state. */
-  private setState(cp: Conn, dir: 'input' | 'output', pkt: IpvsPacket): void {
-    if (cp.protocol === 'UDP') {
-      cp.timeout = this.timeouts.udp;
-      if (dir === 'output') assure(cp);
-      return;
-    }
-    let table: TcpDirection = dir;
-    if (cp.noOutput) {
-      if (dir === 'output') cp.noOutput = false;
-      else table = 'input-only';
-    }
-    const old = cp.state as Parameters<typeof tcpNextState>[0];
-    const next = tcpNextState(old, table, pkt.tcp ?? {});
-    if (next !== old) {
-      const d = cp.dest;
-      if (d) {
-        if (!cp.inactive && !tcpStateActive(next)) {
-          d.activeConns--;
-          d.inactConns++;
-          cp.inactive = true;
-        } else if (cp.inactive && tcpStateActive(next)) {
-          d.activeConns++;
-          d.inactConns--;
-          cp.inactive = false;
-        }
-      }
-      if (next === 'ESTABLISHED') assure(cp);
-    }
-    cp.state = next;
-    cp.timeout = this.timeouts.tcp[next];
-  }
-
   private countIn(cp: Conn, bytes: number): void {
     const d = cp.dest;
     if (!d || !d.available) return;
@@ -462,12 +424,6 @@ export class Ipvs {
     }
     return out;
   }
-}
-
-/** A template whose controlled connection got established (ip_vs_control_assure_ct). */
-function assure(cp: Conn): void {
-  const ct = cp.control;
-  if (ct && ct.template) ct.state = 'ASSURED';
 }
 
 /** __ip_vs_update_dest: weight (and last non-zero weight), method, thresholds; AVAILABLE again. */

@@ -147,8 +147,8 @@ function destLine(svc: Service, d: Dest, svcName: string, fmt: ListFormat, hostN
   return `  -> ${pad(dn, 28)} ${pad(FWD_NAME[d.fwd], 7)} ${pad(String(d.weight), 6)} ${pad(String(d.activeConns), 10)} ${pad(String(d.inactConns), 10)}\n`;
 }
 
-const FWD_NAME: Readonly<Record<FwdMethod, string>> = { masq: 'Masq', route: 'Route', tunnel: 'Tunnel', local: 'Local' };
-const FWD_SWITCH: Readonly<Record<FwdMethod, string>> = { masq: '-m', route: '-g', tunnel: '-i', local: '-g' };
+const FWD_NAME: Readonly<Record<FwdMethod, string>> = { masq: 'Masq', route: 'Route', tunnel: 'Tunnel' };
+const FWD_SWITCH: Readonly<Record<FwdMethod, string>> = { masq: '-m', route: '-g', tunnel: '-i' };
 
 /** " (sh-fallback,sh-port)": names for sh and mh, flag-N for any other scheduler. */
 function schedFlagsText(svc: Service): string {
