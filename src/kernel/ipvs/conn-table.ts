@@ -31,8 +31,9 @@ export class ConnTable {
     return this.inIndex.get(inKey(protocol, caddr, cport, vaddr, vport));
   }
 
-  lookupOut(protocol: string, daddr: string, dport: number, caddr: string, cport: number): Conn | undefined {
-    return this.outIndex.get(outKey(protocol, daddr, dport, caddr, cport));
+  /** By a server-side packet: from saddr:sport (the real server for NAT, the VIP for DR/TUN) to the client. */
+  lookupOut(protocol: string, saddr: string, sport: number, caddr: string, cport: number): Conn | undefined {
+    return this.outIndex.get(outKey(protocol, saddr, sport, caddr, cport));
   }
 
   lookupTemplate(protocol: string, cnet: string, vaddr: string, vport: number): Conn | undefined {
@@ -141,7 +142,7 @@ export class ConnTable {
       return;
     }
     this.inIndex.set(k, cp);
-    this.outIndex.set(outKey(cp.protocol, cp.daddr, cp.dport, cp.caddr, cp.cport), cp);
+    this.outIndex.set(replyKey(cp), cp);
   }
 
   private unhash(cp: Conn): void {
@@ -151,7 +152,7 @@ export class ConnTable {
       return;
     }
     if (this.inIndex.get(k) === cp) this.inIndex.delete(k);
-    const o = outKey(cp.protocol, cp.daddr, cp.dport, cp.caddr, cp.cport);
+    const o = replyKey(cp);
     if (this.outIndex.get(o) === cp) this.outIndex.delete(o);
   }
 }
@@ -180,6 +181,13 @@ function unbindDest(cp: Conn, dest: Dest, now: Micros): void {
 
 function inKey(protocol: string, caddr: string, cport: number, vaddr: string, vport: number): string {
   return `${protocol}|${caddr}|${cport}|${vaddr}|${vport}`;
+}
+
+/** Replies of NAT entries come from the real server; DR/TUN servers answer from the VIP itself. */
+function replyKey(cp: Conn): string {
+  return cp.fwd === 'masq'
+    ? outKey(cp.protocol, cp.daddr, cp.dport, cp.caddr, cp.cport)
+    : outKey(cp.protocol, cp.vaddr, cp.vport, cp.caddr, cp.cport);
 }
 
 function outKey(protocol: string, daddr: string, dport: number, caddr: string, cport: number): string {

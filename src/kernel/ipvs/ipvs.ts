@@ -54,10 +54,15 @@ export type InVerdict =
   | { readonly kind: 'unreachable' }
   | { readonly kind: 'drop' };
 
-/** A real server's reply at the director (NAT): snat = rewrite the source to vaddr:vport; accept = not ours. */
+/**
+ * A real server's packet passing the director (ip_vs_out): snat = a NAT reply, rewrite its source to
+ * saddr:sport; observed = a DR/TUN reply routed through the director (source already the VIP), counted and
+ * fed to the state machine, forwarded unchanged; accept = not IPVS's.
+ */
 export type OutVerdict =
   | { readonly kind: 'accept' }
-  | { readonly kind: 'snat'; readonly conn: Conn; readonly saddr: string; readonly sport: number };
+  | { readonly kind: 'snat'; readonly conn: Conn; readonly saddr: string; readonly sport: number }
+  | { readonly kind: 'observed'; readonly conn: Conn };
 
 /**
  * The IPVS state of one network namespace: virtual services with their real servers and schedulers, the
@@ -170,7 +175,7 @@ export class Ipvs {
     let dest = this.fromTrash(svc, spec, now);
     if (dest) {
       if (dest.svc !== svc) {
-        dest.stats.zero();
+        dest.stats.reset();
         dest.svc = svc;
       }
     } else {
@@ -246,20 +251,24 @@ export class Ipvs {
     return { kind: 'forward', conn: cp, fwd: cp.fwd, daddr: cp.daddr, dport: cp.dport };
   }
 
-  /** A real server's reply passing the director (NAT): ip_vs_out. */
+  /**
+   * A packet from a real server that the director forwards: ip_vs_out. NAT entries match on the real
+   * server's address, DR/TUN entries (Linux >= 5.10) on the VIP their replies carry as source.
+   */
   outbound(pkt: IpvsPacket, now: Micros): OutVerdict {
     this.advance(now);
     const cp = this.conns.lookupOut(pkt.protocol, pkt.saddr, pkt.sport, pkt.daddr, pkt.dport);
     if (!cp) return { kind: 'accept' };
-    if (cp.dest && cp.dest.available) {
-      cp.dest.stats.outpkts++;
-      cp.dest.stats.outbytes += pkt.length;
-      cp.dest.svc.stats.outpkts++;
-      cp.dest.svc.stats.outbytes += pkt.length;
+    const d = cp.dest;
+    if (d && d.available) {
+      d.stats.live.outpkts++;
+      d.stats.live.outbytes += pkt.length;
+      d.svc.stats.live.outpkts++;
+      d.svc.stats.live.outbytes += pkt.length;
     }
     setConnState(cp, 'output', pkt.tcp, this.timeouts);
     this.conns.touch(cp, now);
-    return { kind: 'snat', conn: cp, saddr: cp.vaddr, sport: cp.vport };
+    return cp.fwd === 'masq' ? { kind: 'snat', conn: cp, saddr: cp.vaddr, sport: cp.vport } : { kind: 'observed', conn: cp };
   }
 
   /** The virtual service a packet is for: fwmark first, then protocol/VIP/port, then a port-zero service. */
@@ -291,8 +300,8 @@ export class Ipvs {
     const dest = svc.scheduler.schedule(svc, schedPacket(pkt), now);
     if (!dest) return undefined;
     const cp = this.newConn(pkt, dest, dest.port || pkt.dport, svc, now);
-    svc.stats.conns++;
-    dest.stats.conns++;
+    svc.stats.live.conns++;
+    dest.stats.live.conns++;
     return cp;
   }
 
@@ -335,8 +344,8 @@ export class Ipvs {
     const cp = this.newConn(pkt, dest, dport, svc, now);
     this.conns.controlAdd(cp, ct);
     this.conns.touch(ct, now);
-    svc.stats.conns++;
-    dest.stats.conns++;
+    svc.stats.live.conns++;
+    dest.stats.live.conns++;
     return cp;
   }
 
@@ -380,10 +389,10 @@ export class Ipvs {
   private countIn(cp: Conn, bytes: number): void {
     const d = cp.dest;
     if (!d || !d.available) return;
-    d.stats.inpkts++;
-    d.stats.inbytes += bytes;
-    d.svc.stats.inpkts++;
-    d.svc.stats.inbytes += bytes;
+    d.stats.live.inpkts++;
+    d.stats.live.inbytes += bytes;
+    d.svc.stats.live.inpkts++;
+    d.svc.stats.live.inbytes += bytes;
   }
 
   private unlinkDest(svc: Service, dest: Dest, now: Micros, notify: boolean): void {

@@ -99,7 +99,7 @@ function serviceEntry(svc: Service, fmt: ListFormat, hostName?: HostNamer): stri
     const flags = schedFlagsText(svc);
     if (flags) out += ` -b ${flags}`;
   } else if (fmt.stats) {
-    const s = svc.stats;
+    const s = svc.stats.shown;
     out = pad(name, 33) + [s.conns, s.inpkts, s.outpkts, s.inbytes, s.outbytes].map((n) => largeNum(n, fmt)).join('');
   } else if (fmt.rate) {
     const r = svc.stats.rates;
@@ -128,7 +128,7 @@ function destLine(svc: Service, d: Dest, svcName: string, fmt: ListFormat, hostN
   if (fmt.rule) return `-a ${svcName} -r ${full} ${FWD_SWITCH[d.fwd]} -w ${d.weight}${d.fwd === 'tunnel' ? ' --tun-type ipip' : ''}\n`;
   const dn = full.slice(0, 28);
   if (fmt.stats) {
-    const s = d.stats;
+    const s = d.stats.shown;
     return `  -> ${pad(dn, 28)}${[s.conns, s.inpkts, s.outpkts, s.inbytes, s.outbytes].map((n) => largeNum(n, fmt)).join('')}\n`;
   }
   if (fmt.rate) {
