@@ -2,6 +2,9 @@ import { EventQueue, SECOND, type Micros } from '../../sim';
 import type { Conn } from './conn';
 import type { Dest } from './dest';
 
+/** The heap only orders entry timeouts; `expire` pops them itself. */
+const NO_CALLBACK = (): void => undefined;
+
 /** A template whose timer fires while it still controls connections is re-armed for 60 s (expire_later). */
 const EXPIRE_LATER = 60 * SECOND;
 
@@ -46,8 +49,21 @@ export class ConnTable {
     now: Micros,
   ): Conn {
     const dest = fields.dest;
+    // One literal shape for every entry (no spread): keeps the hot path monomorphic.
     const cp: Conn = {
-      ...fields,
+      protocol: fields.protocol,
+      caddr: fields.caddr,
+      cport: fields.cport,
+      vaddr: fields.vaddr,
+      vport: fields.vport,
+      daddr: fields.daddr,
+      dport: fields.dport,
+      fwmark: fields.fwmark,
+      template: fields.template,
+      state: fields.state,
+      onePacket: fields.onePacket,
+      timeout: fields.timeout,
+      dest,
       fwd: dest ? dest.fwd : 'route',
       inactive: true,
       noOutput: dest ? dest.fwd !== 'masq' : false,
@@ -107,7 +123,7 @@ export class ConnTable {
     if (!cp.timer || cp.expires <= now) return;
     this.timers.cancel(cp.timer);
     cp.expires = now;
-    cp.timer = this.timers.push(now, () => undefined, cp);
+    cp.timer = this.timers.push(now, NO_CALLBACK, cp);
   }
 
   private fire(cp: Conn, now: Micros): void {
@@ -130,7 +146,7 @@ export class ConnTable {
   private arm(cp: Conn, now: Micros): void {
     if (cp.timer) this.timers.cancel(cp.timer);
     cp.expires = now + cp.timeout;
-    cp.timer = this.timers.push(cp.expires, () => undefined, cp);
+    cp.timer = this.timers.push(cp.expires, NO_CALLBACK, cp);
   }
 
   private hash(cp: Conn): void {
