@@ -15,3 +15,4 @@ export { runIpvsadm } from './ipvsadm/command';
 export type { IpvsadmResult } from './ipvsadm/command';
 export { listAll, listConnections, listService, listTimeout } from './ipvsadm/list';
 export type { HostNamer, ListFormat } from './ipvsadm/list';
+export { procIpVs, procIpVsConn, procIpVsStats, DEBIAN_HZ } from './proc';

@@ -7,7 +7,7 @@ import { IpvsError } from './errors';
 import { createScheduler } from './schedulers';
 import { templateKey } from './persistence';
 import { flagsOf, Service, serviceKeyText, type Protocol, type ServiceKey, type ServiceSpec } from './service';
-import { ESTIMATOR_PERIOD, type IpvsStats } from './stats';
+import { ESTIMATOR_PERIOD, IpvsStats } from './stats';
 import { setConnState } from './conn-state';
 import { ProtoTimeouts, type TcpFlags } from './tcp-state';
 
@@ -74,6 +74,8 @@ export class Ipvs {
   readonly sysctl: IpvsSysctls = { expireNodestConn: false, expireQuiescentTemplate: false, connReuseMode: 1, sloppyTcp: false };
   readonly timeouts = new ProtoTimeouts();
   readonly conns = new ConnTable();
+  /** Everything this namespace's IPVS handled (tot_stats, /proc/net/ip_vs_stats). */
+  readonly total = new IpvsStats();
   private readonly services: Service[] = [];
   private trash: Dest[] = [];
   private nextTick: Micros;
@@ -158,9 +160,10 @@ export class Ipvs {
     for (const svc of [...this.services]) this.deleteService(svc, now);
   }
 
-  /** `ipvsadm -Z [service]`: counters and rates restart. */
+  /** `ipvsadm -Z [service]`: counters and rates restart (all of them, the total too, without a service). */
   zero(key: ServiceKey | undefined, now: Micros): void {
     this.advance(now);
+    if (!key) this.total.zero();
     for (const svc of key ? [this.mustService(key)] : this.services) {
       svc.stats.zero();
       for (const d of svc.dests) d.stats.zero();
@@ -261,10 +264,10 @@ export class Ipvs {
     if (!cp) return { kind: 'accept' };
     const d = cp.dest;
     if (d && d.available) {
-      d.stats.live.outpkts++;
-      d.stats.live.outbytes += pkt.length;
-      d.svc.stats.live.outpkts++;
-      d.svc.stats.live.outbytes += pkt.length;
+      for (const st of [d.stats, d.svc.stats, this.total]) {
+        st.live.outpkts++;
+        st.live.outbytes += pkt.length;
+      }
     }
     setConnState(cp, 'output', pkt.tcp, this.timeouts);
     this.conns.touch(cp, now);
@@ -302,6 +305,7 @@ export class Ipvs {
     const cp = this.newConn(pkt, dest, dest.port || pkt.dport, svc, now);
     svc.stats.live.conns++;
     dest.stats.live.conns++;
+    this.total.live.conns++;
     return cp;
   }
 
@@ -346,6 +350,7 @@ export class Ipvs {
     this.conns.touch(ct, now);
     svc.stats.live.conns++;
     dest.stats.live.conns++;
+    this.total.live.conns++;
     return cp;
   }
 
@@ -389,10 +394,10 @@ export class Ipvs {
   private countIn(cp: Conn, bytes: number): void {
     const d = cp.dest;
     if (!d || !d.available) return;
-    d.stats.live.inpkts++;
-    d.stats.live.inbytes += bytes;
-    d.svc.stats.live.inpkts++;
-    d.svc.stats.live.inbytes += bytes;
+    for (const st of [d.stats, d.svc.stats, this.total]) {
+      st.live.inpkts++;
+      st.live.inbytes += bytes;
+    }
   }
 
   private unlinkDest(svc: Service, dest: Dest, now: Micros, notify: boolean): void {
@@ -426,7 +431,7 @@ export class Ipvs {
   }
 
   private allStats(): IpvsStats[] {
-    const out: IpvsStats[] = [];
+    const out: IpvsStats[] = [this.total];
     for (const s of this.services) {
       out.push(s.stats);
       for (const d of s.dests) out.push(d.stats);
