@@ -225,11 +225,12 @@ export class Ipvs {
     const proto = pkt.protocol;
     let cp = this.conns.lookupIn(proto, pkt.saddr, pkt.sport, pkt.daddr, pkt.dport);
 
-    // A SYN reusing the ports of an old entry: reschedule when that is safe (conn_reuse_mode).
+    // A SYN reusing the ports of an old entry: reschedule when that is safe (conn_reuse_mode). Entries
+    // under a persistence template keep following it; an entry controlling others is not expired.
     if (cp && !cp.control && proto === 'TCP' && pkt.tcp?.syn) {
       const weightless = this.sysctl.expireNodestConn && cp.dest !== undefined && cp.dest.weight === 0;
-      if (weightless || (this.sysctl.connReuseMode && this.newConnExpected(cp) && cp.nControl === 0)) {
-        this.conns.expireNow(cp, now);
+      if (weightless || (this.sysctl.connReuseMode && this.newConnExpected(cp))) {
+        if (cp.nControl === 0) this.conns.expireNow(cp, now);
         cp = undefined;
       }
     }
