@@ -208,6 +208,21 @@ export class Ipvs {
     const dest = svc.findDest(addr, port);
     if (!dest) throw new IpvsError('ENOENT', `no dest ${addr}:${port}`);
     this.unlinkDest(svc, dest, now, true);
+    if (this.sysctl.expireNodestConn) this.flushNodest(dest, now);
+  }
+
+  /**
+   * With expire_nodest_conn, deleting a dest also queues a flush of its entries (Linux >= 5.9,
+   * ip_vs_expire_nodest_conn_flush): each entry that controls nothing goes, and its template with it when
+   * that was the template's last connection.
+   */
+  private flushNodest(dest: Dest, now: Micros): void {
+    for (const cp of this.conns.entries()) {
+      if (cp.dest !== dest || cp.nControl > 0) continue;
+      const ct = cp.control;
+      this.conns.expireNow(cp, now);
+      if (ct && ct.nControl === 1) this.conns.expireNow(ct, now);
+    }
   }
 
   /** `ipvsadm --set tcp tcpfin udp` (seconds; 0 leaves a value unchanged). */

@@ -197,3 +197,16 @@ describe('one-packet scheduling', () => {
     expect(ipvs.conns.size).toBe(0);
   });
 });
+
+describe('expire_nodest_conn flush', () => {
+  it('deleting a dest expires its entries and their templates at once', () => {
+    const ipvs = setup('rr', [[RS, 1], ['192.168.1.22', 1]], { persistent: 300 });
+    ipvs.sysctl.expireNodestConn = true;
+    ipvs.inbound(tcp(CL, 40000, { syn: true }), 0);
+    ipvs.inbound(tcp('172.16.0.2', 40000, { syn: true }), 0);
+    expect(ipvs.conns.size).toBe(4);
+    ipvs.deleteDest(SVC, '192.168.1.22', 80, SECOND);
+    ipvs.advance(SECOND);
+    expect(ipvs.conns.entries().map((c) => c.daddr)).toEqual([RS, RS]);
+  });
+});
