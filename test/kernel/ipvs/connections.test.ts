@@ -151,11 +151,20 @@ describe('real server removal and quiescing', () => {
     expect(ipvs.inbound(tcp(CL, 40000, { ack: true }), 4 * SECOND)).toMatchObject({ kind: 'forward' });
   });
 
-  it('expire_nodest_conn=1 expires the entry of a deleted dest', () => {
+  it('expire_nodest_conn=1 expires the entries of a deleted dest: later packets are not IPVS business', () => {
     const ipvs = setup('rr', [[RS, 1]]);
     ipvs.sysctl.expireNodestConn = true;
     ipvs.inbound(tcp(CL, 40000, { syn: true }), 0);
     ipvs.deleteDest(SVC, RS, 80, SECOND);
+    expect(ipvs.inbound(tcp(CL, 40000, { ack: true }), 2 * SECOND)).toEqual({ kind: 'accept' });
+    expect(ipvs.conns.size).toBe(0);
+  });
+
+  it('expire_nodest_conn=1: a packet of a dest-less entry still in the table is dropped and expires it', () => {
+    const ipvs = setup('rr', [[RS, 1]]);
+    ipvs.inbound(tcp(CL, 40000, { syn: true }), 0);
+    ipvs.deleteDest(SVC, RS, 80, SECOND);
+    ipvs.sysctl.expireNodestConn = true;
     expect(ipvs.inbound(tcp(CL, 40000, { ack: true }), 2 * SECOND)).toEqual({ kind: 'drop' });
     ipvs.advance(2 * SECOND);
     expect(ipvs.conns.size).toBe(0);
