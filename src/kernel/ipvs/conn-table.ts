@@ -126,6 +126,16 @@ export class ConnTable {
     cp.timer = this.timers.push(now, NO_CALLBACK, cp);
   }
 
+  has(cp: Conn): boolean {
+    return this.all.has(cp);
+  }
+
+  /** ip_vs_conn_del: the entry goes now, whatever its timer (callers skip entries controlling others). */
+  remove(cp: Conn, now: Micros): void {
+    if (cp.timer) this.timers.cancel(cp.timer);
+    this.fire(cp, now);
+  }
+
   private fire(cp: Conn, now: Micros): void {
     cp.timer = undefined;
     if (cp.nControl > 0) {

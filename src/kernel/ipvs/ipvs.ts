@@ -153,6 +153,7 @@ export class Ipvs {
     const svc = this.mustService(key);
     while (svc.dests.length) this.unlinkDest(svc, svc.dests[0]!, now, false);
     this.services.splice(this.services.indexOf(svc), 1);
+    if (this.sysctl.expireNodestConn) this.flushNodest(now);
   }
 
   /** `ipvsadm -C`. */
@@ -208,20 +209,21 @@ export class Ipvs {
     const dest = svc.findDest(addr, port);
     if (!dest) throw new IpvsError('ENOENT', `no dest ${addr}:${port}`);
     this.unlinkDest(svc, dest, now, true);
-    if (this.sysctl.expireNodestConn) this.flushNodest(dest, now);
+    if (this.sysctl.expireNodestConn) this.flushNodest(now);
   }
 
   /**
-   * With expire_nodest_conn, deleting a dest also queues a flush of its entries (Linux >= 5.9,
-   * ip_vs_expire_nodest_conn_flush): each entry that controls nothing goes, and its template with it when
-   * that was the template's last connection.
+   * With expire_nodest_conn, deleting a dest (or a service) also flushes the table (Linux >= 5.9,
+   * ip_vs_expire_nodest_conn_flush): every entry whose dest is gone and that controls nothing is deleted,
+   * on any service, and a template goes with its last controlled entry.
    */
-  private flushNodest(dest: Dest, now: Micros): void {
+  private flushNodest(now: Micros): void {
     for (const cp of this.conns.entries()) {
-      if (cp.dest !== dest || cp.nControl > 0) continue;
+      const d = cp.dest;
+      if (!d || d.available || cp.nControl > 0 || !this.conns.has(cp)) continue;
       const ct = cp.control;
-      this.conns.expireNow(cp, now);
-      if (ct && ct.nControl === 1) this.conns.expireNow(ct, now);
+      this.conns.remove(cp, now);
+      if (ct && ct.nControl === 0) this.conns.remove(ct, now);
     }
   }
 
