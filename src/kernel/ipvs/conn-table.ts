@@ -149,7 +149,7 @@ export class ConnTable {
       cp.control.nControl--;
       cp.control = undefined;
     }
-    if (cp.dest) unbindDest(cp, cp.dest, now);
+    if (cp.dest) unbindDest(cp, cp.dest);
     cp.dest = undefined;
   }
 
@@ -193,7 +193,7 @@ function bindDest(cp: Conn, dest: Dest): void {
 }
 
 /** ip_vs_unbind_dest: uncount; OVERLOAD clears below l, below 3/4 of u, or at once without thresholds. */
-function unbindDest(cp: Conn, dest: Dest, now: Micros): void {
+function unbindDest(cp: Conn, dest: Dest): void {
   if (cp.template) dest.persistConns--;
   else if (cp.inactive) dest.inactConns--;
   else dest.activeConns--;
@@ -202,7 +202,7 @@ function unbindDest(cp: Conn, dest: Dest, now: Micros): void {
   } else if (dest.uThreshold !== 0) {
     if (dest.totalConns * 4 < dest.uThreshold * 3) dest.overload = false;
   } else dest.overload = false;
-  if (--dest.refs === 0) dest.idleSince = now;
+  dest.refs--;
 }
 
 function inKey(protocol: string, caddr: string, cport: number, vaddr: string, vport: number): string {

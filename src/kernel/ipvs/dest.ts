@@ -1,4 +1,3 @@
-import type { Micros } from '../../sim/time';
 import { ipv4ToU32 } from './addr';
 import { IpvsStats } from './stats';
 import type { Service } from './service';
@@ -28,16 +27,14 @@ export class Dest {
   fwd: FwdMethod = 'route';
   uThreshold = 0;
   lThreshold = 0;
-  /** Linked into its service; cleared when deleted (it then lives on in the trash while referenced). */
+  /** Linked into its service; cleared when deleted (it then waits in the trash, revivable). */
   available = true;
   overload = false;
   activeConns = 0;
   inactConns = 0;
   persistConns = 0;
-  /** Connection entries (and templates) bound to this dest: a deleted dest stays revivable while > 0. */
+  /** Connection entries (and templates) bound to this dest: the trash keeps a deleted dest while > 0. */
   refs = 0;
-  /** When the last reference went away while in the trash (the trash keeps it 120 s longer). */
-  idleSince: Micros = 0;
   readonly stats = new IpvsStats();
 
   constructor(

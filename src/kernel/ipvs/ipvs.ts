@@ -3,6 +3,7 @@ import { ipv4ToU32, parseIpv4 } from './addr';
 import type { Conn } from './conn';
 import { ConnTable } from './conn-table';
 import { Dest, type DestSpec, type FwdMethod } from './dest';
+import { DestTrash } from './dest-trash';
 import { IpvsError } from './errors';
 import { createScheduler } from './schedulers';
 import { templateKey } from './persistence';
@@ -14,9 +15,6 @@ import { ProtoTimeouts, type TcpFlags } from './tcp-state';
 /** IP_VS_VERSION_CODE 1.2.1 and the connection hash size 2^CONFIG_IP_VS_TAB_BITS (12), as ipvsadm prints. */
 export const IPVS_VERSION = '1.2.1';
 export const IPVS_CONN_TAB_SIZE = 4096;
-
-/** A deleted dest no longer referenced is kept in the trash this long, revivable by a re-add. */
-const DEST_TRASH_PERIOD = 120 * SECOND;
 
 /** /proc/sys/net/ipv4/vs/* that change decisions; defaults as in the kernel. */
 export interface IpvsSysctls {
@@ -77,7 +75,7 @@ export class Ipvs {
   /** Everything this namespace's IPVS handled (tot_stats, /proc/net/ip_vs_stats). */
   readonly total = new IpvsStats();
   private readonly services: Service[] = [];
-  private trash: Dest[] = [];
+  private readonly trash = new DestTrash();
   private nextTick: Micros;
 
   constructor(created: Micros = 0) {
@@ -86,6 +84,11 @@ export class Ipvs {
 
   /** Applies what fell due up to now: entry timeouts and 2-second estimator steps. */
   advance(now: Micros): void {
+    // The trash timer depends on which entries are gone by each of its runs: interleave.
+    for (let t = this.trash.due; t !== undefined && t <= now; t = this.trash.due) {
+      this.conns.expire(t);
+      this.trash.run();
+    }
     this.conns.expire(now);
     if (this.nextTick > now) return;
     const all = this.allStats();
@@ -176,7 +179,7 @@ export class Ipvs {
     const svc = this.mustService(key);
     checkDestSpec(spec);
     if (svc.findDest(spec.addr, spec.port)) throw new IpvsError('EEXIST', `dest ${spec.addr}:${spec.port} exists`);
-    let dest = this.fromTrash(svc, spec, now);
+    let dest = this.trash.take(svc, spec.addr, spec.port);
     if (dest) {
       if (dest.svc !== svc) {
         dest.stats.reset();
@@ -423,23 +426,7 @@ export class Ipvs {
     dest.available = false;
     svc.dests.splice(index, 1);
     if (notify) svc.scheduler.delDest?.(svc, dest, index);
-    if (dest.refs > 0) this.trash.push(dest);
-    else dest.idleSince = now;
-  }
-
-  /** ip_vs_trash_get_dest: a deleted dest of the same service and address comes back with its conns. */
-  private fromTrash(svc: Service, spec: DestSpec, now: Micros): Dest | undefined {
-    this.trash = this.trash.filter((d) => d.refs > 0 || now < d.idleSince + DEST_TRASH_PERIOD);
-    const i = this.trash.findIndex(
-      (d) =>
-        d.addr === spec.addr &&
-        d.port === spec.port &&
-        d.svc.fwmark === svc.fwmark &&
-        d.svc.protocol === svc.protocol &&
-        (svc.fwmark !== 0 || (d.svc.addr === svc.addr && d.svc.port === svc.port)),
-    );
-    if (i < 0) return undefined;
-    return this.trash.splice(i, 1)[0];
+    this.trash.add(dest, now);
   }
 
   private mustService(key: ServiceKey): Service {

@@ -219,3 +219,29 @@ describe('expire_nodest_conn flush', () => {
     expect(ipvs.conns.entries().map((c) => c.daddr)).toEqual([RS, RS]);
   });
 });
+
+describe('dest trash', () => {
+  const spec = { addr: RS, port: 80, weight: 1, fwd: 'masq' } as const;
+
+  it('keeps a deleted dest revivable until the trash timer frees it, 120-180 s after it went idle', () => {
+    const ipvs = setup('rr', [[RS, 1]]);
+    const old = ipvs.getService(SVC)!.dests[0]!;
+    ipvs.deleteDest(SVC, RS, 80, 0);
+    // Timer runs at 60 s (marks idle), 120 s, 180 s (frees).
+    expect(ipvs.addDest(SVC, spec, 179 * SECOND)).toBe(old);
+    ipvs.deleteDest(SVC, RS, 80, 179 * SECOND);
+    // Armed again 60 s after the trash became non-empty: runs at 239 (idle), 299, 359 (frees).
+    expect(ipvs.addDest(SVC, spec, 359 * SECOND)).not.toBe(old);
+  });
+
+  it('keeps it while connections reference it', () => {
+    const ipvs = setup('rr', [[RS, 1]]);
+    const old = ipvs.getService(SVC)!.dests[0]!;
+    ipvs.inbound(tcp(CL, 40000, { syn: true }), 0);
+    ipvs.inbound(tcp(CL, 40000, { ack: true }), 0);
+    ipvs.deleteDest(SVC, RS, 80, 0);
+    // The entry goes at 900 s; the run at that same instant marks the dest idle, the one at 1020 s frees it.
+    expect(ipvs.addDest(SVC, spec, 1019 * SECOND)).toBe(old);
+    expect(old.activeConns + old.inactConns).toBe(0);
+  });
+});
