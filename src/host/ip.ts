@@ -11,11 +11,25 @@ declare module '../sim/trace' {
   }
 }
 
-/** Netfilter-style verdict of a hook. */
-export type Verdict = 'accept' | 'drop' | 'stolen';
+/**
+ * Netfilter-style verdict of a hook: accept, drop, stolen (the hook took the packet over), or a rewritten
+ * packet that goes on in place of the original (NAT).
+ */
+export type Verdict = 'accept' | 'drop' | 'stolen' | Ipv4Packet;
 
 /** A hook sees the packet and the interface it came in on (undefined for locally generated ones). */
 export type IpHook = (pkt: Ipv4Packet, inDev: Nic | undefined) => Verdict;
+
+/** Runs a chain of hooks; returns the packet to carry on with, or undefined when a hook ended its way. */
+function runHooks(hooks: readonly IpHook[], pkt: Ipv4Packet, dev: Nic | undefined): Ipv4Packet | undefined {
+  for (let i = 0; i < hooks.length; i++) {
+    const v = hooks[i]!(pkt, dev);
+    if (v === 'accept') continue;
+    if (typeof v === 'object') pkt = v;
+    else return undefined;
+  }
+  return pkt;
+}
 
 /** A local protocol handler (TCP, UDP, ICMP, raw sockets): gets packets addressed to this host. */
 export type ProtocolHandler = (pkt: Ipv4Packet, inDev: Nic) => void;
@@ -113,8 +127,9 @@ export class IpStack {
   }
 
   /** Routes and transmits a packet (local or forwarded) after POST_ROUTING. */
-  output(pkt: Ipv4Packet, dev: Nic, nextHop: Ipv4, onError?: (e: SendError) => void): void {
-    for (const hook of this.hooks.postRouting) if (hook(pkt, undefined) !== 'accept') return;
+  output(packet: Ipv4Packet, dev: Nic, nextHop: Ipv4, onError?: (e: SendError) => void): void {
+    const pkt = this.hooks.postRouting.length ? runHooks(this.hooks.postRouting, packet, undefined) : packet;
+    if (!pkt) return;
     if (dev.isLoopback) {
       this.env.sim.schedule(0, () => this.input(pkt, dev));
       return;
@@ -144,15 +159,16 @@ export class IpStack {
   }
 
   /** A packet received on `dev` (or looped back). */
-  input(pkt: Ipv4Packet, dev: Nic): void {
+  input(packet: Ipv4Packet, dev: Nic): void {
     const env = this.env;
     if (!env.powered) return;
-    for (const hook of this.hooks.preRouting) if (hook(pkt, dev) !== 'accept') return;
+    let pkt: Ipv4Packet | undefined = this.hooks.preRouting.length ? runHooks(this.hooks.preRouting, packet, dev) : packet;
+    if (!pkt) return;
     const dst = pkt.dst;
     // Multicast frames already passed the NIC's group filter.
     const local = env.addresses.isLocal(dst) || dst === 0xffffffff || isMulticast(dst) || this.isDirectedBroadcast(dev, dst);
     if (local) {
-      for (const hook of this.hooks.localIn) if (hook(pkt, dev) !== 'accept') return;
+      if (this.hooks.localIn.length && !(pkt = runHooks(this.hooks.localIn, pkt, dev))) return;
       this.deliver(pkt, dev);
       return;
     }
@@ -160,14 +176,35 @@ export class IpStack {
     this.forward(pkt, dev);
   }
 
-  private forward(pkt: Ipv4Packet, inDev: Nic): void {
-    for (const hook of this.hooks.forward) if (hook(pkt, inDev) !== 'accept') return;
+  private forward(packet: Ipv4Packet, inDev: Nic): void {
+    const pkt = this.hooks.forward.length ? runHooks(this.hooks.forward, packet, inDev) : packet;
+    if (!pkt) return;
     if (pkt.ttl <= 1) return this.drop(pkt, 'TTL exceeded');
     const route = this.env.routes.lookup(pkt.dst);
     const out = route && this.env.nic(route.dev);
     if (!route || !out || !out.running) return this.drop(pkt, 'no route to forward');
     this.forwarded++;
     this.output({ ...pkt, ttl: pkt.ttl - 1 }, out, route.via ?? pkt.dst);
+  }
+
+  /**
+   * Sends a packet that did not originate here (IPVS forwarding a client's packet to a real server) by
+   * the routing table, towards `nextHop` (default: its destination).
+   */
+  route(pkt: Ipv4Packet, nextHopAddr: Ipv4 = pkt.dst): boolean {
+    if (this.env.addresses.isLocal(nextHopAddr)) {
+      const lo = this.env.nic('lo');
+      if (lo) this.output(pkt, lo, nextHopAddr);
+      return lo !== undefined;
+    }
+    const route = this.env.routes.lookup(nextHopAddr);
+    const out = route && this.env.nic(route.dev);
+    if (!route || !out || !out.running) {
+      this.drop(pkt, 'no route');
+      return false;
+    }
+    this.output(pkt, out, route.via ?? nextHopAddr);
+    return true;
   }
 
   /** Hands a packet to the local protocol handlers (after LOCAL_IN); IPVS re-injects through here too. */

@@ -4,6 +4,7 @@ import { parseMac, type Mac } from '../net/addr';
 import { Lan } from '../net/lan';
 import { Host } from '../host/host';
 import { initScript } from '../host/commands/service';
+import { attachIpvs } from '../kernel/ipvs/netfilter';
 import type { ServiceDefinition } from '../host/services';
 import type { HostSpec, ScenarioSpec } from './spec';
 
@@ -42,6 +43,7 @@ export function buildWorld(spec: ScenarioSpec, services: ReadonlyMap<string, Ser
       driftPpm: hs.clock.driftPpm,
     });
     hosts.set(hs.name, host);
+    attachIpvs(host);
     for (const name of SERVICE_ORDER) {
       const factory = services.get(name);
       if (factory) {

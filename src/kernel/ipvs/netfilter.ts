@@ -1,0 +1,99 @@
+import { formatIpv4, parseIpv4 } from '../../net/addr';
+import { ipv4Length, encodeIpv4 } from '../../net/codec';
+import { ICMP_DEST_UNREACH, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type Ipv4Packet, type TcpSegment, type UdpDatagram } from '../../net/packets';
+import type { Host } from '../../host/host';
+import { Ipvs, type IpvsPacket } from './ipvs';
+import { runIpvsadm } from './ipvsadm/command';
+
+declare module '../../sim/trace' {
+  interface TraceEvents {
+    'ipvs.forward': { host: string; client: string; vip: string; rs: string; fwd: string };
+  }
+}
+
+const hostIpvs = new WeakMap<Host, Ipvs>();
+
+/** The IPVS of a host (created with the host, like the kernel module loaded at boot). */
+export function ipvsOf(host: Host): Ipvs | undefined {
+  return hostIpvs.get(host);
+}
+
+function view(pkt: Ipv4Packet): IpvsPacket | undefined {
+  const p = pkt.payload;
+  if (p.kind === 'tcp') {
+    return {
+      protocol: 'TCP',
+      saddr: formatIpv4(pkt.src),
+      sport: p.srcPort,
+      daddr: formatIpv4(pkt.dst),
+      dport: p.dstPort,
+      tcp: { syn: (p.flags & TCP_SYN) !== 0, ack: (p.flags & TCP_ACK) !== 0, fin: (p.flags & TCP_FIN) !== 0, rst: (p.flags & TCP_RST) !== 0 },
+      length: ipv4Length(pkt),
+    };
+  }
+  if (p.kind === 'udp') {
+    return { protocol: 'UDP', saddr: formatIpv4(pkt.src), sport: p.srcPort, daddr: formatIpv4(pkt.dst), dport: p.dstPort, length: ipv4Length(pkt) };
+  }
+  return undefined;
+}
+
+function withPorts(pkt: Ipv4Packet, ports: { src?: number; dst?: number }, addrs: { src?: number; dst?: number }): Ipv4Packet {
+  const p = pkt.payload as TcpSegment | UdpDatagram;
+  const payload = { ...p, ...(ports.src !== undefined && { srcPort: ports.src }), ...(ports.dst !== undefined && { dstPort: ports.dst }) };
+  return { ...pkt, ...(addrs.src !== undefined && { src: addrs.src }), ...(addrs.dst !== undefined && { dst: addrs.dst }), payload };
+}
+
+/**
+ * Puts IPVS into a host's packet path as the kernel does (ip_vs_core.c): client packets for a virtual
+ * service are taken at LOCAL_IN, before any socket, and sent to the real server (NAT: DNAT; DR: the
+ * same packet to the real server's MAC); replies a NAT director forwards get their source rewritten
+ * back to the VIP (SNAT) on the FORWARD path. Also gives the host's shell `ipvsadm`.
+ */
+export function attachIpvs(host: Host): Ipvs {
+  const ipvs = new Ipvs(host.sim.now);
+  hostIpvs.set(host, ipvs);
+  const sim = host.sim;
+  host.ip.hooks.localIn.push((pkt) => {
+    if (ipvs.listServices().length === 0) return 'accept';
+    const v = view(pkt);
+    if (!v) return 'accept';
+    const verdict = ipvs.inbound(v, sim.now);
+    switch (verdict.kind) {
+      case 'accept':
+        return 'accept';
+      case 'drop':
+        return 'drop';
+      case 'unreachable':
+        host.ip.send({
+          dst: pkt.src,
+          payload: { kind: 'icmp', type: ICMP_DEST_UNREACH, code: 3, id: 0, seq: 0, data: encodeIpv4(pkt).subarray(0, 28) },
+        });
+        return 'drop';
+      case 'forward': {
+        const rs = parseIpv4(verdict.daddr)!;
+        if (sim.trace.enabled) {
+          sim.trace.emit('ipvs.forward', { host: host.name, client: `${v.saddr}:${v.sport}`, vip: `${v.daddr}:${v.dport}`, rs: `${verdict.daddr}:${verdict.dport}`, fwd: verdict.fwd });
+        }
+        if (verdict.fwd === 'masq') host.ip.route({ ...withPorts(pkt, { dst: verdict.dport }, { dst: rs }), ttl: pkt.ttl - 1 });
+        else if (verdict.fwd === 'route') host.ip.route(pkt, rs);
+        else host.ip.drop(pkt, 'IPVS tunnel (IPIP) forwarding is not simulated');
+        return 'stolen';
+      }
+    }
+  });
+  host.ip.hooks.forward.push((pkt) => {
+    if (ipvs.listServices().length === 0 && ipvs.conns.size === 0) return 'accept';
+    const v = view(pkt);
+    if (!v) return 'accept';
+    const verdict = ipvs.outbound(v, sim.now);
+    if (verdict.kind !== 'snat') return 'accept';
+    return withPorts(pkt, { src: verdict.sport }, { src: parseIpv4(verdict.saddr)! });
+  });
+  host.shell.register('ipvsadm', (ctx) => {
+    const r = runIpvsadm(ipvs, ctx.argv.slice(1), sim.now);
+    ctx.out(r.stdout);
+    ctx.err(r.stderr);
+    return r.exitCode;
+  });
+  return ipvs;
+}

@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { SECOND } from '../../../src/sim/time';
+import { formatIpv4 } from '../../../src/net/addr';
+import { IPPROTO_TCP, TCP_ACK, TCP_SYN, type Ipv4Packet, type TcpSegment } from '../../../src/net/packets';
+import { attachIpvs } from '../../../src/kernel/ipvs/netfilter';
+import { world } from '../../host/helpers';
+
+/** The seed's LVS-NAT layout in miniature: client — director (VIP, ip_forward) — real server whose gateway is the director. */
+function lab() {
+  const w = world();
+  const client = w.host('client', { eth0: { lan: 'ext', ip: '172.16.23.1/24' } });
+  const director = w.host('director', { eth0: { lan: 'ext', ip: '172.16.23.100/24' }, eth1: { lan: 'int', ip: '192.168.23.105/24' } });
+  const rs = w.host('web1', { eth0: { lan: 'int', ip: '192.168.23.80/24' } }, '192.168.23.105');
+  attachIpvs(director);
+  director.run('sysctl -w net.ipv4.ip_forward=1; ip addr add 172.16.23.80/32 dev eth0');
+  const seen = { rs: [] as Ipv4Packet[], client: [] as Ipv4Packet[] };
+  rs.ip.register(IPPROTO_TCP, (p) => {
+    seen.rs.push(p);
+    const t = p.payload as TcpSegment;
+    if (t.flags === TCP_SYN) {
+      rs.ip.send({
+        dst: p.src,
+        payload: { kind: 'tcp', srcPort: t.dstPort, dstPort: t.srcPort, seq: 7, ack: t.seq + 1, flags: TCP_SYN | TCP_ACK, window: 64240, data: new Uint8Array(0) },
+      });
+    }
+  });
+  client.ip.register(IPPROTO_TCP, (p) => seen.client.push(p));
+  const syn = (sport: number) =>
+    client.ip.send({
+      dst: w.ip('172.16.23.80'),
+      payload: { kind: 'tcp', srcPort: sport, dstPort: 80, seq: 1000, ack: 0, flags: TCP_SYN, window: 64240, data: new Uint8Array(0) },
+    });
+  return { w, client, director, rs, seen, syn };
+}
+
+describe('IPVS in the director packet path', () => {
+  it('NAT: DNAT to the real server at LOCAL_IN, SNAT of its reply on the way back; ipvsadm shows the connection', () => {
+    const { w, director, seen, syn } = lab();
+    let listing = '';
+    director.run('ipvsadm -A -t 172.16.23.80:80 -s rr -p 5 && ipvsadm -a -t 172.16.23.80:80 -r 192.168.23.80:80 -m');
+    w.sim.runUntil(SECOND);
+    syn(40000);
+    w.sim.runUntil(2 * SECOND);
+    director.run('ipvsadm -L -n', (r) => (listing = r.stdout));
+    w.sim.runUntil(3 * SECOND);
+    const atRs = seen.rs.find((p) => (p.payload as TcpSegment).flags === TCP_SYN)!;
+    expect(formatIpv4(atRs.dst)).toBe('192.168.23.80');
+    expect(formatIpv4(atRs.src)).toBe('172.16.23.1');
+    const reply = seen.client.find((p) => (p.payload as TcpSegment).flags === (TCP_SYN | TCP_ACK))!;
+    expect(formatIpv4(reply.src)).toBe('172.16.23.80');
+    expect((reply.payload as TcpSegment).srcPort).toBe(80);
+    expect(listing).toBe(
+      [
+        'IP Virtual Server version 1.2.1 (size=4096)',
+        'Prot LocalAddress:Port Scheduler Flags',
+        '  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn',
+        'TCP  172.16.23.80:80 rr persistent 5',
+        '  -> 192.168.23.80:80             Masq    1      1          0         ',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('without a virtual service the VIP is an ordinary local address', () => {
+    const { w, seen, syn } = lab();
+    syn(40001);
+    w.sim.runUntil(SECOND);
+    expect(seen.rs).toEqual([]);
+  });
+});
