@@ -18,18 +18,25 @@ function rep(p: P): (c: ConfigErr, t: string) => void {
   return (c, t) => p.report(c, t);
 }
 
+// A block's keywords can be reached without its object (keepalived's recovery from a missing `{` after
+// a rejected block): they then act on a throwaway object.
+
 function vs(p: P): VirtualServerDraft {
-  return p.state.virtualServers[p.state.virtualServers.length - 1]!;
+  return p.state.virtualServers[p.state.virtualServers.length - 1] ?? newVs(p, { kind: 'fwmark', fwmark: 0 });
 }
 
 function rs(p: P): RealServerDraft {
   const v = vs(p);
-  return v.realServers[v.realServers.length - 1]!;
+  return v.realServers[v.realServers.length - 1] ?? { ref: p.here(), ip: '0.0.0.0', checkers: [], extra: {} };
 }
 
 function checker(p: P): CheckerDraft {
   const r = rs(p);
-  return r.checkers[r.checkers.length - 1]!;
+  return r.checkers[r.checkers.length - 1] ?? newChecker('TCP_CHECK', p);
+}
+
+function newChecker(kind: CheckerKind, p: P): CheckerDraft {
+  return { kind, ref: p.here(), urls: [], enableSni: false, fastRecovery: false, miscPath: [], miscDynamic: false, dropped: false, extra: {} };
 }
 
 const PROTO_NAME: Record<string, string> = { TCP: 'tcp', UDP: 'udp', SCTP: 'sctp' };
@@ -167,7 +174,7 @@ function statusCodes(p: P, words: readonly string[]): StatusRange[] {
 
 function lastUrl(p: P): CheckerDraft['urls'][number] {
   const c = checker(p);
-  return c.urls[c.urls.length - 1]!;
+  return c.urls[c.urls.length - 1] ?? { statusCode: [], regexNoMatch: false };
 }
 
 function urlTable(kind: 'HTTP_GET' | 'SSL_GET'): KeywordTable<Draft> {
@@ -229,17 +236,7 @@ function urlTable(kind: 'HTTP_GET' | 'SSL_GET'): KeywordTable<Draft> {
 function checkerBlock(kind: CheckerKind, own: Record<string, Keyword<Draft>>, close?: (p: P, c: CheckerDraft) => void): Keyword<Draft> {
   return {
     handler: (p) => {
-      rs(p).checkers.push({
-        kind,
-        ref: p.here(),
-        urls: [],
-        enableSni: false,
-        fastRecovery: false,
-        miscPath: [],
-        miscDynamic: false,
-        dropped: false,
-        extra: {},
-      });
+      rs(p).checkers.push(newChecker(kind, p));
     },
     sub: genericTable(`virtual_server.real_server.${kind}`, { ...checkerCommon(), ...own }, (p) => checker(p).extra),
     ...(close ? { close: (p: P) => close(p, checker(p)) } : {}),
@@ -297,7 +294,7 @@ function httpChecker(kind: 'HTTP_GET' | 'SSL_GET'): Keyword<Draft> {
         sub: urlTable(kind),
         close: (p) => {
           const c = checker(p);
-          if (lastUrl(p).path === undefined) {
+          if (c.urls.length > 0 && lastUrl(p).path === undefined) {
             p.report(ConfigErr.GeneralError, 'HTTP/SSL_GET checker url has no path - ignoring');
             c.urls.pop();
           }

@@ -204,19 +204,23 @@ export class Parse<S> {
         continue;
       }
       const active = this.kwLevel > 0 || !('processes' in kw) || kw.processes.includes(this.process);
-      if (!active) this.skip = words[words.length - 1] === '{' ? 1 : -1;
+      if (!active) {
+        // another process's block: keepalived installs no sub-keywords for it and skips its { … }
+        this.skip = words[words.length - 1] === '{' ? 1 : -1;
+        continue;
+      }
       let args = words;
       let bobNeeded = false;
       if (kw.sub) {
         if (words.length > 1 && words[words.length - 1] === '{') args = words.slice(0, -1);
         else bobNeeded = true;
       }
-      if (active && kw.handler) kw.handler(this, args);
+      if (kw.handler) kw.handler(this, args);
       if (kw.sub) {
         this.kwLevel++;
         const skipped = this.stream(kw.sub, bobNeeded);
         this.kwLevel--;
-        if (!skipped && active && kw.close) kw.close(this);
+        if (!skipped && kw.close) kw.close(this);
       }
     }
   }

@@ -69,7 +69,13 @@ const INCLUDE_VARIANTS: Record<string, IncludeStrictness> = {
 };
 
 const MAX_SUBSTITUTIONS = 64;
+/** keepalived's MAXBUF: a substitution that would make a line this long is not made. */
+const MAXBUF = 1024;
+/** Lines a parse may take from multi-line definitions (a definition using itself would never end). */
+const MAX_EXPANDED_LINES = 100_000;
 const MAX_INCLUDE_DEPTH = 32;
+/** Files a parse may open in all: includes that include each other would otherwise never end. */
+const MAX_FILES = 256;
 
 export function readConfig(mainPath: string, source: ConfigSource, configId: string | undefined): ReadResult {
   return new Reader(source, configId).run(mainPath);
@@ -86,6 +92,8 @@ class Reader {
   private pendingDef: Definition | undefined;
   private fileError = false;
   private notes: ReaderNote[] = [];
+  private expanded = 0;
+  private opened = 0;
 
   constructor(
     private readonly source: ConfigSource,
@@ -267,12 +275,15 @@ class Reader {
       found = true;
       if (def.multiline) {
         const [first, ...rest] = def.value.split('\n');
+        this.expanded += rest.length;
+        if (this.expanded > MAX_EXPANDED_LINES) return undefined;
         this.expansion.unshift(...rest);
         out += first ?? '';
       } else {
         out += def.value;
       }
       i = after;
+      if (out.length + buf.length - i >= MAXBUF) return undefined;
     }
     return found ? out : undefined;
   }
@@ -284,7 +295,7 @@ class Reader {
     const strict = INCLUDE_VARIANTS[m[1]!]!;
     const pattern = m[2]!.replace(/^[ \t]+/, '');
     const from = this.current();
-    if (this.files.length >= MAX_INCLUDE_DEPTH) return true;
+    if (this.files.length >= MAX_INCLUDE_DEPTH || this.opened >= MAX_FILES) return true;
     const resolved = pattern.startsWith('/') || !from ? pattern : posix.join(from.dir, pattern);
     const matches = this.source.glob(resolved);
     if (matches.length === 0) {
@@ -303,7 +314,7 @@ class Reader {
     for (let i = matches.length - 1; i >= 0; i--) {
       const path = matches[i]!;
       const text = this.source.read(path);
-      if (text === undefined) continue;
+      if (text === undefined || ++this.opened > MAX_FILES) continue;
       const shown = !pattern.startsWith('/') && path.startsWith(prefix) ? path.slice(prefix.length) : path;
       this.files.push({
         name: shown,
