@@ -2,7 +2,7 @@ import { formatServer, formatVs } from './check-keywords';
 import { ConfigErr } from './diagnostic';
 import type { CheckerDraft, Draft, RealServerDraft, VirtualServerDraft } from './draft';
 import type { Parse } from './engine';
-import type { Checker, CheckerCommon, RealServer, VirtualServer } from './model';
+import type { Checker, RealServer, VirtualServer } from './model';
 
 /**
  * The checker process's checks once the file is read (keepalived/check/check_data.c
@@ -210,7 +210,7 @@ function finishChecker(c: CheckerDraft, r: RealServerDraft, v: VirtualServerDraf
   const loop = c.delayLoop ?? delayLoop;
   const defaultRetry = c.kind === 'MISC_CHECK' ? 0 : c.kind === 'DNS_CHECK' ? 3 : 1;
   const defaultDbr = http ? 3 * SECOND : c.kind === 'DNS_CHECK' ? loop : SECOND;
-  const common: CheckerCommon = {
+  const out: Record<string, unknown> = {
     kind: c.kind,
     ref: c.ref,
     connectTimeout: c.connectTimeout ?? r.connectTimeout ?? v.connectTimeout ?? 5 * SECOND,
@@ -221,33 +221,31 @@ function finishChecker(c: CheckerDraft, r: RealServerDraft, v: VirtualServerDraf
     alpha: c.alpha ?? r.alpha ?? v.alpha ?? false,
     logAllFailures: c.logAllFailures ?? false,
     extra: c.extra,
-    ...(c.connectIp !== undefined ? { connectIp: c.connectIp } : {}),
-    ...(c.connectPort !== undefined ? { connectPort: c.connectPort } : {}),
-    ...(c.bindto !== undefined ? { bindto: c.bindto } : {}),
-    ...(c.bindPort !== undefined ? { bindPort: c.bindPort } : {}),
-    ...(c.bindIf !== undefined ? { bindIf: c.bindIf } : {}),
-    ...(c.fwmark !== undefined ? { fwmark: c.fwmark } : {}),
   };
-  if (c.kind === 'HTTP_GET' || c.kind === 'SSL_GET') {
-    return {
-      ...common,
-      kind: c.kind,
-      urls: c.urls.map((u) => ({ ...u, statusCode: u.statusCode.length ? u.statusCode : [{ from: 200, to: 299 }] })),
-      httpProtocol: c.httpProtocol ?? '1.0',
-      enableSni: c.enableSni,
-      fastRecovery: c.fastRecovery,
-      ...(c.virtualhost ?? r.virtualhost ?? v.virtualhost ? { virtualhost: (c.virtualhost ?? r.virtualhost ?? v.virtualhost)! } : {}),
-    };
+  const optional: [string, unknown][] = [
+    ['connectIp', c.connectIp],
+    ['connectPort', c.connectPort],
+    ['bindto', c.bindto],
+    ['bindPort', c.bindPort],
+    ['bindIf', c.bindIf],
+    ['fwmark', c.fwmark],
+  ];
+  if (http) {
+    out['urls'] = c.urls.map((u) => (u.statusCode.length ? u : { ...u, statusCode: DEFAULT_STATUS }));
+    out['httpProtocol'] = c.httpProtocol ?? '1.0';
+    out['enableSni'] = c.enableSni;
+    out['fastRecovery'] = c.fastRecovery;
+    optional.push(['virtualhost', c.virtualhost ?? r.virtualhost ?? v.virtualhost]);
+  } else if (c.kind === 'MISC_CHECK') {
+    out['miscPath'] = c.miscPath;
+    out['miscTimeout'] = c.miscTimeout ?? 0;
+    out['miscDynamic'] = c.miscDynamic;
+    optional.push(['user', c.user]);
+  } else {
+    optional.push(['target', c.target]);
   }
-  if (c.kind === 'MISC_CHECK') {
-    return {
-      ...common,
-      kind: c.kind,
-      miscPath: c.miscPath,
-      miscTimeout: c.miscTimeout ?? 0,
-      miscDynamic: c.miscDynamic,
-      ...(c.user !== undefined ? { user: c.user } : {}),
-    };
-  }
-  return { ...common, kind: c.kind, ...(c.target !== undefined ? { target: c.target } : {}) };
+  for (const [k, val] of optional) if (val !== undefined) out[k] = val;
+  return out as unknown as Checker;
 }
+
+const DEFAULT_STATUS = [{ from: 200, to: 299 }] as const;

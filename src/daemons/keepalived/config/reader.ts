@@ -345,6 +345,7 @@ class Reader {
 
   /** keepalived puts a `{` or `}` (outside quotes) on a line of its own; the rest follows as another line. */
   private splitBraces(buf: string): string {
+    if (!buf.includes('{') && !buf.includes('}')) return trimBlanks(buf);
     let line = buf;
     let at = -1;
     if (line[0] === '{' || line[0] === '}') {
@@ -392,7 +393,7 @@ class Reader {
 function splitLines(text: string): string[] {
   const lines = text.split('\n');
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
-  return lines.map((l) => l.replace(/[\r\n]+$/, ''));
+  return lines.map((l) => (l.endsWith('\r') ? l.replace(/\r+$/, '') : l));
 }
 
 /**
@@ -400,6 +401,7 @@ function splitLines(text: string): string[] {
  * `\!`/`\#` escapes, and trailing blanks; a trailing `\` is kept (definitions continue on it).
  */
 export function decomment(text: string, unterminated: (line: string) => void): string {
+  if (!SPECIAL.test(text)) return trimBlanks(text);
   const str = text.replace(/^[ \t]+/, '');
   let out = '';
   let quote = false;
@@ -432,6 +434,16 @@ export function decomment(text: string, unterminated: (line: string) => void): s
   if (cut >= 0) out = out.slice(0, cut);
   out = out.replace(/[ \t]+$/, '');
   return cont ? `${out}\\` : out;
+}
+
+const SPECIAL = /[!#"\\]/;
+
+function trimBlanks(text: string): string {
+  let a = 0;
+  let b = text.length;
+  while (a < b && (text.charCodeAt(a) === 32 || text.charCodeAt(a) === 9)) a++;
+  while (b > a && (text.charCodeAt(b - 1) === 32 || text.charCodeAt(b - 1) === 9)) b--;
+  return a === 0 && b === text.length ? text : text.slice(a, b);
 }
 
 /** keepalived's `alloc_strvec`: words split on blanks, a `"..."` is one word without its quotes. */
