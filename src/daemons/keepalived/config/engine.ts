@@ -28,7 +28,17 @@ export interface RootKeyword<S> extends Keyword<S> {
 /** A handler asked for a word the line does not have: keepalived reports it and the process exits. */
 export class MissingParameter extends Error {}
 
+/** A keyword keepalived acted on, and where: `block` is the inventory's block path (`top`, `vrrp_instance` …). */
+export interface KeywordUse {
+  readonly block: string;
+  readonly keyword: string;
+  readonly file: string;
+  readonly line: number;
+}
+
 export class Parse<S> {
+  /** Every keyword this process dispatched to a handler or block, in order. */
+  readonly used: KeywordUse[] = [];
   private pos = 0;
   private kwLevel = 0;
   /** keepalived's skip_sublevel: -1 = a `{` may follow, n > 0 = inside n skipped braces. */
@@ -163,10 +173,10 @@ export class Parse<S> {
 
   /** Runs the whole stream against the top-level keywords. */
   run(roots: ReadonlyMap<string, RootKeyword<S>>): void {
-    this.stream(roots, false);
+    this.stream(roots, false, 'top');
   }
 
-  private stream(table: ReadonlyMap<string, Keyword<S> | RootKeyword<S>>, needBobIn: boolean): boolean {
+  private stream(table: ReadonlyMap<string, Keyword<S> | RootKeyword<S>>, needBobIn: boolean, block: string): boolean {
     let needBob = needBobIn;
     for (;;) {
       const words = this.next();
@@ -209,6 +219,7 @@ export class Parse<S> {
         this.skip = words[words.length - 1] === '{' ? 1 : -1;
         continue;
       }
+      this.used.push({ block, keyword: str, file: this.line!.file, line: this.line!.no });
       let args = words;
       let bobNeeded = false;
       if (kw.sub) {
@@ -218,7 +229,7 @@ export class Parse<S> {
       if (kw.handler) kw.handler(this, args);
       if (kw.sub) {
         this.kwLevel++;
-        const skipped = this.stream(kw.sub, bobNeeded);
+        const skipped = this.stream(kw.sub, bobNeeded, block === 'top' ? str : `${block}.${str}`);
         this.kwLevel--;
         if (!skipped && kw.close) kw.close(this);
       }

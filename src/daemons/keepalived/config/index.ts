@@ -2,7 +2,7 @@ import { CHECK_ROOTS } from './check-keywords';
 import { validateCheck } from './check-validate';
 import { ConfigErr, verdictOf, type Diagnostic, type Process, type Verdict } from './diagnostic';
 import { addExtra, newDraft, type Draft } from './draft';
-import { MissingParameter, Parse, type Keyword, type RootKeyword } from './engine';
+import { MissingParameter, Parse, type Keyword, type KeywordUse, type RootKeyword } from './engine';
 import { genericTable, keep } from './generic';
 import { GLOBAL_DEFS } from './global-keywords';
 import { KEYWORDS } from './inventory';
@@ -14,6 +14,7 @@ import { completeGlobal, validateVrrp } from './vrrp-validate';
 
 export type { ConfigSource } from './source';
 export type { Diagnostic, Process, Verdict } from './diagnostic';
+export type { KeywordUse } from './engine';
 export { ConfigErr } from './diagnostic';
 export type * from './model';
 export { KEYWORDS } from './inventory';
@@ -34,6 +35,8 @@ export interface ParseOptions {
 
 export interface ParseResult {
   readonly config: KeepalivedConfig;
+  /** Every keyword of the file keepalived acted on, once, in file order (for "accepted, not simulated"). */
+  readonly keywords: readonly KeywordUse[];
   readonly diagnostics: Diagnostic[];
   readonly verdict: Verdict;
   /** What `keepalived -t -f FILE` exits with. */
@@ -93,6 +96,7 @@ export function parseKeepalivedConf(path: string, source: ConfigSource, opts: Pa
   let exitOverride: { verdict: Verdict; exitCode: number } | undefined;
   let vrrpDone: { instances: VrrpInstance[]; scripts: VrrpScript[]; syncGroups: VrrpSyncGroup[] } | undefined;
   let checkDone: VirtualServer[] | undefined;
+  const used: KeywordUse[][] = [];
   const global = (): ReturnType<typeof completeGlobal> => completeGlobal(draft);
 
   if (read.mainMissing) {
@@ -109,6 +113,7 @@ export function parseKeepalivedConf(path: string, source: ConfigSource, opts: Pa
   } else {
     for (const proc of PROCESSES) {
       const p: P = new Parse(proc, draft, read.lines, diagnostics);
+      used.push(p.used);
       try {
         p.run(ROOTS);
         if (read.openBlocks > 0) {
@@ -148,5 +153,20 @@ export function parseKeepalivedConf(path: string, source: ConfigSource, opts: Pa
   };
   const worst = diagnostics.reduce((w, d) => Math.max(w, d.category), ConfigErr.Ok);
   const { verdict, exitCode } = exitOverride ?? verdictOf(worst);
-  return { config, diagnostics, verdict, exitCode };
+  return { config, keywords: mergeUses(used), diagnostics, verdict, exitCode };
+}
+
+/** The processes' keyword lists merged: each (file, line, block, keyword) once, in file order. */
+function mergeUses(lists: readonly KeywordUse[][]): KeywordUse[] {
+  const seen = new Map<string, KeywordUse>();
+  for (const list of lists) {
+    for (const u of list) {
+      const key = `${u.file}\u0000${u.line}\u0000${u.block}\u0000${u.keyword}`;
+      if (!seen.has(key)) seen.set(key, u);
+    }
+  }
+  const all = [...seen.values()];
+  const fileOrder = new Map<string, number>();
+  for (const u of all) if (!fileOrder.has(u.file)) fileOrder.set(u.file, fileOrder.size);
+  return all.sort((a, b) => fileOrder.get(a.file)! - fileOrder.get(b.file)! || a.line - b.line);
 }
