@@ -23,7 +23,7 @@ function rep(p: P): (c: ConfigErr, t: string) => void {
 function onOff(set: (g: GlobalDraft, v: boolean) => void): Keyword<Draft> {
   return g((p, w, gd) => {
     const v = w.length < 2 ? true : trueFalse(w[1]!);
-    if (v === undefined) p.report(ConfigErr.GeneralError, `Invalid value '${w[1]}' for global ${w[0]} - ignoring`);
+    if (v === undefined) p.report(ConfigErr.GeneralError, `Invalid value for ${w[0]} specified`);
     else set(gd, v);
   });
 }
@@ -85,9 +85,14 @@ export const GLOBAL_DEFS = genericTable('global_defs', {
     gd.smtpServer = p.word(w, 1);
   }),
   smtp_connect_timeout: g((p, w, gd) => {
-    const v = readUnsigned(p.word(w, 1), 1, Math.floor(UINT_MAX / SECOND), rep(p));
-    if (v === undefined) p.report(ConfigErr.GeneralError, `smtp_connect_timeout '${w[1]}' must be in [1, ${Math.floor(UINT_MAX / SECOND)}] - ignoring`);
-    else gd.smtpConnectTimeout = v * SECOND;
+    const v = readUnsigned(p.word(w, 1), 0, Math.floor(UINT_MAX / SECOND), rep(p));
+    if (v === undefined) {
+      p.report(ConfigErr.GeneralError, `smtp_connect_timeout '${w[1]}' must be in [0, ${Math.floor(UINT_MAX / SECOND)}] - ignoring`);
+      return;
+    }
+    // keepalived's own spelling
+    if (v === 0) p.report(ConfigErr.GeneralError, 'smtp_conect_timeout must be greater than 0, setting to 1');
+    gd.smtpConnectTimeout = Math.max(1, v) * SECOND;
   }),
   enable_script_security: g((_p, _w, gd) => {
     gd.enableScriptSecurity = true;
@@ -122,13 +127,13 @@ export const GLOBAL_DEFS = genericTable('global_defs', {
   vrrp_garp_lower_prio_delay: seconds((gd, v) => (gd.vrrpGarpLowerPrioDelay = v)),
   vrrp_garp_lower_prio_repeat: repeat((gd, v) => (gd.vrrpGarpLowerPrioRepeat = v), 0),
   vrrp_garp_interval: g((p, w, gd) => {
-    const v = readDecimal(p.word(w, 1), 0, 1000 * SECOND, 6, rep(p));
-    if (v === undefined) p.report(ConfigErr.GeneralError, `vrrp_garp_interval '${w[1]}' invalid`);
+    const v = readDecimal(p.word(w, 1), 1, UINT_MAX, 6, rep(p));
+    if (v === undefined) p.report(ConfigErr.GeneralError, `vrrp_garp_interval '${w[1]}' is invalid`);
     else gd.vrrpGarpInterval = v;
   }),
   vrrp_gna_interval: g((p, w, gd) => {
-    const v = readDecimal(p.word(w, 1), 0, 1000 * SECOND, 6, rep(p));
-    if (v === undefined) p.report(ConfigErr.GeneralError, `vrrp_gna_interval '${w[1]}' invalid`);
+    const v = readDecimal(p.word(w, 1), 1, UINT_MAX, 6, rep(p));
+    if (v === undefined) p.report(ConfigErr.GeneralError, `vrrp_gna_interval '${w[1]}' is invalid`);
     else gd.vrrpGnaInterval = v;
   }),
   vrrp_min_garp: onOff((gd, v) => (gd.vrrpMinGarp = v)),
@@ -167,11 +172,19 @@ export const GLOBAL_DEFS = genericTable('global_defs', {
     }
     let instance = '';
     let syncId: number | undefined;
+    const syncid = (text: string): number | undefined => {
+      const v = readUnsigned(text, 0, 255, rep(p));
+      if (v === undefined) p.report(ConfigErr.GeneralError, `Invalid syncid (${text}) - defaulting to vrid`);
+      return v;
+    };
     for (let i = 2; i < w.length; i++) {
       if (w[i] === 'inst' && w[i + 1] !== undefined) instance = w[++i]!;
-      else if (w[i] === 'id' && w[i + 1] !== undefined) syncId = readUnsigned(w[++i]!, 0, 255, rep(p));
+      else if (w[i] === 'id' && w[i + 1] !== undefined) syncId = syncid(w[++i]!);
       else if (i === 2) instance = w[i]!;
-      else if (i === 3) syncId = readUnsigned(w[i]!, 0, 255, rep(p));
+      else if (i === 3) {
+        syncId = syncid(w[i]!);
+        if (syncId !== undefined) p.report(ConfigErr.GeneralError, 'Please use keyword "id" before lvs_sync_daemon SYNCID');
+      } else p.report(ConfigErr.GeneralError, `Unknown option ${w[i]} specified for lvs_sync_daemon`);
     }
     gd.lvsSyncDaemon = syncId === undefined ? { interface: w[1]!, instance } : { interface: w[1]!, instance, syncId };
   }),

@@ -13,8 +13,9 @@ const SECOND = 1_000_000;
 
 export function completeGlobal(d: Draft): GlobalDefs {
   const g = d.global;
-  const garpDelay = g.vrrpMinGarp ? 0 : (g.vrrpGarpMasterDelay ?? 5 * SECOND);
-  const garpRepeat = g.vrrpMinGarp ? 1 : (g.vrrpGarpMasterRepeat ?? 5);
+  // vrrp_min_garp changes only the values not set explicitly
+  const garpDelay = g.vrrpGarpMasterDelay ?? (g.vrrpMinGarp ? 0 : 5 * SECOND);
+  const garpRepeat = g.vrrpGarpMasterRepeat ?? (g.vrrpMinGarp ? 1 : 5);
   const out: GlobalDefs = {
     notificationEmail: g.notificationEmail,
     smtpConnectTimeout: g.smtpConnectTimeout ?? 30 * SECOND,
@@ -26,8 +27,8 @@ export function completeGlobal(d: Draft): GlobalDefs {
     vrrpStartupDelay: g.vrrpStartupDelay ?? 0,
     vrrpGarpMasterDelay: garpDelay,
     vrrpGarpMasterRepeat: garpRepeat,
-    vrrpGarpMasterRefresh: g.vrrpMinGarp ? 0 : (g.vrrpGarpMasterRefresh ?? 0),
-    vrrpGarpMasterRefreshRepeat: g.vrrpGarpMasterRefreshRepeat ?? 1,
+    vrrpGarpMasterRefresh: g.vrrpGarpMasterRefresh ?? 0,
+    vrrpGarpMasterRefreshRepeat: g.vrrpGarpMasterRefreshRepeat ?? (g.vrrpMinGarp ? 0 : 1),
     vrrpGarpLowerPrioDelay: g.vrrpGarpLowerPrioDelay ?? garpDelay,
     vrrpGarpLowerPrioRepeat: g.vrrpGarpLowerPrioRepeat ?? garpRepeat,
     vrrpGarpInterval: g.vrrpGarpInterval ?? 0,
