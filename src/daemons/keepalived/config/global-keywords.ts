@@ -70,7 +70,9 @@ function mcastGroup(family: 4 | 6, set: (g: GlobalDraft, ip: string) => void): K
   });
 }
 
-export const GLOBAL_DEFS = genericTable('global_defs', {
+export const GLOBAL_DEFS = genericTable(
+  'global_defs',
+  {
   router_id: g((p, w, gd) => {
     if (w.length < 2) p.report(ConfigErr.GeneralError, 'routerid name missing - ignoring');
     else gd.routerId = w[1]!;
@@ -197,4 +199,6 @@ export const GLOBAL_DEFS = genericTable('global_defs', {
     if (v === undefined) p.report(ConfigErr.GeneralError, `max_auto_priority '${w[1]}' must be in [0, 99] (or -1 to disable) - ignoring`);
     else gd.maxAutoPriority = v;
   }),
-});
+},
+  (p) => p.state.global.extra,
+);

@@ -94,7 +94,13 @@ export function validateVrrp(p: Parse<Draft>, global: GlobalDefs): Completed {
   );
   const groupOf = new Map<string, string>();
   const syncGroups: VrrpSyncGroup[] = [];
-  const result = (): Completed => ({ instances: d.instances.map((vi) => finish(vi, global, groupOf)), scripts, syncGroups });
+  // what was written, before the checks below fill in keepalived's defaults
+  const written = new Map(d.instances.map((vi) => [vi, { state: vi.state !== undefined, priority: vi.priority !== undefined }]));
+  const result = (): Completed => ({
+    instances: d.instances.map((vi) => finish(vi, global, groupOf, written.get(vi)!)),
+    scripts,
+    syncGroups,
+  });
 
   if (d.nonExistentInterface) {
     p.reportPlain(ConfigErr.BadIf, 'Non-existent interface specified in configuration');
@@ -310,7 +316,12 @@ function vridConflicts(p: Parse<Draft>, instances: readonly InstanceDraft[]): vo
   }
 }
 
-function finish(vi: InstanceDraft, global: GlobalDefs, groupOf: Map<string, string>): VrrpInstance {
+function finish(
+  vi: InstanceDraft,
+  global: GlobalDefs,
+  groupOf: Map<string, string>,
+  written: { state: boolean; priority: boolean },
+): VrrpInstance {
   const strict = vi.strictMode ?? global.vrrpStrict;
   const priority = vi.priority ?? (vi.state === 'MASTER' ? 255 : 100);
   const version = vi.version ?? (vi.family === 6 ? 3 : global.vrrpVersion);
@@ -319,10 +330,10 @@ function finish(vi: InstanceDraft, global: GlobalDefs, groupOf: Map<string, stri
     name: vi.name,
     ref: vi.ref,
     state: vi.state ?? (priority === 255 ? 'MASTER' : 'BACKUP'),
-    stateConfigured: vi.state !== undefined,
+    stateConfigured: written.state,
     virtualRouterId: vi.vrid ?? 0,
     priority,
-    priorityConfigured: vi.priority !== undefined,
+    priorityConfigured: written.priority,
     version,
     advertInt: vi.advertInt ?? SECOND,
     virtualIpaddress: vi.vips,
