@@ -1,4 +1,4 @@
-import { formatServer, formatVs } from './check-keywords';
+import { formatServer, formatVs, formatVsge } from './check-keywords';
 import { ConfigErr } from './diagnostic';
 import type { CheckerDraft, Draft, RealServerDraft, VirtualServerDraft } from './draft';
 import type { Parse } from './engine';
@@ -15,6 +15,9 @@ export function validateCheck(p: Parse<Draft>): VirtualServer[] {
   const d = p.state;
   const out: VirtualServer[] = [];
   const say = (text: string): void => p.reportPlain(ConfigErr.GeneralError, text);
+  // keepalived drops (silently under -t) a virtual server whose group is not configured
+  const known = d.virtualServers.filter((v) => v.address.kind !== 'group' || d.vsGroups.some((g) => g.name === (v.address as { group: string }).group));
+  d.virtualServers.splice(0, d.virtualServers.length, ...known);
   for (const v of d.virtualServers) {
     if (v.realServers.length === 0) {
       say(`Virtual server ${formatVs(v)} has no real servers - ignoring`);
@@ -64,7 +67,7 @@ export function validateCheck(p: Parse<Draft>): VirtualServer[] {
         }
         r.lvsMethod = v.lbKind;
       }
-      weightSum += r.weight ?? 1;
+      weightSum += r.weight ?? v.weight ?? 1;
       kept.push(r);
     }
     v.realServers = kept;
@@ -92,7 +95,7 @@ export function validateCheck(p: Parse<Draft>): VirtualServer[] {
 function portChecks(
   p: Parse<Draft>,
   v: VirtualServerDraft,
-  entries: readonly { kind: string; port?: number; ip?: string }[],
+  entries: readonly { kind: string; port?: number; ip?: string; last?: number }[],
   isGroup: boolean,
   groupHasFwmark: boolean,
 ): void {
@@ -111,7 +114,7 @@ function portChecks(
       for (const r of v.realServers) {
         if (r.lvsMethod === 'NAT') continue;
         if (r.port && (e.port ?? 0) !== r.port) {
-          say(`virtual server ${formatVs(v)}:[${e.ip}]:${e.port ?? 0} and real server ${formatServer(r.ip, r.port, v)} ports don't match`);
+          say(`virtual server ${formatVs(v)}:[${formatVsge(e)}] and real server ${formatServer(r.ip, r.port, v)} ports don't match`);
         }
       }
     }
@@ -192,7 +195,7 @@ function finishRs(r: RealServerDraft, v: VirtualServerDraft, vsDelayLoop: number
     ref: r.ref,
     ip: r.ip,
     port: r.port ?? 0,
-    weight: r.weight ?? 1,
+    weight: r.weight ?? v.weight ?? 1,
     checkers: r.checkers.filter((c) => !c.dropped).map((c) => finishChecker(c, r, v, delayLoop)),
     extra: r.extra,
     ...(r.lvsMethod !== undefined ? { lvsMethod: r.lvsMethod } : {}),

@@ -60,11 +60,12 @@ export class Parse<S> {
       this.reportPlain(category, text);
       return;
     }
-    const prefix =
-      this.process === 'parent' && !l.namedInParent ? `(Line ${l.no}) ` : `(${l.file}: Line ${l.no}) `;
+    const parent = this.process === 'parent';
+    const no = parent ? l.parentNo : l.no;
+    const prefix = parent && !l.namedInParent ? `(Line ${no}) ` : `(${l.file}: Line ${no}) `;
     this.out.push({
       file: l.file,
-      line: l.no,
+      line: no,
       severity: severityOf(category),
       category,
       process: this.process,
@@ -116,6 +117,17 @@ export class Parse<S> {
     return false;
   }
 
+  /**
+   * A value block keepalived opens with no keyword in its slot 0 (virtual_server_group): without its `{`
+   * keepalived dereferences the empty slot and exits, reporting the line it read.
+   */
+  requireBlockStartOrAbort(): void {
+    if (this.nextIsBlockStart()) return;
+    this.next();
+    this.report(ConfigErr.MissingParameter, '*** Configuration line starting `***MISSING ***` is missing a parameter at word position 1');
+    throw new MissingParameter();
+  }
+
   /** keepalived's skip_block: ignore the rest of the block being opened. */
   skipBlock(): void {
     this.skip = -1;
@@ -130,7 +142,7 @@ export class Parse<S> {
       for (const n of l.notes) {
         if (!n.parentOnly || this.process === 'parent') {
           if (n.category === ConfigErr.Ok && this.process !== 'parent') continue;
-          this.report(n.category, n.text);
+          this.report(n.category, this.process !== 'parent' && n.childText !== undefined ? n.childText : n.text);
         }
       }
       if (l.words.length > 0) return l.words;

@@ -1,4 +1,4 @@
-import { familyOf, ipv4ToNumber } from './address';
+import { familyOf, isInetAton, ipv4ToNumber } from './address';
 import { ConfigErr } from './diagnostic';
 import type { Draft, GlobalDraft } from './draft';
 import type { Keyword, Parse } from './engine';
@@ -78,13 +78,23 @@ export const GLOBAL_DEFS = genericTable(
     else gd.routerId = w[1]!;
   }),
   notification_email: g((p, w, gd) => {
+    const before = gd.notificationEmail.length;
     for (const line of p.valueLines(w)) gd.notificationEmail.push(...line);
+    if (gd.notificationEmail.length === before) p.report(ConfigErr.GeneralError, 'Warning - empty notification_email block');
   }),
   notification_email_from: g((p, w, gd) => {
     gd.notificationEmailFrom = p.word(w, 1);
   }),
   smtp_server: g((p, w, gd) => {
-    gd.smtpServer = p.word(w, 1);
+    const host = p.word(w, 1);
+    const port = w[2] ?? '25';
+    const portOk = readUnsigned(port, 1, 65535, rep(p)) !== undefined;
+    // not an address: keepalived resolves it with getaddrinfo, which also takes inet_aton forms ("10.1");
+    // there is no DNS in a simulation, so any name with a letter is taken to resolve
+    const name = /^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.?$/.test(host) && /[A-Za-z]/.test(host.replace(/\.$/, '').split('.').pop()!);
+    const ok = portOk && (familyOf(host) !== undefined || isInetAton(host) || name);
+    if (!ok) p.report(ConfigErr.GeneralError, `Invalid smtp server ${host} ${port}`);
+    else gd.smtpServer = host;
   }),
   smtp_connect_timeout: g((p, w, gd) => {
     const v = readUnsigned(p.word(w, 1), 0, Math.floor(UINT_MAX / SECOND), rep(p));

@@ -12,6 +12,8 @@ import type { ConfigSource } from './source';
 export interface ReaderNote {
   readonly category: ConfigErr;
   readonly text: string;
+  /** The text the child processes print, when it differs (they read the parent's de-commented copy). */
+  readonly childText?: string;
   /** Raised only in the parent process (missing include files: children read the parent's copy). */
   readonly parentOnly?: boolean;
 }
@@ -22,6 +24,13 @@ export interface Line {
   /** The parent process prints `(Line N)` rather than `(file: Line N)` for a lone main file. */
   readonly namedInParent: boolean;
   readonly no: number;
+  /**
+   * The number the parent process prints: it reads the file itself and counts newlines, so a last line
+   * without one keeps the previous number; the other processes read the parent's newline-terminated copy.
+   */
+  readonly parentNo: number;
+  /** The line as keepalived hands it to keyword handlers (de-commented, braces split off). */
+  readonly text: string;
   /** Words of the line (quotes removed); empty for a line that only carries notes. */
   readonly words: readonly string[];
   readonly notes: readonly ReaderNote[];
@@ -43,6 +52,8 @@ interface OpenFile {
   /** Directory relative includes resolve against (keepalived chdirs to an included file's directory). */
   readonly dir: string;
   readonly raw: readonly string[];
+  /** The text does not end with a newline: keepalived does not count its last line (it counts '\n's). */
+  readonly unterminated: boolean;
   idx: number;
   no: number;
   readonly strict: IncludeStrictness;
@@ -119,6 +130,7 @@ class Reader {
         named,
         dir: posix.dirname(matches[i]!),
         raw: splitLines(text),
+        unterminated: text !== '' && !text.endsWith('\n'),
         idx: 0,
         no: 0,
         strict: INCLUDE_VARIANTS['r']!,
@@ -149,6 +161,8 @@ class Reader {
       file: f?.name ?? '',
       namedInParent: f?.named ?? false,
       no: f?.no ?? 0,
+      parentNo: f ? parentNo(f) : 0,
+      text: '',
       words: [],
       notes: this.notes,
     });
@@ -189,7 +203,11 @@ class Reader {
         if (this.pendingDef) this.pendingDef = undefined;
         continue;
       }
-      const line = decomment(text, (t) => this.note(ConfigErr.GeneralError, `Unterminated quote '${t}'`));
+      let unterminated: string | undefined;
+      const line = decomment(text, (t) => (unterminated = t));
+      if (unterminated !== undefined) {
+        this.notes.push({ category: ConfigErr.GeneralError, text: `Unterminated quote '${unterminated}'`, childText: `Unterminated quote '${line}'` });
+      }
       if (this.pendingDef) {
         this.continueDefinition(line);
         continue;
@@ -321,6 +339,7 @@ class Reader {
         named: true,
         dir: posix.dirname(path),
         raw: splitLines(text),
+        unterminated: text !== '' && !text.endsWith('\n'),
         idx: 0,
         no: 0,
         strict,
@@ -385,9 +404,13 @@ class Reader {
   private emit(text: string): void {
     const f = this.current() ?? this.lastFile!;
     const words = tokenize(text, (t) => this.note(ConfigErr.UnmatchedQuote, `Unmatched quote: '${t}'`));
-    this.out.push({ file: f.name, namedInParent: f.named, no: f.no, words, notes: this.notes });
+    this.out.push({ file: f.name, namedInParent: f.named, no: f.no, parentNo: parentNo(f), text, words, notes: this.notes });
     this.notes = [];
   }
+}
+
+function parentNo(f: OpenFile): number {
+  return f.unterminated && f.idx >= f.raw.length ? f.no - 1 : f.no;
 }
 
 function splitLines(text: string): string[] {

@@ -5,6 +5,7 @@ import { table, type Keyword, type KeywordTable, type Parse } from './engine';
 import { genericTable } from './generic';
 import { interfaceExists } from './interfaces';
 import { checkRoute, checkRule } from './routes';
+import { scriptArgs } from './script-words';
 import type { SourceRef, StaticLine, TrackedInterface, TrackedScriptRef, VirtualIp } from './model';
 import { readDecimal, readInt, readUnsigned, trueFalse } from './numbers';
 
@@ -42,12 +43,12 @@ function instanceKeyword(handler: (p: P, words: readonly string[], vi: InstanceD
 
 function setNotify(kind: NotifyKind, keyword: string): Keyword<Draft> {
   return instanceKeyword((p, w, vi) => {
-    const cmd = p.word(w, 1);
     if (vi.notify[kind]) {
-      p.report(ConfigErr.GeneralError, `(${vi.name}) ${keyword} script already specified - ignoring ${cmd}`);
+      p.report(ConfigErr.GeneralError, `(${vi.name}) ${keyword} script already specified - ignoring ${p.word(w, 1)}`);
       return;
     }
-    vi.notify[kind] = w.slice(1);
+    const args = scriptArgs(p, w);
+    if (args) vi.notify[kind] = args;
   });
 }
 
@@ -571,8 +572,8 @@ function scriptKeyword(handler: (p: P, words: readonly string[], s: ScriptDraft)
 }
 
 const SCRIPT: KeywordTable<Draft> = genericTable('vrrp_script', {
-  script: scriptKeyword((_p, w, s) => {
-    s.script = w.slice(1);
+  script: scriptKeyword((p, w, s) => {
+    s.script = scriptArgs(p, w) ?? [];
   }),
   interval: scriptKeyword((p, w, s) => {
     const v = readUnsigned(p.word(w, 1), 0, Math.floor(UINT_MAX / SECOND), rep(p));
@@ -628,12 +629,12 @@ function groupNotify(kind: NotifyKind): Keyword<Draft> {
   return {
     handler: (p, w) => {
       const g = lastGroup(p);
-      const cmd = p.word(w, 1);
       if (g.notify[kind]) {
-        p.report(ConfigErr.GeneralError, `(${g.name}) ${w[0]} script already specified - ignoring ${cmd}`);
+        p.report(ConfigErr.GeneralError, `(${g.name}) ${w[0]} script already specified - ignoring ${p.word(w, 1)}`);
         return;
       }
-      g.notify[kind] = w.slice(1);
+      const args = scriptArgs(p, w);
+      if (args) g.notify[kind] = args;
     },
   };
 }

@@ -59,7 +59,17 @@ const NOTIFY_KINDS: readonly NotifyKind[] = ['backup', 'master', 'fault', 'stop'
 function scriptSecurity(p: Parse<Draft>): void {
   const d = p.state;
   if (d.instances.length === 0) return;
-  const commands: string[][] = d.scripts.map((s) => s.script);
+  const commands: string[][] = [];
+  for (const s of [...d.scripts]) {
+    if (s.script.length > 0 && d.scriptExists(s.script[0]!.split(/[ \t]+/)[0]!)) {
+      commands.push(s.script);
+      continue;
+    }
+    p.reportPlain(ConfigErr.GeneralError, `Disabling track script ${s.name} since not found/accessible`);
+    d.scripts.splice(d.scripts.indexOf(s), 1);
+    for (const vi of d.instances) vi.trackScript = vi.trackScript.filter((t) => t.name !== s.name);
+    for (const g of d.syncGroups) g.trackScript = g.trackScript.filter((t) => t.name !== s.name);
+  }
   for (const vi of d.instances) for (const k of NOTIFY_KINDS) if (vi.notify[k]) commands.push(vi.notify[k]!);
   for (const g of d.syncGroups) for (const k of NOTIFY_KINDS) if (g.notify[k]) commands.push(g.notify[k]!);
   const runs = commands.some((c) => c.length > 0 && d.scriptExists(c[0]!.split(/[ \t]+/)[0]!));
@@ -112,7 +122,8 @@ export function validateVrrp(p: Parse<Draft>, global: GlobalDefs): Completed {
       p.reportPlain(ConfigErr.GeneralError, `(${vi.name}) the virtual router id must be set`);
       return result();
     }
-    if (vi.interface === undefined && vi.unicastPeer.length === 0) {
+    // keepalived 2.2.7 checks this before it marks unicast instances as such
+    if (vi.interface === undefined) {
       p.reportPlain(ConfigErr.GeneralError, `(${vi.name}) Unknown interface!`);
       return result();
     }

@@ -53,7 +53,7 @@ describe('the typed model', () => {
     expect(vi.virtualIpaddress.map((v) => `${v.address}/${v.prefix}`)).toEqual(['172.16.23.80/32']);
     expect(vi.trackScript).toMatchObject([{ name: 'chk_nginx', weight: -5, reverse: false }]);
     expect(vi.notifyBackup).toBe('/etc/rc.d/init.d/nginx restart');
-    expect(c.vrrpScripts[0]).toMatchObject({ name: 'chk_nginx', script: ['killall -0 nginx'], interval: S, fall: 2, rise: 1, weight: -5, timeout: 0 });
+    expect(c.vrrpScripts[0]).toMatchObject({ name: 'chk_nginx', script: ['killall', '-0', 'nginx'], interval: S, fall: 2, rise: 1, weight: -5, timeout: 0 });
   });
 
   it('the seed LVS config: sync group, virtual server, real servers and inherited checker settings', () => {
