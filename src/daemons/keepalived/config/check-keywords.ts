@@ -342,6 +342,12 @@ const CHECKERS: Record<string, Keyword<Draft>> = {
   PING_CHECK: checkerBlock('PING_CHECK', {}),
   DNS_CHECK: checkerBlock('DNS_CHECK', {}),
   SMTP_CHECK: checkerBlock('SMTP_CHECK', {
+    helo_name: {
+      handler: (p, w) => {
+        if (w.length < 2) p.report(ConfigErr.GeneralError, 'SMTP_CHECK helo name missing');
+        else addExtraWords(checker(p), w);
+      },
+    },
     host: {
       handler: () => undefined,
       sub: genericTable('virtual_server.real_server.SMTP_CHECK.host', checkerCommon(), (p) => checker(p).extra),
@@ -399,11 +405,14 @@ const CHECKERS: Record<string, Keyword<Draft>> = {
       }
     },
   ),
-  BFD_CHECK: checkerBlock('BFD_CHECK', {
+  BFD_CHECK: checkerBlock(
+    'BFD_CHECK',
+    {
     name: {
       handler: (p, w) => {
         const r = rs(p);
         const where = formatServer(r.ip, r.port, vs(p));
+        addExtraWords(checker(p), w);
         if (w.length !== 2) {
           p.report(ConfigErr.GeneralError, `(${where}) BFD_CHECK - No or too many names specified`);
           return;
@@ -416,8 +425,20 @@ const CHECKERS: Record<string, Keyword<Draft>> = {
         checker(p).target = w[1]!;
       },
     },
-  }),
+    },
+    (p, c) => {
+      if (c.extra['name'] === undefined) {
+        const r = rs(p);
+        p.report(ConfigErr.GeneralError, `(${formatServer(r.ip, r.port, vs(p))}) No name has been specified for BFD_CHECKER - skipping`);
+      }
+      if (c.target === undefined) c.dropped = true;
+    },
+  ),
 };
+
+function addExtraWords(c: CheckerDraft, w: readonly string[]): void {
+  (c.extra[w[0]!] ??= []).push(w.slice(1));
+}
 
 // ---------------------------------------------------------------- real_server
 

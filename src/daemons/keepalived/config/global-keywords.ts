@@ -2,7 +2,7 @@ import { familyOf, isInetAton, ipv4ToNumber } from './address';
 import { ConfigErr } from './diagnostic';
 import type { Draft, GlobalDraft } from './draft';
 import type { Keyword, Parse } from './engine';
-import { genericTable } from './generic';
+import { genericTable, keep } from './generic';
 import { readDecimal, readInt, readUnsigned, trueFalse } from './numbers';
 
 /** global_defs, read by keepalived's parent process (keepalived/core/global_parser.c). */
@@ -88,7 +88,9 @@ export const GLOBAL_DEFS = genericTable(
   smtp_server: g((p, w, gd) => {
     const host = p.word(w, 1);
     const port = w[2] ?? '25';
-    const portOk = readUnsigned(port, 1, 65535, rep(p)) !== undefined;
+    // an address is tried first, then a name: a bad port is read (and reported) by both attempts
+    let portOk = readUnsigned(port, 1, 65535, rep(p)) !== undefined;
+    if (!portOk && !/[-/]/.test(host)) portOk = readUnsigned(port, 1, 65535, rep(p)) !== undefined;
     // not an address: keepalived resolves it with getaddrinfo, which also takes inet_aton forms ("10.1");
     // there is no DNS in a simulation, so any name with a letter is taken to resolve
     const name = /^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.?$/.test(host) && /[A-Za-z]/.test(host.replace(/\.$/, '').split('.').pop()!);
@@ -212,3 +214,14 @@ export const GLOBAL_DEFS = genericTable(
 },
   (p) => p.state.global.extra,
 );
+
+/** Top-level keywords of the parent process that vrrpsim checks (the others are kept as they are). */
+export const PARENT_ROOTS: Record<string, Keyword<Draft>> = {
+  child_wait_time: {
+    handler: (p, w) => {
+      const v = readUnsigned(p.word(w, 1), 0, UINT_MAX, rep(p));
+      if (v === undefined) p.report(ConfigErr.GeneralError, `Invalid child_wait_time ${w[1]}`);
+      else keep(p, w, p.state.extra);
+    },
+  },
+};

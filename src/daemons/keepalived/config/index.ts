@@ -4,7 +4,7 @@ import { ConfigErr, verdictOf, type Diagnostic, type Process, type Verdict } fro
 import { addExtra, newDraft, type Draft } from './draft';
 import { MissingParameter, Parse, type Keyword, type KeywordUse, type RootKeyword } from './engine';
 import { genericTable, keep } from './generic';
-import { GLOBAL_DEFS } from './global-keywords';
+import { GLOBAL_DEFS, PARENT_ROOTS } from './global-keywords';
 import { KEYWORDS } from './inventory';
 import type { KeepalivedConfig, VirtualServer, VrrpInstance, VrrpScript, VrrpSyncGroup } from './model';
 import { readConfig } from './reader';
@@ -66,6 +66,7 @@ const ROOTS: ReadonlyMap<string, RootKeyword<Draft>> = (() => {
   for (const name of KEYWORDS['top']!) {
     let kw: RootKeyword<Draft>;
     if (name === 'global_defs') kw = { processes: PARENT, sub: GLOBAL_DEFS };
+    else if (PARENT_ROOTS[name]) kw = root(PARENT_ROOTS[name]!, PARENT);
     else if (VRRP_ROOTS[name]) kw = root(VRRP_ROOTS[name]!, name.endsWith('track_file') ? ['checker', 'vrrp'] : VRRP);
     else if (CHECK_ROOTS[name]) kw = root(CHECK_ROOTS[name]!, CHECKER);
     else if (name === 'bfd_instance') kw = keptRoot(name, ['bfd']);

@@ -111,6 +111,11 @@ export interface RuleCounter {
   v6: number;
 }
 
+const RULE_OPTS_WITH_VALUE = new Set([
+  'tos', 'dsfield', 'fwmark', 'realms', 'suppress_prefixlength', 'sup_pl', 'suppress_ifgroup', 'sup_group',
+  'tunnel-id', 'uidrange', 'protocol', 'ipproto', 'sport', 'dport', 'track_group',
+]);
+
 /** One rule line; returns whether keepalived keeps it. */
 export function checkRule(p: P, w: readonly string[], counter: RuleCounter): boolean {
   let family: 4 | 6 | undefined;
@@ -150,8 +155,11 @@ export function checkRule(p: P, w: readonly string[], counter: RuleCounter): boo
       }
     } else if (s === 'inet' || s === 'inet6' || s === 'not' || s === 'no_track') {
       // flags without a value
-    } else {
+    } else if (RULE_OPTS_WITH_VALUE.has(s)) {
       i++;
+    } else {
+      p.report(ConfigErr.GeneralError, `Unknown rule option ${s}`);
+      return false;
     }
   }
   if (!action) {
