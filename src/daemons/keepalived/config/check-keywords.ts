@@ -442,8 +442,8 @@ function addExtraWords(c: CheckerDraft, w: readonly string[]): void {
 
 // ---------------------------------------------------------------- real_server
 
-function rsTimer(name: string, set: (r: RealServerDraft, v: number) => void, min = 1): Keyword<Draft> {
-  return { handler: (p, w) => timer(p, w, `real server ${name} '%s' invalid - ignoring`, (v) => set(rs(p), v), min) };
+function rsTimer(message: string, set: (r: RealServerDraft, v: number) => void, min = 1): Keyword<Draft> {
+  return { handler: (p, w) => timer(p, w, message, (v) => set(rs(p), v), min) };
 }
 
 const REAL_SERVER: KeywordTable<Draft> = genericTable(
@@ -509,10 +509,10 @@ const REAL_SERVER: KeywordTable<Draft> = genericTable(
         else rs(p).retry = v;
       },
     },
-    connect_timeout: rsTimer('connect_timeout', (r, v) => (r.connectTimeout = v)),
-    delay_loop: rsTimer('delay_loop', (r, v) => (r.delayLoop = v)),
-    delay_before_retry: rsTimer('delay_before_retry', (r, v) => (r.delayBeforeRetry = v), 0),
-    warmup: rsTimer('warmup', (r, v) => (r.warmup = v), 0),
+    connect_timeout: rsTimer('real server connect_timeout %s invalid - ignoring', (r, v) => (r.connectTimeout = v)),
+    delay_loop: rsTimer("real server delay_loop '%s' invalid - ignoring", (r, v) => (r.delayLoop = v)),
+    delay_before_retry: rsTimer("real server delay_before_retry '%s' invalid - ignoring", (r, v) => (r.delayBeforeRetry = v), 0),
+    warmup: rsTimer("real server warmup '%s' invalid - ignoring", (r, v) => (r.warmup = v), 0),
     virtualhost: {
       handler: (p, w) => {
         if (w.length < 2) p.report(ConfigErr.GeneralError, 'real server virtualhost missing');

@@ -141,7 +141,6 @@ export class Parse<S> {
       this.line = l;
       for (const n of l.notes) {
         if (!n.parentOnly || this.process === 'parent') {
-          if (n.category === ConfigErr.Ok && this.process !== 'parent') continue;
           this.report(n.category, this.process !== 'parent' && n.childText !== undefined ? n.childText : n.text);
         }
       }

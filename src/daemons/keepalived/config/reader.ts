@@ -105,6 +105,7 @@ class Reader {
   private notes: ReaderNote[] = [];
   private expanded = 0;
   private opened = 0;
+  private physicalInclude = false;
 
   constructor(
     private readonly source: ConfigSource,
@@ -184,6 +185,9 @@ class Reader {
 
   /** One de-commented line: residue of a split line, then a definition's lines, then the files. */
   private rawLine(): string | undefined {
+    // an include the parent sees at the start of a physical line is expanded in its copy of the text;
+    // any other (after a brace, from a definition) is met again, and reported, by every process
+    this.physicalInclude = false;
     if (this.residue !== undefined) {
       const r = this.residue;
       this.residue = undefined;
@@ -212,7 +216,10 @@ class Reader {
         this.continueDefinition(line);
         continue;
       }
-      if (line !== '') return line;
+      if (line !== '') {
+        this.physicalInclude = /^include[rmwba]?[ \t]/.test(line);
+        return line;
+      }
     }
   }
 
@@ -318,10 +325,10 @@ class Reader {
     const matches = this.source.glob(resolved);
     if (matches.length === 0) {
       if (this.missingPart(resolved)) {
-        this.note(strict.missing ? ConfigErr.FileNotFound : ConfigErr.Ok, `Config files missing '${pattern}'.`, true);
+        this.note(strict.missing ? ConfigErr.FileNotFound : ConfigErr.Ok, `Config files missing '${pattern}'.`, this.physicalInclude);
         if (strict.missing) this.fileError = true;
       } else if (strict.wildcardNoMatch) {
-        this.note(ConfigErr.FileNotFound, `No config files matched '${pattern}'.`, true);
+        this.note(ConfigErr.FileNotFound, `No config files matched '${pattern}'.`, this.physicalInclude);
         this.fileError = true;
       }
       // reported at the include line itself

@@ -85,10 +85,11 @@ export function checkRoute(p: P, w: readonly string[]): boolean {
     } else {
       let j = i;
       if (w[j] === 'to') j++;
-      if (ROUTE_TYPES.has(w[j]!)) j++;
-      const d = w[j];
-      if (d === undefined || (d !== 'default' && !routeDestination(p, d))) {
-        p.report(ConfigErr.GeneralError, `unknown route keyword ${d ?? ''}`);
+      // a route type, by name or number (rt_tables lookup), precedes the destination
+      if (ROUTE_TYPES.has(w[j]!) || /^[0-9]+$/.test(w[j]!)) j++;
+      const d = p.word(w, j);
+      if (d !== 'default' && !routeDestination(p, d)) {
+        p.report(ConfigErr.GeneralError, `unknown route keyword ${d}`);
         return false;
       }
       dest = d;
@@ -157,6 +158,10 @@ export function checkRule(p: P, w: readonly string[], counter: RuleCounter): boo
       // flags without a value
     } else if (RULE_OPTS_WITH_VALUE.has(s)) {
       i++;
+    } else if (ROUTE_TYPES.has(s) || /^[0-9]+$/.test(s)) {
+      // a route type other than blackhole/prohibit/unreachable is no rule action
+      p.report(ConfigErr.GeneralError, `Invalid rule action ${s}`);
+      return false;
     } else {
       p.report(ConfigErr.GeneralError, `Unknown rule option ${s}`);
       return false;
