@@ -41,3 +41,24 @@ export function familyOf(text: string): 4 | 6 | undefined {
 export function ipv4ToNumber(text: string): number {
   return text.split('.').reduce((acc, p) => acc * 256 + Number(p), 0);
 }
+
+/**
+ * What getaddrinfo accepts as a numeric IPv4 address (inet_aton): one to four parts, decimal, octal or
+ * hex, the last part filling the remaining bytes ("19" is 0.0.0.19, "10.1" is 10.0.0.1).
+ */
+export function isInetAton(text: string): boolean {
+  const parts = text.split('.');
+  if (parts.length < 1 || parts.length > 4) return false;
+  const values: number[] = [];
+  for (const part of parts) {
+    let v: number;
+    if (/^0[xX][0-9a-fA-F]*$/.test(part)) v = part.length > 2 ? parseInt(part.slice(2), 16) : 0;
+    else if (/^0[0-7]*$/.test(part)) v = parseInt(part, 8);
+    else if (/^[1-9][0-9]*$/.test(part)) v = Number(part);
+    else return false;
+    values.push(v);
+  }
+  const last = values[values.length - 1]!;
+  if (values.slice(0, -1).some((v) => v > 255)) return false;
+  return last < 256 ** (5 - values.length);
+}

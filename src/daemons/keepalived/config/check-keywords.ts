@@ -5,6 +5,7 @@ import type { Keyword, KeywordTable, Parse } from './engine';
 import { genericTable } from './generic';
 import type { CheckerKind, LvsMethod, StatusRange, VirtualServerGroupEntry } from './model';
 import { readTimer, readUnsigned, TIMER_MAXIMUM, trueFalse } from './numbers';
+import { scriptArgs } from './script-words';
 
 /** The keywords the checker process reads (keepalived/check/check_parser.c, check_*.c). */
 
@@ -18,18 +19,25 @@ function rep(p: P): (c: ConfigErr, t: string) => void {
   return (c, t) => p.report(c, t);
 }
 
+// A block's keywords can be reached without its object (keepalived's recovery from a missing `{` after
+// a rejected block): they then act on a throwaway object.
+
 function vs(p: P): VirtualServerDraft {
-  return p.state.virtualServers[p.state.virtualServers.length - 1]!;
+  return p.state.virtualServers[p.state.virtualServers.length - 1] ?? newVs(p, { kind: 'fwmark', fwmark: 0 });
 }
 
 function rs(p: P): RealServerDraft {
   const v = vs(p);
-  return v.realServers[v.realServers.length - 1]!;
+  return v.realServers[v.realServers.length - 1] ?? { ref: p.here(), ip: '0.0.0.0', checkers: [], extra: {} };
 }
 
 function checker(p: P): CheckerDraft {
   const r = rs(p);
-  return r.checkers[r.checkers.length - 1]!;
+  return r.checkers[r.checkers.length - 1] ?? newChecker('TCP_CHECK', p);
+}
+
+function newChecker(kind: CheckerKind, p: P): CheckerDraft {
+  return { kind, ref: p.here(), urls: [], enableSni: false, fastRecovery: false, miscPath: [], miscDynamic: false, dropped: false, extra: {} };
 }
 
 const PROTO_NAME: Record<string, string> = { TCP: 'tcp', UDP: 'udp', SCTP: 'sctp' };
@@ -42,6 +50,15 @@ export function formatServer(ip: string, port: number | undefined, v: VirtualSer
 }
 
 /** keepalived's FMT_VS. */
+/** keepalived's format_vsge: `ip,port` or `first-last,port`. */
+export function formatVsge(e: { ip?: string; last?: number; port?: number }): string {
+  const ip = e.ip ?? '';
+  if (e.last === undefined) return `${ip},${e.port ?? 0}`;
+  const parts = ip.split('.');
+  const end = ip.includes(':') ? ip : [...parts.slice(0, 3), String(e.last)].join('.');
+  return `${ip}-${end},${e.port ?? 0}`;
+}
+
 export function formatVs(v: VirtualServerDraft): string {
   const a = v.address;
   if (a.kind === 'group') return `[${a.group}]:0`;
@@ -62,9 +79,23 @@ function timer(p: P, words: readonly string[], msg: string, set: (us: number) =>
   else set(v);
 }
 
-function script(p: P, words: readonly string[]): string[] {
-  p.word(words, 1);
-  return words.slice(1);
+function script(p: P, words: readonly string[]): string[] | undefined {
+  return scriptArgs(p, words);
+}
+
+/**
+ * keepalived's inet_stosockaddr: the port (1..65535, a port of all zeros counting as none) is read first
+ * and reported like any number; then the address, without any `-range` or `/mask`.
+ */
+function sockaddr(p: P, ip: string, port: string | undefined): boolean {
+  if (port !== undefined && readUnsigned(port, 1, 65535, rep(p)) === undefined) return false;
+  const bare = ip.split(/[-/]/)[0]!;
+  return familyOf(bare) === (ip.includes(':') ? 6 : 4);
+}
+
+/** A port word as keepalived passes it on: undefined when absent or all zeros. */
+function portWord(w: string | undefined): string | undefined {
+  return w !== undefined && /[^0]/.test(w) ? w : undefined;
 }
 
 // ---------------------------------------------------------------- checkers
@@ -167,7 +198,7 @@ function statusCodes(p: P, words: readonly string[]): StatusRange[] {
 
 function lastUrl(p: P): CheckerDraft['urls'][number] {
   const c = checker(p);
-  return c.urls[c.urls.length - 1]!;
+  return c.urls[c.urls.length - 1] ?? { statusCode: [], regexNoMatch: false };
 }
 
 function urlTable(kind: 'HTTP_GET' | 'SSL_GET'): KeywordTable<Draft> {
@@ -229,17 +260,7 @@ function urlTable(kind: 'HTTP_GET' | 'SSL_GET'): KeywordTable<Draft> {
 function checkerBlock(kind: CheckerKind, own: Record<string, Keyword<Draft>>, close?: (p: P, c: CheckerDraft) => void): Keyword<Draft> {
   return {
     handler: (p) => {
-      rs(p).checkers.push({
-        kind,
-        ref: p.here(),
-        urls: [],
-        enableSni: false,
-        fastRecovery: false,
-        miscPath: [],
-        miscDynamic: false,
-        dropped: false,
-        extra: {},
-      });
+      rs(p).checkers.push(newChecker(kind, p));
     },
     sub: genericTable(`virtual_server.real_server.${kind}`, { ...checkerCommon(), ...own }, (p) => checker(p).extra),
     ...(close ? { close: (p: P) => close(p, checker(p)) } : {}),
@@ -297,7 +318,7 @@ function httpChecker(kind: 'HTTP_GET' | 'SSL_GET'): Keyword<Draft> {
         sub: urlTable(kind),
         close: (p) => {
           const c = checker(p);
-          if (lastUrl(p).path === undefined) {
+          if (c.urls.length > 0 && lastUrl(p).path === undefined) {
             p.report(ConfigErr.GeneralError, 'HTTP/SSL_GET checker url has no path - ignoring');
             c.urls.pop();
           }
@@ -321,9 +342,15 @@ const CHECKERS: Record<string, Keyword<Draft>> = {
   PING_CHECK: checkerBlock('PING_CHECK', {}),
   DNS_CHECK: checkerBlock('DNS_CHECK', {}),
   SMTP_CHECK: checkerBlock('SMTP_CHECK', {
+    helo_name: {
+      handler: (p, w) => {
+        if (w.length < 2) p.report(ConfigErr.GeneralError, 'SMTP_CHECK helo name missing');
+        else addExtraWords(checker(p), w);
+      },
+    },
     host: {
       handler: () => undefined,
-      sub: genericTable('virtual_server.real_server.SMTP_CHECK.host', {}, (p) => checker(p).extra),
+      sub: genericTable('virtual_server.real_server.SMTP_CHECK.host', checkerCommon(), (p) => checker(p).extra),
     },
   }),
   MISC_CHECK: checkerBlock(
@@ -331,7 +358,7 @@ const CHECKERS: Record<string, Keyword<Draft>> = {
     {
       misc_path: {
         handler: (p, w) => {
-          checker(p).miscPath = script(p, w);
+          checker(p).miscPath = script(p, w) ?? [];
         },
       },
       misc_timeout: {
@@ -378,11 +405,14 @@ const CHECKERS: Record<string, Keyword<Draft>> = {
       }
     },
   ),
-  BFD_CHECK: checkerBlock('BFD_CHECK', {
+  BFD_CHECK: checkerBlock(
+    'BFD_CHECK',
+    {
     name: {
       handler: (p, w) => {
         const r = rs(p);
         const where = formatServer(r.ip, r.port, vs(p));
+        addExtraWords(checker(p), w);
         if (w.length !== 2) {
           p.report(ConfigErr.GeneralError, `(${where}) BFD_CHECK - No or too many names specified`);
           return;
@@ -395,13 +425,25 @@ const CHECKERS: Record<string, Keyword<Draft>> = {
         checker(p).target = w[1]!;
       },
     },
-  }),
+    },
+    (p, c) => {
+      if (c.extra['name'] === undefined) {
+        const r = rs(p);
+        p.report(ConfigErr.GeneralError, `(${formatServer(r.ip, r.port, vs(p))}) No name has been specified for BFD_CHECKER - skipping`);
+      }
+      if (c.target === undefined) c.dropped = true;
+    },
+  ),
 };
+
+function addExtraWords(c: CheckerDraft, w: readonly string[]): void {
+  (c.extra[w[0]!] ??= []).push(w.slice(1));
+}
 
 // ---------------------------------------------------------------- real_server
 
-function rsTimer(name: string, set: (r: RealServerDraft, v: number) => void, min = 1): Keyword<Draft> {
-  return { handler: (p, w) => timer(p, w, `real server ${name} '%s' invalid - ignoring`, (v) => set(rs(p), v), min) };
+function rsTimer(message: string, set: (r: RealServerDraft, v: number) => void, min = 1): Keyword<Draft> {
+  return { handler: (p, w) => timer(p, w, message, (v) => set(rs(p), v), min) };
 }
 
 const REAL_SERVER: KeywordTable<Draft> = genericTable(
@@ -443,12 +485,14 @@ const REAL_SERVER: KeywordTable<Draft> = genericTable(
     },
     notify_up: {
       handler: (p, w) => {
-        rs(p).notifyUp = script(p, w);
+        const args = script(p, w);
+        if (args) rs(p).notifyUp = args;
       },
     },
     notify_down: {
       handler: (p, w) => {
-        rs(p).notifyDown = script(p, w);
+        const args = script(p, w);
+        if (args) rs(p).notifyDown = args;
       },
     },
     alpha: {
@@ -465,10 +509,10 @@ const REAL_SERVER: KeywordTable<Draft> = genericTable(
         else rs(p).retry = v;
       },
     },
-    connect_timeout: rsTimer('connect_timeout', (r, v) => (r.connectTimeout = v)),
-    delay_loop: rsTimer('delay_loop', (r, v) => (r.delayLoop = v)),
-    delay_before_retry: rsTimer('delay_before_retry', (r, v) => (r.delayBeforeRetry = v), 0),
-    warmup: rsTimer('warmup', (r, v) => (r.warmup = v), 0),
+    connect_timeout: rsTimer('real server connect_timeout %s invalid - ignoring', (r, v) => (r.connectTimeout = v)),
+    delay_loop: rsTimer("real server delay_loop '%s' invalid - ignoring", (r, v) => (r.delayLoop = v)),
+    delay_before_retry: rsTimer("real server delay_before_retry '%s' invalid - ignoring", (r, v) => (r.delayBeforeRetry = v), 0),
+    warmup: rsTimer("real server warmup '%s' invalid - ignoring", (r, v) => (r.warmup = v), 0),
     virtualhost: {
       handler: (p, w) => {
         if (w.length < 2) p.report(ConfigErr.GeneralError, 'real server virtualhost missing');
@@ -575,23 +619,25 @@ const VIRTUAL_SERVER: KeywordTable<Draft> = genericTable(
     },
     quorum_up: {
       handler: (p, w) => {
-        vs(p).quorumUp = script(p, w);
+        const args = script(p, w);
+        if (args) vs(p).quorumUp = args;
       },
     },
     quorum_down: {
       handler: (p, w) => {
-        vs(p).quorumDown = script(p, w);
+        const args = script(p, w);
+        if (args) vs(p).quorumDown = args;
       },
     },
     sorry_server: {
       handler: (p, w) => {
         const ip = p.word(w, 1);
-        if (familyOf(ip) === undefined) {
+        const port = portWord(w[2]);
+        if (!sockaddr(p, ip, port)) {
           p.report(ConfigErr.GeneralError, `Invalid sorry server IP address ${ip} - skipping`);
           return;
         }
-        const port = w[2] === undefined ? undefined : readUnsigned(w[2], 0, 65535, rep(p));
-        vs(p).sorryServer = port === undefined ? { ip } : { ip, port };
+        vs(p).sorryServer = port === undefined ? { ip } : { ip, port: Number(port) };
       },
     },
     sorry_server_inhibit: {
@@ -619,6 +665,13 @@ const VIRTUAL_SERVER: KeywordTable<Draft> = genericTable(
         vs(p).omega = true;
       },
     },
+    weight: {
+      handler: (p, w) => {
+        const v = readUnsigned(p.word(w, 1), 1, IPVS_WEIGHT_LIMIT, rep(p));
+        if (v === undefined) p.report(ConfigErr.GeneralError, `Virtual server weight ${w[1]} is outside range 1-${IPVS_WEIGHT_LIMIT}`);
+        else vs(p).weight = v;
+      },
+    },
     ha_suspend: {
       handler: (p) => {
         vs(p).haSuspend = true;
@@ -634,15 +687,14 @@ const VIRTUAL_SERVER: KeywordTable<Draft> = genericTable(
       handler: (p, w) => {
         const v = vs(p);
         const ip = p.word(w, 1);
-        const fam = familyOf(ip);
-        if (fam === undefined) {
-          p.report(ConfigErr.GeneralError, `Invalid real server ip address/port ${ip}/${w[2] ?? ''} - skipping`);
+        const port = portWord(w[2]);
+        if (!sockaddr(p, ip, port)) {
+          p.report(ConfigErr.GeneralError, `Invalid real server ip address/port ${ip}/${port ?? '(null)'} - skipping`);
           p.skipBlock();
           return;
         }
-        const port = w[2] === undefined ? undefined : readUnsigned(w[2], 0, 65535, rep(p));
         const r: RealServerDraft = { ref: p.here(), ip, checkers: [], extra: {} };
-        if (port !== undefined) r.port = port;
+        if (port !== undefined) r.port = Number(port);
         v.realServers.push(r);
       },
       sub: REAL_SERVER,
@@ -668,26 +720,32 @@ export const CHECK_ROOTS: Record<string, Keyword<Draft>> = {
   virtual_server_group: {
     handler: (p, w) => {
       const name = p.word(w, 1);
+      p.requireBlockStartOrAbort();
       const entries: VirtualServerGroupEntry[] = [];
       for (const line of p.valueLines(w.slice(0, 1))) {
         if (line[0] === 'fwmark') {
-          const v = readUnsigned(line[1] ?? '', 0, UINT_MAX, rep(p));
-          if (v !== undefined) entries.push({ kind: 'fwmark', fwmark: v });
+          const v = readUnsigned(p.word(line, 1), 0, UINT_MAX, rep(p));
+          if (v === undefined) p.report(ConfigErr.GeneralError, `(${name}): fwmark '${line[1]}' must be in [0, ${UINT_MAX}] - ignoring`);
+          else entries.push({ kind: 'fwmark', fwmark: v });
           continue;
         }
-        const m = /^([^-]+)(?:-([0-9a-fA-F]+))?$/.exec(line[0]!);
-        const ip = m?.[1];
-        if (!ip || familyOf(ip) === undefined) {
-          p.report(ConfigErr.GeneralError, `Invalid virtual server group IP address ${line[0]} - skipping`);
+        const text = line[0]!;
+        const port = portWord(line[1]);
+        if (!sockaddr(p, text, port)) {
+          p.report(
+            ConfigErr.GeneralError,
+            `Invalid virtual server group IP address ${text} ${port ? '/port' : ''}${port ? '/' : ''}${port ?? ''} - skipping`,
+          );
           continue;
         }
-        const port = line[1] === undefined ? undefined : readUnsigned(line[1], 0, 65535, rep(p));
-        const entry: { -readonly [K in keyof VirtualServerGroupEntry]: VirtualServerGroupEntry[K] } = { kind: 'range', ip };
-        if (m[2] !== undefined) entry.last = parseInt(m[2], ip.includes(':') ? 16 : 10);
-        if (port !== undefined) entry.port = port;
+        const m = /^([^-/]+)(?:-([0-9a-fA-F]+))?/.exec(text)!;
+        const entry: { -readonly [K in keyof VirtualServerGroupEntry]: VirtualServerGroupEntry[K] } = { kind: 'range', ip: m[1]! };
+        if (m[2] !== undefined) entry.last = parseInt(m[2], text.includes(':') ? 16 : 10);
+        if (port !== undefined) entry.port = Number(port);
         entries.push(entry);
       }
-      p.state.vsGroups.push({ name, entries });
+      if (entries.length === 0) p.report(ConfigErr.GeneralError, `virtual server group ${name} has no entries - removing`);
+      else p.state.vsGroups.push({ name, entries });
     },
   },
   virtual_server: {
@@ -708,14 +766,14 @@ export const CHECK_ROOTS: Record<string, Keyword<Draft>> = {
         return;
       }
       // keepalived accepts a missing or zero port (legacy configs)
-      const portText = w[2] !== undefined && /[^0]/.test(w[2]) ? w[2] : undefined;
-      const port = portText === undefined ? 0 : /^[0-9]+$/.test(portText) && Number(portText) <= 65535 ? Number(portText) : undefined;
-      if (familyOf(a) === undefined || port === undefined) {
+      const portText = portWord(w[2]);
+      if (!sockaddr(p, a, portText)) {
         const shown = portText === undefined ? ` ${a}` : `/port ${a}/${portText}`;
         p.report(ConfigErr.GeneralError, `Invalid virtual server IP address${shown} - skipping`);
         p.skipBlock();
         return;
       }
+      const port = portText === undefined ? 0 : Number(portText);
       const v = newVs(p, { kind: 'ip', ip: a, port });
       v.port = port;
       p.state.virtualServers.push(v);

@@ -1,8 +1,8 @@
-import { formatServer, formatVs } from './check-keywords';
+import { formatServer, formatVs, formatVsge } from './check-keywords';
 import { ConfigErr } from './diagnostic';
 import type { CheckerDraft, Draft, RealServerDraft, VirtualServerDraft } from './draft';
 import type { Parse } from './engine';
-import type { Checker, CheckerCommon, RealServer, VirtualServer } from './model';
+import type { Checker, RealServer, VirtualServer } from './model';
 
 /**
  * The checker process's checks once the file is read (keepalived/check/check_data.c
@@ -15,6 +15,9 @@ export function validateCheck(p: Parse<Draft>): VirtualServer[] {
   const d = p.state;
   const out: VirtualServer[] = [];
   const say = (text: string): void => p.reportPlain(ConfigErr.GeneralError, text);
+  // keepalived drops (silently under -t) a virtual server whose group is not configured
+  const known = d.virtualServers.filter((v) => v.address.kind !== 'group' || d.vsGroups.some((g) => g.name === (v.address as { group: string }).group));
+  d.virtualServers.splice(0, d.virtualServers.length, ...known);
   for (const v of d.virtualServers) {
     if (v.realServers.length === 0) {
       say(`Virtual server ${formatVs(v)} has no real servers - ignoring`);
@@ -64,7 +67,7 @@ export function validateCheck(p: Parse<Draft>): VirtualServer[] {
         }
         r.lvsMethod = v.lbKind;
       }
-      weightSum += r.weight ?? 1;
+      weightSum += r.weight ?? v.weight ?? 1;
       kept.push(r);
     }
     v.realServers = kept;
@@ -92,7 +95,7 @@ export function validateCheck(p: Parse<Draft>): VirtualServer[] {
 function portChecks(
   p: Parse<Draft>,
   v: VirtualServerDraft,
-  entries: readonly { kind: string; port?: number; ip?: string }[],
+  entries: readonly { kind: string; port?: number; ip?: string; last?: number }[],
   isGroup: boolean,
   groupHasFwmark: boolean,
 ): void {
@@ -111,7 +114,7 @@ function portChecks(
       for (const r of v.realServers) {
         if (r.lvsMethod === 'NAT') continue;
         if (r.port && (e.port ?? 0) !== r.port) {
-          say(`virtual server ${formatVs(v)}:[${e.ip}]:${e.port ?? 0} and real server ${formatServer(r.ip, r.port, v)} ports don't match`);
+          say(`virtual server ${formatVs(v)}:[${formatVsge(e)}] and real server ${formatServer(r.ip, r.port, v)} ports don't match`);
         }
       }
     }
@@ -192,7 +195,7 @@ function finishRs(r: RealServerDraft, v: VirtualServerDraft, vsDelayLoop: number
     ref: r.ref,
     ip: r.ip,
     port: r.port ?? 0,
-    weight: r.weight ?? 1,
+    weight: r.weight ?? v.weight ?? 1,
     checkers: r.checkers.filter((c) => !c.dropped).map((c) => finishChecker(c, r, v, delayLoop)),
     extra: r.extra,
     ...(r.lvsMethod !== undefined ? { lvsMethod: r.lvsMethod } : {}),
@@ -210,7 +213,7 @@ function finishChecker(c: CheckerDraft, r: RealServerDraft, v: VirtualServerDraf
   const loop = c.delayLoop ?? delayLoop;
   const defaultRetry = c.kind === 'MISC_CHECK' ? 0 : c.kind === 'DNS_CHECK' ? 3 : 1;
   const defaultDbr = http ? 3 * SECOND : c.kind === 'DNS_CHECK' ? loop : SECOND;
-  const common: CheckerCommon = {
+  const out: Record<string, unknown> = {
     kind: c.kind,
     ref: c.ref,
     connectTimeout: c.connectTimeout ?? r.connectTimeout ?? v.connectTimeout ?? 5 * SECOND,
@@ -221,33 +224,31 @@ function finishChecker(c: CheckerDraft, r: RealServerDraft, v: VirtualServerDraf
     alpha: c.alpha ?? r.alpha ?? v.alpha ?? false,
     logAllFailures: c.logAllFailures ?? false,
     extra: c.extra,
-    ...(c.connectIp !== undefined ? { connectIp: c.connectIp } : {}),
-    ...(c.connectPort !== undefined ? { connectPort: c.connectPort } : {}),
-    ...(c.bindto !== undefined ? { bindto: c.bindto } : {}),
-    ...(c.bindPort !== undefined ? { bindPort: c.bindPort } : {}),
-    ...(c.bindIf !== undefined ? { bindIf: c.bindIf } : {}),
-    ...(c.fwmark !== undefined ? { fwmark: c.fwmark } : {}),
   };
-  if (c.kind === 'HTTP_GET' || c.kind === 'SSL_GET') {
-    return {
-      ...common,
-      kind: c.kind,
-      urls: c.urls.map((u) => ({ ...u, statusCode: u.statusCode.length ? u.statusCode : [{ from: 200, to: 299 }] })),
-      httpProtocol: c.httpProtocol ?? '1.0',
-      enableSni: c.enableSni,
-      fastRecovery: c.fastRecovery,
-      ...(c.virtualhost ?? r.virtualhost ?? v.virtualhost ? { virtualhost: (c.virtualhost ?? r.virtualhost ?? v.virtualhost)! } : {}),
-    };
+  const optional: [string, unknown][] = [
+    ['connectIp', c.connectIp],
+    ['connectPort', c.connectPort],
+    ['bindto', c.bindto],
+    ['bindPort', c.bindPort],
+    ['bindIf', c.bindIf],
+    ['fwmark', c.fwmark],
+  ];
+  if (http) {
+    out['urls'] = c.urls.map((u) => (u.statusCode.length ? u : { ...u, statusCode: DEFAULT_STATUS }));
+    out['httpProtocol'] = c.httpProtocol ?? '1.0';
+    out['enableSni'] = c.enableSni;
+    out['fastRecovery'] = c.fastRecovery;
+    optional.push(['virtualhost', c.virtualhost ?? r.virtualhost ?? v.virtualhost]);
+  } else if (c.kind === 'MISC_CHECK') {
+    out['miscPath'] = c.miscPath;
+    out['miscTimeout'] = c.miscTimeout ?? 0;
+    out['miscDynamic'] = c.miscDynamic;
+    optional.push(['user', c.user]);
+  } else {
+    optional.push(['target', c.target]);
   }
-  if (c.kind === 'MISC_CHECK') {
-    return {
-      ...common,
-      kind: c.kind,
-      miscPath: c.miscPath,
-      miscTimeout: c.miscTimeout ?? 0,
-      miscDynamic: c.miscDynamic,
-      ...(c.user !== undefined ? { user: c.user } : {}),
-    };
-  }
-  return { ...common, kind: c.kind, ...(c.target !== undefined ? { target: c.target } : {}) };
+  for (const [k, val] of optional) if (val !== undefined) out[k] = val;
+  return out as unknown as Checker;
 }
+
+const DEFAULT_STATUS = [{ from: 200, to: 299 }] as const;

@@ -221,6 +221,8 @@ export interface VirtualServerDraft {
   retry?: number;
   delayBeforeRetry?: number;
   warmup?: number;
+  /** Default weight of its real servers (`weight` in virtual_server). */
+  weight?: number;
   realServers: RealServerDraft[];
   extra: ExtraDraft;
 }

@@ -28,7 +28,17 @@ export interface RootKeyword<S> extends Keyword<S> {
 /** A handler asked for a word the line does not have: keepalived reports it and the process exits. */
 export class MissingParameter extends Error {}
 
+/** A keyword keepalived acted on, and where: `block` is the inventory's block path (`top`, `vrrp_instance` …). */
+export interface KeywordUse {
+  readonly block: string;
+  readonly keyword: string;
+  readonly file: string;
+  readonly line: number;
+}
+
 export class Parse<S> {
+  /** Every keyword this process dispatched to a handler or block, in order. */
+  readonly used: KeywordUse[] = [];
   private pos = 0;
   private kwLevel = 0;
   /** keepalived's skip_sublevel: -1 = a `{` may follow, n > 0 = inside n skipped braces. */
@@ -50,11 +60,12 @@ export class Parse<S> {
       this.reportPlain(category, text);
       return;
     }
-    const prefix =
-      this.process === 'parent' && !l.namedInParent ? `(Line ${l.no}) ` : `(${l.file}: Line ${l.no}) `;
+    const parent = this.process === 'parent';
+    const no = parent ? l.parentNo : l.no;
+    const prefix = parent && !l.namedInParent ? `(Line ${no}) ` : `(${l.file}: Line ${no}) `;
     this.out.push({
       file: l.file,
-      line: l.no,
+      line: no,
       severity: severityOf(category),
       category,
       process: this.process,
@@ -106,6 +117,17 @@ export class Parse<S> {
     return false;
   }
 
+  /**
+   * A value block keepalived opens with no keyword in its slot 0 (virtual_server_group): without its `{`
+   * keepalived dereferences the empty slot and exits, reporting the line it read.
+   */
+  requireBlockStartOrAbort(): void {
+    if (this.nextIsBlockStart()) return;
+    this.next();
+    this.report(ConfigErr.MissingParameter, '*** Configuration line starting `***MISSING ***` is missing a parameter at word position 1');
+    throw new MissingParameter();
+  }
+
   /** keepalived's skip_block: ignore the rest of the block being opened. */
   skipBlock(): void {
     this.skip = -1;
@@ -119,8 +141,7 @@ export class Parse<S> {
       this.line = l;
       for (const n of l.notes) {
         if (!n.parentOnly || this.process === 'parent') {
-          if (n.category === ConfigErr.Ok && this.process !== 'parent') continue;
-          this.report(n.category, n.text);
+          this.report(n.category, this.process !== 'parent' && n.childText !== undefined ? n.childText : n.text);
         }
       }
       if (l.words.length > 0) return l.words;
@@ -163,10 +184,10 @@ export class Parse<S> {
 
   /** Runs the whole stream against the top-level keywords. */
   run(roots: ReadonlyMap<string, RootKeyword<S>>): void {
-    this.stream(roots, false);
+    this.stream(roots, false, 'top');
   }
 
-  private stream(table: ReadonlyMap<string, Keyword<S> | RootKeyword<S>>, needBobIn: boolean): boolean {
+  private stream(table: ReadonlyMap<string, Keyword<S> | RootKeyword<S>>, needBobIn: boolean, block: string): boolean {
     let needBob = needBobIn;
     for (;;) {
       const words = this.next();
@@ -204,19 +225,24 @@ export class Parse<S> {
         continue;
       }
       const active = this.kwLevel > 0 || !('processes' in kw) || kw.processes.includes(this.process);
-      if (!active) this.skip = words[words.length - 1] === '{' ? 1 : -1;
+      if (!active) {
+        // another process's block: keepalived installs no sub-keywords for it and skips its { … }
+        this.skip = words[words.length - 1] === '{' ? 1 : -1;
+        continue;
+      }
+      this.used.push({ block, keyword: str, file: this.line!.file, line: this.line!.no });
       let args = words;
       let bobNeeded = false;
       if (kw.sub) {
         if (words.length > 1 && words[words.length - 1] === '{') args = words.slice(0, -1);
         else bobNeeded = true;
       }
-      if (active && kw.handler) kw.handler(this, args);
+      if (kw.handler) kw.handler(this, args);
       if (kw.sub) {
         this.kwLevel++;
-        const skipped = this.stream(kw.sub, bobNeeded);
+        const skipped = this.stream(kw.sub, bobNeeded, block === 'top' ? str : `${block}.${str}`);
         this.kwLevel--;
-        if (!skipped && active && kw.close) kw.close(this);
+        if (!skipped && kw.close) kw.close(this);
       }
     }
   }

@@ -17,7 +17,9 @@ export function genericTable(
   for (const name of KEYWORDS[block] ?? []) {
     t.set(name, handled[name] ?? { handler: (p, words) => keep(p, words, extraOf(p), prefix) });
   }
-  for (const [name, kw] of Object.entries(handled)) t.set(name, kw);
+  // the inventory says which keywords keepalived installs in this block (MISC_CHECK has no connect_port)
+  const known = KEYWORDS[block];
+  for (const [name, kw] of Object.entries(handled)) if (!known || known.includes(name)) t.set(name, kw);
   return t;
 }
 

@@ -1,8 +1,8 @@
-import { familyOf, ipv4ToNumber } from './address';
+import { familyOf, isInetAton, ipv4ToNumber } from './address';
 import { ConfigErr } from './diagnostic';
 import type { Draft, GlobalDraft } from './draft';
 import type { Keyword, Parse } from './engine';
-import { genericTable } from './generic';
+import { genericTable, keep } from './generic';
 import { readDecimal, readInt, readUnsigned, trueFalse } from './numbers';
 
 /** global_defs, read by keepalived's parent process (keepalived/core/global_parser.c). */
@@ -23,7 +23,7 @@ function rep(p: P): (c: ConfigErr, t: string) => void {
 function onOff(set: (g: GlobalDraft, v: boolean) => void): Keyword<Draft> {
   return g((p, w, gd) => {
     const v = w.length < 2 ? true : trueFalse(w[1]!);
-    if (v === undefined) p.report(ConfigErr.GeneralError, `Invalid value '${w[1]}' for global ${w[0]} - ignoring`);
+    if (v === undefined) p.report(ConfigErr.GeneralError, `Invalid value for ${w[0]} specified`);
     else set(gd, v);
   });
 }
@@ -70,24 +70,43 @@ function mcastGroup(family: 4 | 6, set: (g: GlobalDraft, ip: string) => void): K
   });
 }
 
-export const GLOBAL_DEFS = genericTable('global_defs', {
+export const GLOBAL_DEFS = genericTable(
+  'global_defs',
+  {
   router_id: g((p, w, gd) => {
     if (w.length < 2) p.report(ConfigErr.GeneralError, 'routerid name missing - ignoring');
     else gd.routerId = w[1]!;
   }),
   notification_email: g((p, w, gd) => {
+    const before = gd.notificationEmail.length;
     for (const line of p.valueLines(w)) gd.notificationEmail.push(...line);
+    if (gd.notificationEmail.length === before) p.report(ConfigErr.GeneralError, 'Warning - empty notification_email block');
   }),
   notification_email_from: g((p, w, gd) => {
     gd.notificationEmailFrom = p.word(w, 1);
   }),
   smtp_server: g((p, w, gd) => {
-    gd.smtpServer = p.word(w, 1);
+    const host = p.word(w, 1);
+    const port = w[2] ?? '25';
+    // an address is tried first, then a name: a bad port is read (and reported) by both attempts
+    let portOk = readUnsigned(port, 1, 65535, rep(p)) !== undefined;
+    if (!portOk && !/[-/]/.test(host)) portOk = readUnsigned(port, 1, 65535, rep(p)) !== undefined;
+    // not an address: keepalived resolves it with getaddrinfo, which also takes inet_aton forms ("10.1");
+    // there is no DNS in a simulation, so any name with a letter is taken to resolve
+    const name = /^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.?$/.test(host) && /[A-Za-z]/.test(host.replace(/\.$/, '').split('.').pop()!);
+    const ok = portOk && (familyOf(host) !== undefined || isInetAton(host) || name);
+    if (!ok) p.report(ConfigErr.GeneralError, `Invalid smtp server ${host} ${port}`);
+    else gd.smtpServer = host;
   }),
   smtp_connect_timeout: g((p, w, gd) => {
-    const v = readUnsigned(p.word(w, 1), 1, Math.floor(UINT_MAX / SECOND), rep(p));
-    if (v === undefined) p.report(ConfigErr.GeneralError, `smtp_connect_timeout '${w[1]}' must be in [1, ${Math.floor(UINT_MAX / SECOND)}] - ignoring`);
-    else gd.smtpConnectTimeout = v * SECOND;
+    const v = readUnsigned(p.word(w, 1), 0, Math.floor(UINT_MAX / SECOND), rep(p));
+    if (v === undefined) {
+      p.report(ConfigErr.GeneralError, `smtp_connect_timeout '${w[1]}' must be in [0, ${Math.floor(UINT_MAX / SECOND)}] - ignoring`);
+      return;
+    }
+    // keepalived's own spelling
+    if (v === 0) p.report(ConfigErr.GeneralError, 'smtp_conect_timeout must be greater than 0, setting to 1');
+    gd.smtpConnectTimeout = Math.max(1, v) * SECOND;
   }),
   enable_script_security: g((_p, _w, gd) => {
     gd.enableScriptSecurity = true;
@@ -122,13 +141,13 @@ export const GLOBAL_DEFS = genericTable('global_defs', {
   vrrp_garp_lower_prio_delay: seconds((gd, v) => (gd.vrrpGarpLowerPrioDelay = v)),
   vrrp_garp_lower_prio_repeat: repeat((gd, v) => (gd.vrrpGarpLowerPrioRepeat = v), 0),
   vrrp_garp_interval: g((p, w, gd) => {
-    const v = readDecimal(p.word(w, 1), 0, 1000 * SECOND, 6, rep(p));
-    if (v === undefined) p.report(ConfigErr.GeneralError, `vrrp_garp_interval '${w[1]}' invalid`);
+    const v = readDecimal(p.word(w, 1), 1, UINT_MAX, 6, rep(p));
+    if (v === undefined) p.report(ConfigErr.GeneralError, `vrrp_garp_interval '${w[1]}' is invalid`);
     else gd.vrrpGarpInterval = v;
   }),
   vrrp_gna_interval: g((p, w, gd) => {
-    const v = readDecimal(p.word(w, 1), 0, 1000 * SECOND, 6, rep(p));
-    if (v === undefined) p.report(ConfigErr.GeneralError, `vrrp_gna_interval '${w[1]}' invalid`);
+    const v = readDecimal(p.word(w, 1), 1, UINT_MAX, 6, rep(p));
+    if (v === undefined) p.report(ConfigErr.GeneralError, `vrrp_gna_interval '${w[1]}' is invalid`);
     else gd.vrrpGnaInterval = v;
   }),
   vrrp_min_garp: onOff((gd, v) => (gd.vrrpMinGarp = v)),
@@ -167,11 +186,19 @@ export const GLOBAL_DEFS = genericTable('global_defs', {
     }
     let instance = '';
     let syncId: number | undefined;
+    const syncid = (text: string): number | undefined => {
+      const v = readUnsigned(text, 0, 255, rep(p));
+      if (v === undefined) p.report(ConfigErr.GeneralError, `Invalid syncid (${text}) - defaulting to vrid`);
+      return v;
+    };
     for (let i = 2; i < w.length; i++) {
       if (w[i] === 'inst' && w[i + 1] !== undefined) instance = w[++i]!;
-      else if (w[i] === 'id' && w[i + 1] !== undefined) syncId = readUnsigned(w[++i]!, 0, 255, rep(p));
+      else if (w[i] === 'id' && w[i + 1] !== undefined) syncId = syncid(w[++i]!);
       else if (i === 2) instance = w[i]!;
-      else if (i === 3) syncId = readUnsigned(w[i]!, 0, 255, rep(p));
+      else if (i === 3) {
+        syncId = syncid(w[i]!);
+        if (syncId !== undefined) p.report(ConfigErr.GeneralError, 'Please use keyword "id" before lvs_sync_daemon SYNCID');
+      } else p.report(ConfigErr.GeneralError, `Unknown option ${w[i]} specified for lvs_sync_daemon`);
     }
     gd.lvsSyncDaemon = syncId === undefined ? { interface: w[1]!, instance } : { interface: w[1]!, instance, syncId };
   }),
@@ -184,4 +211,17 @@ export const GLOBAL_DEFS = genericTable('global_defs', {
     if (v === undefined) p.report(ConfigErr.GeneralError, `max_auto_priority '${w[1]}' must be in [0, 99] (or -1 to disable) - ignoring`);
     else gd.maxAutoPriority = v;
   }),
-});
+},
+  (p) => p.state.global.extra,
+);
+
+/** Top-level keywords of the parent process that vrrpsim checks (the others are kept as they are). */
+export const PARENT_ROOTS: Record<string, Keyword<Draft>> = {
+  child_wait_time: {
+    handler: (p, w) => {
+      const v = readUnsigned(p.word(w, 1), 0, UINT_MAX, rep(p));
+      if (v === undefined) p.report(ConfigErr.GeneralError, `Invalid child_wait_time ${w[1]}`);
+      else keep(p, w, p.state.extra);
+    },
+  },
+};

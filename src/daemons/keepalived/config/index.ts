@@ -2,9 +2,9 @@ import { CHECK_ROOTS } from './check-keywords';
 import { validateCheck } from './check-validate';
 import { ConfigErr, verdictOf, type Diagnostic, type Process, type Verdict } from './diagnostic';
 import { addExtra, newDraft, type Draft } from './draft';
-import { MissingParameter, Parse, type Keyword, type RootKeyword } from './engine';
+import { MissingParameter, Parse, type Keyword, type KeywordUse, type RootKeyword } from './engine';
 import { genericTable, keep } from './generic';
-import { GLOBAL_DEFS } from './global-keywords';
+import { GLOBAL_DEFS, PARENT_ROOTS } from './global-keywords';
 import { KEYWORDS } from './inventory';
 import type { KeepalivedConfig, VirtualServer, VrrpInstance, VrrpScript, VrrpSyncGroup } from './model';
 import { readConfig } from './reader';
@@ -14,6 +14,7 @@ import { completeGlobal, validateVrrp } from './vrrp-validate';
 
 export type { ConfigSource } from './source';
 export type { Diagnostic, Process, Verdict } from './diagnostic';
+export type { KeywordUse } from './engine';
 export { ConfigErr } from './diagnostic';
 export type * from './model';
 export { KEYWORDS } from './inventory';
@@ -34,6 +35,8 @@ export interface ParseOptions {
 
 export interface ParseResult {
   readonly config: KeepalivedConfig;
+  /** Every keyword of the file keepalived acted on, once, in file order (for "accepted, not simulated"). */
+  readonly keywords: readonly KeywordUse[];
   readonly diagnostics: Diagnostic[];
   readonly verdict: Verdict;
   /** What `keepalived -t -f FILE` exits with. */
@@ -63,6 +66,7 @@ const ROOTS: ReadonlyMap<string, RootKeyword<Draft>> = (() => {
   for (const name of KEYWORDS['top']!) {
     let kw: RootKeyword<Draft>;
     if (name === 'global_defs') kw = { processes: PARENT, sub: GLOBAL_DEFS };
+    else if (PARENT_ROOTS[name]) kw = root(PARENT_ROOTS[name]!, PARENT);
     else if (VRRP_ROOTS[name]) kw = root(VRRP_ROOTS[name]!, name.endsWith('track_file') ? ['checker', 'vrrp'] : VRRP);
     else if (CHECK_ROOTS[name]) kw = root(CHECK_ROOTS[name]!, CHECKER);
     else if (name === 'bfd_instance') kw = keptRoot(name, ['bfd']);
@@ -93,6 +97,7 @@ export function parseKeepalivedConf(path: string, source: ConfigSource, opts: Pa
   let exitOverride: { verdict: Verdict; exitCode: number } | undefined;
   let vrrpDone: { instances: VrrpInstance[]; scripts: VrrpScript[]; syncGroups: VrrpSyncGroup[] } | undefined;
   let checkDone: VirtualServer[] | undefined;
+  const used: KeywordUse[][] = [];
   const global = (): ReturnType<typeof completeGlobal> => completeGlobal(draft);
 
   if (read.mainMissing) {
@@ -109,6 +114,7 @@ export function parseKeepalivedConf(path: string, source: ConfigSource, opts: Pa
   } else {
     for (const proc of PROCESSES) {
       const p: P = new Parse(proc, draft, read.lines, diagnostics);
+      used.push(p.used);
       try {
         p.run(ROOTS);
         if (read.openBlocks > 0) {
@@ -125,6 +131,11 @@ export function parseKeepalivedConf(path: string, source: ConfigSource, opts: Pa
       if (proc === 'parent' && read.fileError) {
         // a required include is missing: the parent gives up before starting the children
         exitOverride = { verdict: 'aborted', exitCode: 6 };
+        break;
+      }
+      if (proc === 'parent' && draft.extra['net_namespace']) {
+        // keepalived -t moves into the namespace's own run and the test exits 0 after the parent's parse
+        exitOverride = { verdict: 'aborted', exitCode: 0 };
         break;
       }
     }
@@ -148,5 +159,20 @@ export function parseKeepalivedConf(path: string, source: ConfigSource, opts: Pa
   };
   const worst = diagnostics.reduce((w, d) => Math.max(w, d.category), ConfigErr.Ok);
   const { verdict, exitCode } = exitOverride ?? verdictOf(worst);
-  return { config, diagnostics, verdict, exitCode };
+  return { config, keywords: mergeUses(used), diagnostics, verdict, exitCode };
+}
+
+/** The processes' keyword lists merged: each (file, line, block, keyword) once, in file order. */
+function mergeUses(lists: readonly KeywordUse[][]): KeywordUse[] {
+  const seen = new Map<string, KeywordUse>();
+  for (const list of lists) {
+    for (const u of list) {
+      const key = `${u.file}\u0000${u.line}\u0000${u.block}\u0000${u.keyword}`;
+      if (!seen.has(key)) seen.set(key, u);
+    }
+  }
+  const all = [...seen.values()];
+  const fileOrder = new Map<string, number>();
+  for (const u of all) if (!fileOrder.has(u.file)) fileOrder.set(u.file, fileOrder.size);
+  return all.sort((a, b) => fileOrder.get(a.file)! - fileOrder.get(b.file)! || a.line - b.line);
 }

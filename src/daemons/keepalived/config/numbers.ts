@@ -12,15 +12,10 @@ const UINT_MAX = 4294967295;
 
 /** strtol-like prefix parse: returns the value and whether the whole string was consumed. */
 function parseC(text: string, signed: boolean): { value: number; whole: boolean; overflow: boolean } {
-  const m = /^[ \t\n\r\f\v]*([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)/.exec(text);
+  // keepalived reads its numbers in base 10
+  const m = /^[ \t\n\r\f\v]*([+-]?)([0-9]+)/.exec(text);
   if (!m) return { value: 0, whole: false, overflow: false };
-  const sign = m[1] === '-' ? -1 : 1;
-  const digits = m[2]!;
-  let value: number;
-  if (/^0[xX]/.test(digits)) value = parseInt(digits.slice(2), 16);
-  else if (digits.length > 1 && digits.startsWith('0')) value = parseInt(digits, 8);
-  else value = Number(digits);
-  value *= sign;
+  const value = (m[1] === '-' ? -1 : 1) * Number(m[2]!);
   const limit = signed ? 2 ** 63 : 2 ** 64;
   return { value, whole: m[0].length === text.length, overflow: Math.abs(value) >= limit };
 }

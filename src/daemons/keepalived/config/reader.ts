@@ -12,6 +12,8 @@ import type { ConfigSource } from './source';
 export interface ReaderNote {
   readonly category: ConfigErr;
   readonly text: string;
+  /** The text the child processes print, when it differs (they read the parent's de-commented copy). */
+  readonly childText?: string;
   /** Raised only in the parent process (missing include files: children read the parent's copy). */
   readonly parentOnly?: boolean;
 }
@@ -22,6 +24,13 @@ export interface Line {
   /** The parent process prints `(Line N)` rather than `(file: Line N)` for a lone main file. */
   readonly namedInParent: boolean;
   readonly no: number;
+  /**
+   * The number the parent process prints: it reads the file itself and counts newlines, so a last line
+   * without one keeps the previous number; the other processes read the parent's newline-terminated copy.
+   */
+  readonly parentNo: number;
+  /** The line as keepalived hands it to keyword handlers (de-commented, braces split off). */
+  readonly text: string;
   /** Words of the line (quotes removed); empty for a line that only carries notes. */
   readonly words: readonly string[];
   readonly notes: readonly ReaderNote[];
@@ -43,6 +52,8 @@ interface OpenFile {
   /** Directory relative includes resolve against (keepalived chdirs to an included file's directory). */
   readonly dir: string;
   readonly raw: readonly string[];
+  /** The text does not end with a newline: keepalived does not count its last line (it counts '\n's). */
+  readonly unterminated: boolean;
   idx: number;
   no: number;
   readonly strict: IncludeStrictness;
@@ -69,7 +80,13 @@ const INCLUDE_VARIANTS: Record<string, IncludeStrictness> = {
 };
 
 const MAX_SUBSTITUTIONS = 64;
+/** keepalived's MAXBUF: a substitution that would make a line this long is not made. */
+const MAXBUF = 1024;
+/** Lines a parse may take from multi-line definitions (a definition using itself would never end). */
+const MAX_EXPANDED_LINES = 100_000;
 const MAX_INCLUDE_DEPTH = 32;
+/** Files a parse may open in all: includes that include each other would otherwise never end. */
+const MAX_FILES = 256;
 
 export function readConfig(mainPath: string, source: ConfigSource, configId: string | undefined): ReadResult {
   return new Reader(source, configId).run(mainPath);
@@ -86,6 +103,9 @@ class Reader {
   private pendingDef: Definition | undefined;
   private fileError = false;
   private notes: ReaderNote[] = [];
+  private expanded = 0;
+  private opened = 0;
+  private physicalInclude = false;
 
   constructor(
     private readonly source: ConfigSource,
@@ -111,6 +131,7 @@ class Reader {
         named,
         dir: posix.dirname(matches[i]!),
         raw: splitLines(text),
+        unterminated: text !== '' && !text.endsWith('\n'),
         idx: 0,
         no: 0,
         strict: INCLUDE_VARIANTS['r']!,
@@ -141,6 +162,8 @@ class Reader {
       file: f?.name ?? '',
       namedInParent: f?.named ?? false,
       no: f?.no ?? 0,
+      parentNo: f ? parentNo(f) : 0,
+      text: '',
       words: [],
       notes: this.notes,
     });
@@ -162,6 +185,9 @@ class Reader {
 
   /** One de-commented line: residue of a split line, then a definition's lines, then the files. */
   private rawLine(): string | undefined {
+    // an include the parent sees at the start of a physical line is expanded in its copy of the text;
+    // any other (after a brace, from a definition) is met again, and reported, by every process
+    this.physicalInclude = false;
     if (this.residue !== undefined) {
       const r = this.residue;
       this.residue = undefined;
@@ -181,12 +207,19 @@ class Reader {
         if (this.pendingDef) this.pendingDef = undefined;
         continue;
       }
-      const line = decomment(text, (t) => this.note(ConfigErr.GeneralError, `Unterminated quote '${t}'`));
+      let unterminated: string | undefined;
+      const line = decomment(text, (t) => (unterminated = t));
+      if (unterminated !== undefined) {
+        this.notes.push({ category: ConfigErr.GeneralError, text: `Unterminated quote '${unterminated}'`, childText: `Unterminated quote '${line}'` });
+      }
       if (this.pendingDef) {
         this.continueDefinition(line);
         continue;
       }
-      if (line !== '') return line;
+      if (line !== '') {
+        this.physicalInclude = /^include[rmwba]?[ \t]/.test(line);
+        return line;
+      }
     }
   }
 
@@ -267,12 +300,15 @@ class Reader {
       found = true;
       if (def.multiline) {
         const [first, ...rest] = def.value.split('\n');
+        this.expanded += rest.length;
+        if (this.expanded > MAX_EXPANDED_LINES) return undefined;
         this.expansion.unshift(...rest);
         out += first ?? '';
       } else {
         out += def.value;
       }
       i = after;
+      if (out.length + buf.length - i >= MAXBUF) return undefined;
     }
     return found ? out : undefined;
   }
@@ -284,15 +320,15 @@ class Reader {
     const strict = INCLUDE_VARIANTS[m[1]!]!;
     const pattern = m[2]!.replace(/^[ \t]+/, '');
     const from = this.current();
-    if (this.files.length >= MAX_INCLUDE_DEPTH) return true;
+    if (this.files.length >= MAX_INCLUDE_DEPTH || this.opened >= MAX_FILES) return true;
     const resolved = pattern.startsWith('/') || !from ? pattern : posix.join(from.dir, pattern);
     const matches = this.source.glob(resolved);
     if (matches.length === 0) {
       if (this.missingPart(resolved)) {
-        this.note(strict.missing ? ConfigErr.FileNotFound : ConfigErr.Ok, `Config files missing '${pattern}'.`, true);
+        this.note(strict.missing ? ConfigErr.FileNotFound : ConfigErr.Ok, `Config files missing '${pattern}'.`, this.physicalInclude);
         if (strict.missing) this.fileError = true;
       } else if (strict.wildcardNoMatch) {
-        this.note(ConfigErr.FileNotFound, `No config files matched '${pattern}'.`, true);
+        this.note(ConfigErr.FileNotFound, `No config files matched '${pattern}'.`, this.physicalInclude);
         this.fileError = true;
       }
       // reported at the include line itself
@@ -303,13 +339,14 @@ class Reader {
     for (let i = matches.length - 1; i >= 0; i--) {
       const path = matches[i]!;
       const text = this.source.read(path);
-      if (text === undefined) continue;
+      if (text === undefined || ++this.opened > MAX_FILES) continue;
       const shown = !pattern.startsWith('/') && path.startsWith(prefix) ? path.slice(prefix.length) : path;
       this.files.push({
         name: shown,
         named: true,
         dir: posix.dirname(path),
         raw: splitLines(text),
+        unterminated: text !== '' && !text.endsWith('\n'),
         idx: 0,
         no: 0,
         strict,
@@ -334,6 +371,7 @@ class Reader {
 
   /** keepalived puts a `{` or `}` (outside quotes) on a line of its own; the rest follows as another line. */
   private splitBraces(buf: string): string {
+    if (!buf.includes('{') && !buf.includes('}')) return trimBlanks(buf);
     let line = buf;
     let at = -1;
     if (line[0] === '{' || line[0] === '}') {
@@ -373,15 +411,19 @@ class Reader {
   private emit(text: string): void {
     const f = this.current() ?? this.lastFile!;
     const words = tokenize(text, (t) => this.note(ConfigErr.UnmatchedQuote, `Unmatched quote: '${t}'`));
-    this.out.push({ file: f.name, namedInParent: f.named, no: f.no, words, notes: this.notes });
+    this.out.push({ file: f.name, namedInParent: f.named, no: f.no, parentNo: parentNo(f), text, words, notes: this.notes });
     this.notes = [];
   }
+}
+
+function parentNo(f: OpenFile): number {
+  return f.unterminated && f.idx >= f.raw.length ? f.no - 1 : f.no;
 }
 
 function splitLines(text: string): string[] {
   const lines = text.split('\n');
   if (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
-  return lines.map((l) => l.replace(/[\r\n]+$/, ''));
+  return lines.map((l) => (l.endsWith('\r') ? l.replace(/\r+$/, '') : l));
 }
 
 /**
@@ -389,6 +431,7 @@ function splitLines(text: string): string[] {
  * `\!`/`\#` escapes, and trailing blanks; a trailing `\` is kept (definitions continue on it).
  */
 export function decomment(text: string, unterminated: (line: string) => void): string {
+  if (!SPECIAL.test(text)) return trimBlanks(text);
   const str = text.replace(/^[ \t]+/, '');
   let out = '';
   let quote = false;
@@ -421,6 +464,16 @@ export function decomment(text: string, unterminated: (line: string) => void): s
   if (cut >= 0) out = out.slice(0, cut);
   out = out.replace(/[ \t]+$/, '');
   return cont ? `${out}\\` : out;
+}
+
+const SPECIAL = /[!#"\\]/;
+
+function trimBlanks(text: string): string {
+  let a = 0;
+  let b = text.length;
+  while (a < b && (text.charCodeAt(a) === 32 || text.charCodeAt(a) === 9)) a++;
+  while (b > a && (text.charCodeAt(b - 1) === 32 || text.charCodeAt(b - 1) === 9)) b--;
+  return a === 0 && b === text.length ? text : text.slice(a, b);
 }
 
 /** keepalived's `alloc_strvec`: words split on blanks, a `"..."` is one word without its quotes. */

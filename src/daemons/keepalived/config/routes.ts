@@ -3,6 +3,7 @@ import { ConfigErr } from './diagnostic';
 import type { Draft } from './draft';
 import type { Parse } from './engine';
 import { interfaceExists } from './interfaces';
+import { readUnsigned } from './numbers';
 
 /**
  * static_routes / virtual_routes and static_rules / virtual_rules lines (keepalived/vrrp/vrrp_iproute.c
@@ -28,6 +29,22 @@ function validPrefix(text: string): boolean {
   return /^[0-9]+$/.test(len) && Number(len) <= (fam === 4 ? 32 : 128);
 }
 
+/** keepalived's parse_route → parse_ipaddress: reports a bad prefix or address as it does. */
+function routeDestination(p: P, text: string): boolean {
+  const slash = text.indexOf('/');
+  const addr = slash < 0 ? text : text.slice(0, slash);
+  const family = text.includes(':') ? 6 : 4;
+  const max = family === 6 ? 128 : 32;
+  if (slash >= 0 && readUnsigned(text.slice(slash + 1), 0, max, (c, t) => p.report(c, t)) === undefined) {
+    p.report(ConfigErr.GeneralError, `Invalid address prefix len ${text.slice(slash + 1)} for address ${text} - using ${max}`);
+  }
+  if (familyOf(addr) !== family) {
+    p.report(ConfigErr.GeneralError, `VRRP parsed invalid IP ${text}. skipping IP...`);
+    return false;
+  }
+  return true;
+}
+
 /** One route line; returns whether keepalived keeps it. */
 export function checkRoute(p: P, w: readonly string[]): boolean {
   let dest: string | undefined;
@@ -39,6 +56,7 @@ export function checkRoute(p: P, w: readonly string[]): boolean {
       if (s === 'gw') p.report(ConfigErr.GeneralError, '"gw" for routes is deprecated. Please use "via"');
       const v = p.word(w, ++i);
       if (familyOf(v) === undefined && !validPrefix(v)) {
+        p.report(ConfigErr.GeneralError, `VRRP parsed invalid IP ${v}. skipping IP...`);
         p.report(ConfigErr.GeneralError, `invalid route ${s === 'gw' ? 'via' : s} address ${v}`);
         return false;
       }
@@ -67,10 +85,11 @@ export function checkRoute(p: P, w: readonly string[]): boolean {
     } else {
       let j = i;
       if (w[j] === 'to') j++;
-      if (ROUTE_TYPES.has(w[j]!)) j++;
-      const d = w[j];
-      if (d === undefined || (!validPrefix(d) && d !== 'default')) {
-        p.report(ConfigErr.GeneralError, `unknown route keyword ${d ?? ''}`);
+      // a route type, by name or number (rt_tables lookup), precedes the destination
+      if (ROUTE_TYPES.has(w[j]!) || /^[0-9]+$/.test(w[j]!)) j++;
+      const d = p.word(w, j);
+      if (d !== 'default' && !routeDestination(p, d)) {
+        p.report(ConfigErr.GeneralError, `unknown route keyword ${d}`);
         return false;
       }
       dest = d;
@@ -92,6 +111,11 @@ export interface RuleCounter {
   v4: number;
   v6: number;
 }
+
+const RULE_OPTS_WITH_VALUE = new Set([
+  'tos', 'dsfield', 'fwmark', 'realms', 'suppress_prefixlength', 'sup_pl', 'suppress_ifgroup', 'sup_group',
+  'tunnel-id', 'uidrange', 'protocol', 'ipproto', 'sport', 'dport', 'track_group',
+]);
 
 /** One rule line; returns whether keepalived keeps it. */
 export function checkRule(p: P, w: readonly string[], counter: RuleCounter): boolean {
@@ -132,8 +156,15 @@ export function checkRule(p: P, w: readonly string[], counter: RuleCounter): boo
       }
     } else if (s === 'inet' || s === 'inet6' || s === 'not' || s === 'no_track') {
       // flags without a value
-    } else {
+    } else if (RULE_OPTS_WITH_VALUE.has(s)) {
       i++;
+    } else if (ROUTE_TYPES.has(s) || /^[0-9]+$/.test(s)) {
+      // a route type other than blackhole/prohibit/unreachable is no rule action
+      p.report(ConfigErr.GeneralError, `Invalid rule action ${s}`);
+      return false;
+    } else {
+      p.report(ConfigErr.GeneralError, `Unknown rule option ${s}`);
+      return false;
     }
   }
   if (!action) {

@@ -5,7 +5,8 @@ import { table, type Keyword, type KeywordTable, type Parse } from './engine';
 import { genericTable } from './generic';
 import { interfaceExists } from './interfaces';
 import { checkRoute, checkRule } from './routes';
-import type { StaticLine, TrackedInterface, TrackedScriptRef, VirtualIp } from './model';
+import { scriptArgs } from './script-words';
+import type { SourceRef, StaticLine, TrackedInterface, TrackedScriptRef, VirtualIp } from './model';
 import { readDecimal, readInt, readUnsigned, trueFalse } from './numbers';
 
 /** The keywords the VRRP process reads (keepalived/vrrp/vrrp_parser.c, trackers/track_file.c). */
@@ -19,16 +20,19 @@ function rep(p: P): (c: ConfigErr, t: string) => void {
   return (c, t) => p.report(c, t);
 }
 
+// A block's keywords can be reached without its object (keepalived's recovery from a missing `{` after
+// a rejected block): they then act on a throwaway object, as nothing keepalived keeps is affected.
+
 function lastInstance(p: P): InstanceDraft {
-  return p.state.instances[p.state.instances.length - 1]!;
+  return p.state.instances[p.state.instances.length - 1] ?? newInstance('', p.here());
 }
 
 function lastScript(p: P): ScriptDraft {
-  return p.state.scripts[p.state.scripts.length - 1]!;
+  return p.state.scripts[p.state.scripts.length - 1] ?? newScript('', p.here());
 }
 
 function lastGroup(p: P): SyncGroupDraft {
-  return p.state.syncGroups[p.state.syncGroups.length - 1]!;
+  return p.state.syncGroups[p.state.syncGroups.length - 1] ?? newGroup('', p.here());
 }
 
 // ---------------------------------------------------------------- vrrp_instance
@@ -39,12 +43,12 @@ function instanceKeyword(handler: (p: P, words: readonly string[], vi: InstanceD
 
 function setNotify(kind: NotifyKind, keyword: string): Keyword<Draft> {
   return instanceKeyword((p, w, vi) => {
-    const cmd = p.word(w, 1);
     if (vi.notify[kind]) {
-      p.report(ConfigErr.GeneralError, `(${vi.name}) ${keyword} script already specified - ignoring ${cmd}`);
+      p.report(ConfigErr.GeneralError, `(${vi.name}) ${keyword} script already specified - ignoring ${p.word(w, 1)}`);
       return;
     }
-    vi.notify[kind] = w.slice(1);
+    const args = scriptArgs(p, w);
+    if (args) vi.notify[kind] = args;
   });
 }
 
@@ -532,7 +536,7 @@ const INSTANCE: KeywordTable<Draft> = genericTable(
   (p) => lastInstance(p).extra,
 );
 
-function newInstance(name: string, ref: { file: string; line: number }): InstanceDraft {
+function newInstance(name: string, ref: SourceRef): InstanceDraft {
   return {
     name,
     ref,
@@ -555,13 +559,21 @@ function newInstance(name: string, ref: { file: string; line: number }): Instanc
 
 // ---------------------------------------------------------------- vrrp_script
 
+function newScript(name: string, ref: SourceRef): ScriptDraft {
+  return { name, ref, script: [], weight: 0, weightReverse: false, initFail: false };
+}
+
+function newGroup(name: string, ref: SourceRef): SyncGroupDraft {
+  return { name, ref, trackInterface: [], trackScript: [], notify: {}, trackingWeight: false, extra: {} };
+}
+
 function scriptKeyword(handler: (p: P, words: readonly string[], s: ScriptDraft) => void): Keyword<Draft> {
   return { handler: (p, w) => handler(p, w, lastScript(p)) };
 }
 
 const SCRIPT: KeywordTable<Draft> = genericTable('vrrp_script', {
-  script: scriptKeyword((_p, w, s) => {
-    s.script = w.slice(1);
+  script: scriptKeyword((p, w, s) => {
+    s.script = scriptArgs(p, w) ?? [];
   }),
   interval: scriptKeyword((p, w, s) => {
     const v = readUnsigned(p.word(w, 1), 0, Math.floor(UINT_MAX / SECOND), rep(p));
@@ -617,12 +629,12 @@ function groupNotify(kind: NotifyKind): Keyword<Draft> {
   return {
     handler: (p, w) => {
       const g = lastGroup(p);
-      const cmd = p.word(w, 1);
       if (g.notify[kind]) {
-        p.report(ConfigErr.GeneralError, `(${g.name}) ${w[0]} script already specified - ignoring ${cmd}`);
+        p.report(ConfigErr.GeneralError, `(${g.name}) ${w[0]} script already specified - ignoring ${p.word(w, 1)}`);
         return;
       }
-      g.notify[kind] = w.slice(1);
+      const args = scriptArgs(p, w);
+      if (args) g.notify[kind] = args;
     },
   };
 }
@@ -671,15 +683,16 @@ const SYNC_GROUP: KeywordTable<Draft> = genericTable(
 const TRACK_FILE: KeywordTable<Draft> = genericTable('track_file', {
   file: {
     handler: (p, w) => {
-      const t = p.state.trackFiles[p.state.trackFiles.length - 1]!;
-      p.state.trackFiles[p.state.trackFiles.length - 1] = { ...t, file: p.word(w, 1) };
+      const t = p.state.trackFiles[p.state.trackFiles.length - 1];
+      if (t) p.state.trackFiles[p.state.trackFiles.length - 1] = { ...t, file: p.word(w, 1) };
     },
   },
   weight: {
     handler: (p, w) => {
-      const t = p.state.trackFiles[p.state.trackFiles.length - 1]!;
+      const t = p.state.trackFiles[p.state.trackFiles.length - 1];
       const v = readInt(p.word(w, 1), -254, 254, rep(p));
-      p.state.trackFiles[p.state.trackFiles.length - 1] = {
+      if (t)
+        p.state.trackFiles[p.state.trackFiles.length - 1] = {
         ...t,
         weight: v ?? t.weight,
         weightReverse: w[2] === 'reverse',
@@ -729,14 +742,7 @@ export const VRRP_ROOTS: Record<string, Keyword<Draft>> = {
   },
   vrrp_script: {
     handler: (p, w) => {
-      p.state.scripts.push({
-        name: p.word(w, 1),
-        ref: p.here(),
-        script: [],
-        weight: 0,
-        weightReverse: false,
-        initFail: false,
-      });
+      p.state.scripts.push(newScript(p.word(w, 1), p.here()));
     },
     sub: SCRIPT,
     close: (p) => {
@@ -760,15 +766,7 @@ export const VRRP_ROOTS: Record<string, Keyword<Draft>> = {
         p.skipBlock();
         return;
       }
-      p.state.syncGroups.push({
-        name: w[1]!,
-        ref: p.here(),
-        trackInterface: [],
-        trackScript: [],
-        notify: {},
-        trackingWeight: false,
-        extra: {},
-      });
+      p.state.syncGroups.push(newGroup(w[1]!, p.here()));
     },
     sub: SYNC_GROUP,
   },

@@ -13,8 +13,9 @@ const SECOND = 1_000_000;
 
 export function completeGlobal(d: Draft): GlobalDefs {
   const g = d.global;
-  const garpDelay = g.vrrpMinGarp ? 0 : (g.vrrpGarpMasterDelay ?? 5 * SECOND);
-  const garpRepeat = g.vrrpMinGarp ? 1 : (g.vrrpGarpMasterRepeat ?? 5);
+  // vrrp_min_garp changes only the values not set explicitly
+  const garpDelay = g.vrrpGarpMasterDelay ?? (g.vrrpMinGarp ? 0 : 5 * SECOND);
+  const garpRepeat = g.vrrpGarpMasterRepeat ?? (g.vrrpMinGarp ? 1 : 5);
   const out: GlobalDefs = {
     notificationEmail: g.notificationEmail,
     smtpConnectTimeout: g.smtpConnectTimeout ?? 30 * SECOND,
@@ -26,8 +27,8 @@ export function completeGlobal(d: Draft): GlobalDefs {
     vrrpStartupDelay: g.vrrpStartupDelay ?? 0,
     vrrpGarpMasterDelay: garpDelay,
     vrrpGarpMasterRepeat: garpRepeat,
-    vrrpGarpMasterRefresh: g.vrrpMinGarp ? 0 : (g.vrrpGarpMasterRefresh ?? 0),
-    vrrpGarpMasterRefreshRepeat: g.vrrpGarpMasterRefreshRepeat ?? 1,
+    vrrpGarpMasterRefresh: g.vrrpGarpMasterRefresh ?? 0,
+    vrrpGarpMasterRefreshRepeat: g.vrrpGarpMasterRefreshRepeat ?? (g.vrrpMinGarp ? 0 : 1),
     vrrpGarpLowerPrioDelay: g.vrrpGarpLowerPrioDelay ?? garpDelay,
     vrrpGarpLowerPrioRepeat: g.vrrpGarpLowerPrioRepeat ?? garpRepeat,
     vrrpGarpInterval: g.vrrpGarpInterval ?? 0,
@@ -58,7 +59,17 @@ const NOTIFY_KINDS: readonly NotifyKind[] = ['backup', 'master', 'fault', 'stop'
 function scriptSecurity(p: Parse<Draft>): void {
   const d = p.state;
   if (d.instances.length === 0) return;
-  const commands: string[][] = d.scripts.map((s) => s.script);
+  const commands: string[][] = [];
+  for (const s of [...d.scripts]) {
+    if (s.script.length > 0 && d.scriptExists(s.script[0]!.split(/[ \t]+/)[0]!)) {
+      commands.push(s.script);
+      continue;
+    }
+    p.reportPlain(ConfigErr.GeneralError, `Disabling track script ${s.name} since not found/accessible`);
+    d.scripts.splice(d.scripts.indexOf(s), 1);
+    for (const vi of d.instances) vi.trackScript = vi.trackScript.filter((t) => t.name !== s.name);
+    for (const g of d.syncGroups) g.trackScript = g.trackScript.filter((t) => t.name !== s.name);
+  }
   for (const vi of d.instances) for (const k of NOTIFY_KINDS) if (vi.notify[k]) commands.push(vi.notify[k]!);
   for (const g of d.syncGroups) for (const k of NOTIFY_KINDS) if (g.notify[k]) commands.push(g.notify[k]!);
   const runs = commands.some((c) => c.length > 0 && d.scriptExists(c[0]!.split(/[ \t]+/)[0]!));
@@ -93,7 +104,13 @@ export function validateVrrp(p: Parse<Draft>, global: GlobalDefs): Completed {
   );
   const groupOf = new Map<string, string>();
   const syncGroups: VrrpSyncGroup[] = [];
-  const result = (): Completed => ({ instances: d.instances.map((vi) => finish(vi, global, groupOf)), scripts, syncGroups });
+  // what was written, before the checks below fill in keepalived's defaults
+  const written = new Map(d.instances.map((vi) => [vi, { state: vi.state !== undefined, priority: vi.priority !== undefined }]));
+  const result = (): Completed => ({
+    instances: d.instances.map((vi) => finish(vi, global, groupOf, written.get(vi)!)),
+    scripts,
+    syncGroups,
+  });
 
   if (d.nonExistentInterface) {
     p.reportPlain(ConfigErr.BadIf, 'Non-existent interface specified in configuration');
@@ -105,7 +122,8 @@ export function validateVrrp(p: Parse<Draft>, global: GlobalDefs): Completed {
       p.reportPlain(ConfigErr.GeneralError, `(${vi.name}) the virtual router id must be set`);
       return result();
     }
-    if (vi.interface === undefined && vi.unicastPeer.length === 0) {
+    // keepalived 2.2.7 checks this before it marks unicast instances as such
+    if (vi.interface === undefined) {
       p.reportPlain(ConfigErr.GeneralError, `(${vi.name}) Unknown interface!`);
       return result();
     }
@@ -309,7 +327,12 @@ function vridConflicts(p: Parse<Draft>, instances: readonly InstanceDraft[]): vo
   }
 }
 
-function finish(vi: InstanceDraft, global: GlobalDefs, groupOf: Map<string, string>): VrrpInstance {
+function finish(
+  vi: InstanceDraft,
+  global: GlobalDefs,
+  groupOf: Map<string, string>,
+  written: { state: boolean; priority: boolean },
+): VrrpInstance {
   const strict = vi.strictMode ?? global.vrrpStrict;
   const priority = vi.priority ?? (vi.state === 'MASTER' ? 255 : 100);
   const version = vi.version ?? (vi.family === 6 ? 3 : global.vrrpVersion);
@@ -318,10 +341,10 @@ function finish(vi: InstanceDraft, global: GlobalDefs, groupOf: Map<string, stri
     name: vi.name,
     ref: vi.ref,
     state: vi.state ?? (priority === 255 ? 'MASTER' : 'BACKUP'),
-    stateConfigured: vi.state !== undefined,
+    stateConfigured: written.state,
     virtualRouterId: vi.vrid ?? 0,
     priority,
-    priorityConfigured: vi.priority !== undefined,
+    priorityConfigured: written.priority,
     version,
     advertInt: vi.advertInt ?? SECOND,
     virtualIpaddress: vi.vips,

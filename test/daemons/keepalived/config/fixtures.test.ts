@@ -22,7 +22,7 @@ const env = Object.fromEntries(
 const interfaces = env['interfaces'] as string[];
 const configId = (env['config_id'] as string[])[0]!;
 
-describe.each(['samples', 'seed', 'probes'])('keepalived -t agreement: %s', (dir) => {
+describe.each(['samples', 'seed', 'probes', 'mutants'])('keepalived -t agreement: %s', (dir) => {
   const files = readdirSync(join(root, dir)).filter((f) => !f.endsWith('.expected') && !f.endsWith('.rc') && f.includes('.conf'));
   it.each(files)('%s', (file) => {
     const expected = readFileSync(join(root, dir, `${file}.expected`), 'utf8').split('\n').filter((l) => l !== '');
