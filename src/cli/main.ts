@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { registerCheck } from './check';
 import { registerRun } from './run';
 import { EXIT_BAD_INPUT } from './exit-codes';
 
@@ -21,6 +22,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     .exitOverride()
     .showHelpAfterError('(vrrpsim --help lists the commands)');
   registerRun(program, setExit);
+  registerCheck(program, setExit);
   try {
     await program.parseAsync([...argv]);
   } catch (e) {
