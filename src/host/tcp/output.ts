@@ -137,7 +137,7 @@ export function output(s: TcpSocket, limit = Infinity): void {
           s.rttTime = s.stack.env.sim.now;
         }
       }
-      if (s.rtxTimer === undefined) armRetransmit(s);
+      if (s.rtxDeadline === 0) armRetransmit(s);
       sent++;
       if (fin) break;
     }

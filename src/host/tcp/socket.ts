@@ -102,8 +102,11 @@ export class TcpSocket {
   /** Where segments go: the interface and next hop whose neighbour entry forward progress confirms. */
   dev: Nic | undefined = undefined;
   nextHop: Ipv4 = 0;
-  /** Where the IP layer reports that a segment could not leave (one closure per connection, not per segment). */
-  readonly sendError = (e: SendError): void => this.stack.sendFailed(this, e);
+  /**
+   * Where the IP layer reports that a segment could not leave: set for active opens only (one closure per
+   * connection, not per segment), where an unreachable peer is what the application must hear.
+   */
+  sendError: ((e: SendError) => void) | undefined = undefined;
   /** Next socket in the same demultiplexing bucket. */
   bucketNext: TcpSocket | undefined = undefined;
   /** The listener that accepted this connection (passive open). */

@@ -15,7 +15,7 @@ import { EPHEMERAL_HIGH, EPHEMERAL_LOW, TCP_FIN_TIMEOUT, TCP_MSS_ETHERNET, TCP_M
 import { seqAdd, seqDiff } from './seq';
 import { ConnectionTable } from './table';
 import { TcpSocket, type TcpError, type TcpHandler } from './socket';
-import { currentRto, gaveUp, armRetransmit, stopRetransmit } from './timers';
+import { armRetransmit, cancelRetransmit, currentRto, gaveUp } from './timers';
 
 /** What the TCP layer needs of its host. */
 export interface TcpEnvironment {
@@ -49,13 +49,13 @@ export class TcpStack {
   readonly listeners = new ListenerTable();
   readonly ip: IpStack;
   private readonly rng: Rng;
-  /** Where the next ephemeral port search starts. */
+  /** Where the next ephemeral port search starts, in the even-then-odd cycle of ./connect. */
   portHint: number;
 
   constructor(readonly env: TcpEnvironment) {
     this.ip = env.ip;
     this.rng = env.sim.rng.stream(`tcp:${env.name}`);
-    this.portHint = 2 * this.rng.int((EPHEMERAL_HIGH - EPHEMERAL_LOW + 1) / 2);
+    this.portHint = this.rng.int((EPHEMERAL_HIGH - EPHEMERAL_LOW + 1) / 2);
     env.ip.register(IPPROTO_TCP, (pkt) => {
       // TCP is unicast only: a segment sent to a broadcast or group address is not for any socket.
       if (env.addresses.isLocal(pkt.dst)) tcpInput(this, pkt);
@@ -199,7 +199,7 @@ export class TcpStack {
     const first = s.state !== 'TIME_WAIT';
     const h = s.orphan ? undefined : s.handler;
     s.state = 'TIME_WAIT';
-    stopRetransmit(s);
+    cancelRetransmit(s);
     this.clearStateTimer(s);
     s.stateTimer = this.env.sim.schedule(this.trueDelay(TCP_TIMEWAIT_LEN), onTimeWaitEnd, s);
     if (!first) return;
@@ -212,7 +212,7 @@ export class TcpStack {
   forget(s: TcpSocket): void {
     if (s.state !== 'CLOSED') this.connections.remove(s);
     s.state = 'CLOSED';
-    stopRetransmit(s);
+    cancelRetransmit(s);
     this.clearStateTimer(s);
     s.handler = undefined;
     consume(s, s.queued);
@@ -281,7 +281,7 @@ export class TcpStack {
   /** Power loss: every connection and listener vanishes without a segment, as the kernel's memory does. */
   powerLoss(): void {
     for (const s of this.connections.all()) {
-      stopRetransmit(s);
+      cancelRetransmit(s);
       this.clearStateTimer(s);
       s.state = 'CLOSED';
       s.handler = undefined;
