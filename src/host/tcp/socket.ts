@@ -94,8 +94,10 @@ export class TcpSocket {
   /** The segment being timed for an RTT sample (-1: none; Karn: never a retransmitted one). */
   rttSeq = -1;
   rttTime = 0;
-  /** TIME_WAIT, FIN_WAIT2 and connect-timeout timer. */
+  /** The connect timeout set by the application. */
   stateTimer: Timer | undefined = undefined;
+  /** When TIME_WAIT or the FIN_WAIT2 limit of a closed socket ends (./expiry). */
+  expiry: Micros = 0;
   /** An ICMP-style error seen while established: what a give-up reports instead of ETIMEDOUT. */
   softError: TcpError | undefined = undefined;
 

@@ -13,6 +13,7 @@ import { ListenerTable, type AcceptFn, type BindError, type TcpListener } from '
 import { consume, output, sendActiveReset, sendSyn } from './output';
 import { EPHEMERAL_HIGH, EPHEMERAL_LOW, TCP_FIN_TIMEOUT, TCP_MSS_ETHERNET, TCP_MSS_LOOPBACK, TCP_MSS_DEFAULT, TCP_TIMEWAIT_LEN } from './params';
 import { seqAdd, seqDiff } from './seq';
+import { ExpiryQueue } from './expiry';
 import { ConnectionTable } from './table';
 import { TcpSocket, type TcpError, type TcpHandler } from './socket';
 import { armRetransmit, cancelRetransmit, currentRto, gaveUp } from './timers';
@@ -49,11 +50,15 @@ export class TcpStack {
   readonly listeners = new ListenerTable();
   readonly ip: IpStack;
   private readonly rng: Rng;
+  private readonly timeWait: ExpiryQueue;
+  private readonly finWait2: ExpiryQueue;
   /** Where the next ephemeral port search starts, in the even-then-odd cycle of ./connect. */
   portHint: number;
 
   constructor(readonly env: TcpEnvironment) {
     this.ip = env.ip;
+    this.timeWait = new ExpiryQueue(env.sim, (s) => s.state === 'TIME_WAIT', (s) => this.forget(s));
+    this.finWait2 = new ExpiryQueue(env.sim, (s) => s.state === 'FIN_WAIT2' && s.orphan, (s) => this.forget(s));
     this.rng = env.sim.rng.stream(`tcp:${env.name}`);
     this.portHint = this.rng.int((EPHEMERAL_HIGH - EPHEMERAL_LOW + 1) / 2);
     env.ip.register(IPPROTO_TCP, (pkt) => {
@@ -201,7 +206,7 @@ export class TcpStack {
     s.state = 'TIME_WAIT';
     cancelRetransmit(s);
     this.clearStateTimer(s);
-    s.stateTimer = this.env.sim.schedule(this.trueDelay(TCP_TIMEWAIT_LEN), onTimeWaitEnd, s);
+    this.timeWait.add(s, this.trueDelay(TCP_TIMEWAIT_LEN));
     if (!first) return;
     consume(s, s.queued);
     s.handler = undefined;
@@ -218,9 +223,9 @@ export class TcpStack {
     consume(s, s.queued);
   }
 
+  /** A closed socket in FIN_WAIT2 waits tcp_fin_timeout for the peer's FIN, then goes. */
   armFinTimeout(s: TcpSocket): void {
-    this.clearStateTimer(s);
-    s.stateTimer = this.env.sim.schedule(this.trueDelay(TCP_FIN_TIMEOUT), onFinTimeout, s);
+    this.finWait2.add(s, this.trueDelay(TCP_FIN_TIMEOUT));
   }
 
   armConnectTimeout(s: TcpSocket, timeout: Micros): void {
@@ -288,6 +293,8 @@ export class TcpStack {
     }
     this.connections.clear();
     this.listeners.clear();
+    this.timeWait.clear();
+    this.finWait2.clear();
   }
 
   /** `ss -tan`-like lines, for tests and snapshots. */
@@ -308,16 +315,6 @@ function reportFailure(s: TcpSocket): void {
   const h = s.handler;
   s.handler = undefined;
   if (!s.orphan) h?.onError?.(s, s.softError!);
-}
-
-function onTimeWaitEnd(s: TcpSocket): void {
-  s.stateTimer = undefined;
-  s.stack.forget(s);
-}
-
-function onFinTimeout(s: TcpSocket): void {
-  s.stateTimer = undefined;
-  if (s.state === 'FIN_WAIT2') s.stack.forget(s);
 }
 
 function onConnectTimeout(s: TcpSocket): void {
