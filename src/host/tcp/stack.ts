@@ -1,5 +1,5 @@
 import type { Ipv4 } from '../../net/addr';
-import { IPPROTO_TCP, type Ipv4Packet, type TcpSegment } from '../../net/packets';
+import { IPPROTO_ICMP, IPPROTO_TCP, type Ipv4Packet, type TcpSegment } from '../../net/packets';
 import type { Rng } from '../../sim/rng';
 import type { Simulator } from '../../sim/simulator';
 import type { Micros } from '../../sim/time';
@@ -8,6 +8,7 @@ import type { IpStack, SendError } from '../ip';
 import type { Nic } from '../nic';
 import type { RouteTable } from '../routes';
 import { connect, type ConnectOptions } from './connect';
+import { tcpIcmpError } from './icmp-errors';
 import { tcpInput } from './input';
 import { ListenerTable, type AcceptFn, type BindError, type TcpListener } from './listen';
 import { consume, output, sendActiveReset, sendSyn } from './output';
@@ -65,6 +66,7 @@ export class TcpStack {
       // TCP is unicast only: a segment sent to a broadcast or group address is not for any socket.
       if (env.addresses.isLocal(pkt.dst)) tcpInput(this, pkt);
     });
+    env.ip.register(IPPROTO_ICMP, (pkt) => tcpIcmpError(this, pkt));
   }
 
   // ---- the socket API ----

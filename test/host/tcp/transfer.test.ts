@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SECOND } from '../../../src/sim/time';
-import type { TcpSocket } from '../../../src/host/tcp/socket';
+import type { TcpError, TcpSocket } from '../../../src/host/tcp/socket';
 import { pair, Recorder } from './harness';
 
 function pattern(n: number): Uint8Array {
@@ -120,4 +120,36 @@ describe('data transfer', () => {
     expect(w.client.tcp.connections.size).toBe(0);
     expect(closed).toBe(0); // close() means the application hears nothing more
   });
+
+  it('a closed socket whose peer never closes leaves FIN_WAIT2 after tcp_fin_timeout; the peer stays in CLOSE_WAIT', () => {
+    const w = pair();
+    w.server.tcp.listen(0, 80, () => ({}));
+    const s = w.client.tcp.connect({ dst: w.ip('10.0.0.2'), dport: 80 }, { onConnect: (sock) => sock.close() });
+    w.sim.runUntil(SECOND);
+    expect(s.state).toBe('FIN_WAIT2');
+    w.sim.runUntil(60 * SECOND);
+    expect(s.state).toBe('FIN_WAIT2');
+    w.sim.runUntil(61 * SECOND);
+    expect(s.state).toBe('CLOSED');
+    expect(w.server.tcp.describe()[1]).toMatch(/CLOSE_WAIT$/);
+  });
+
+  it('end() is a half-close: the socket still receives until the peer closes', () => {
+    const w = pair();
+    w.server.tcp.listen(0, 80, () => ({ onEnd: (s) => { s.write('late answer'); s.end(); } }));
+    const rec = new Recorder(() => w.sim.now);
+    w.client.tcp.connect({ dst: w.ip('10.0.0.2'), dport: 80 }, { ...handlerOf(rec), onConnect: (sock) => sock.end() });
+    w.sim.runUntil(SECOND);
+    expect(rec.text()).toBe('late answer');
+    expect(rec.events).toEqual(['data', 'end', 'close']);
+  });
 });
+
+function handlerOf(rec: Recorder) {
+  return {
+    onData: (s: TcpSocket, d: Uint8Array) => rec.onData(s, d),
+    onEnd: () => rec.onEnd(),
+    onClose: () => rec.onClose(),
+    onError: (s: TcpSocket, e: TcpError) => rec.onError(s, e),
+  };
+}
