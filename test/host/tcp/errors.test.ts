@@ -87,7 +87,7 @@ describe('connection failures', () => {
     expect(last[1]!.seq).toBe(last[0]!.ack);
   });
 
-  it('the old holder of a VIP no longer sends from it: its reply never leaves, the new holder resets the client', () => {
+  it('the old holder of a VIP no longer sends from it: a late reply never leaves', () => {
     const w = pair();
     const b = w.host('b', { eth0: { lan: 'lan', ip: '10.0.0.3/24' } });
     const vip = w.ip('10.0.0.80');
