@@ -145,6 +145,33 @@ describe('data transfer', () => {
   });
 });
 
+describe('TIME_WAIT reuse', () => {
+  it('a new SYN for a pair in TIME_WAIT gets through: at once when its sequence is beyond the old one, else after the challenge ACK, RST and SYN retransmission', () => {
+    const outcomes = new Set<string>();
+    for (let seed = 1; seed <= 12; seed++) {
+      const w = pair(seed);
+      w.server.tcp.listen(0, 80, () => ({ onData: (s) => { s.write('bye'); s.end(); } }));
+      const hint = w.client.tcp.portHint;
+      const first = w.client.tcp.connect({ dst: w.ip('10.0.0.2'), dport: 80 }, {
+        onConnect: (s) => s.write('hi'),
+        onEnd: (s) => s.end(),
+      });
+      w.sim.runUntil(SECOND);
+      expect(w.server.tcp.describe()[1]).toMatch(/TIME_WAIT$/);
+      w.client.tcp.portHint = hint; // the client's next port is the same one
+      const rec = new Recorder(() => w.sim.now);
+      const second = w.client.tcp.connect({ dst: w.ip('10.0.0.2'), dport: 80 }, rec);
+      expect(second.localPort).toBe(first.localPort);
+      w.sim.runUntil(5 * SECOND);
+      expect(rec.events).toEqual(['connect']);
+      const after = rec.at.connect! - SECOND;
+      outcomes.add(after < 1000 ? 'at once' : after > SECOND && after < SECOND + 1000 ? 'after retransmission' : `odd: ${after}`);
+      expect(w.server.tcp.describe()[1]).toMatch(/ESTABLISHED$/);
+    }
+    expect([...outcomes].sort()).toEqual(['after retransmission', 'at once']);
+  });
+});
+
 function handlerOf(rec: Recorder) {
   return {
     onData: (s: TcpSocket, d: Uint8Array) => rec.onData(s, d),
