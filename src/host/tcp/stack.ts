@@ -125,6 +125,7 @@ export class TcpStack {
 
   destroy(s: TcpSocket): void {
     const st = s.state;
+    s.handler = undefined;
     if (st === 'CLOSED' || st === 'TIME_WAIT') return;
     if (st !== 'SYN_SENT') sendActiveReset(s);
     this.forget(s);
