@@ -5,6 +5,7 @@ import { Lan } from '../net/lan';
 import { Host } from '../host/host';
 import { initScript } from '../host/commands/service';
 import { attachIpvs } from '../kernel/ipvs/netfilter';
+import { registerClientCommands } from '../daemons/client';
 import type { ServiceDefinition } from '../host/services';
 import type { HostSpec, ScenarioSpec } from './spec';
 
@@ -44,6 +45,7 @@ export function buildWorld(spec: ScenarioSpec, services: ReadonlyMap<string, Ser
     });
     hosts.set(hs.name, host);
     attachIpvs(host);
+    registerClientCommands(host);
     for (const name of SERVICE_ORDER) {
       const factory = services.get(name);
       if (factory) {

@@ -14,22 +14,10 @@ function lab() {
   attachIpvs(director);
   director.run('sysctl -w net.ipv4.ip_forward=1; ip addr add 172.16.23.80/32 dev eth0');
   const seen = { rs: [] as Ipv4Packet[], client: [] as Ipv4Packet[] };
-  rs.ip.register(IPPROTO_TCP, (p) => {
-    seen.rs.push(p);
-    const t = p.payload as TcpSegment;
-    if (t.flags === TCP_SYN) {
-      rs.ip.send({
-        dst: p.src,
-        payload: { kind: 'tcp', srcPort: t.dstPort, dstPort: t.srcPort, seq: 7, ack: t.seq + 1, flags: TCP_SYN | TCP_ACK, window: 64240, data: new Uint8Array(0) },
-      });
-    }
-  });
+  rs.tcp.listen(0, 80, () => ({}));
+  rs.ip.register(IPPROTO_TCP, (p) => seen.rs.push(p));
   client.ip.register(IPPROTO_TCP, (p) => seen.client.push(p));
-  const syn = (sport: number) =>
-    client.ip.send({
-      dst: w.ip('172.16.23.80'),
-      payload: { kind: 'tcp', srcPort: sport, dstPort: 80, seq: 1000, ack: 0, flags: TCP_SYN, window: 64240, data: new Uint8Array(0) },
-    });
+  const syn = () => client.tcp.connect({ dst: w.ip('172.16.23.80'), dport: 80 }, {});
   return { w, client, director, rs, seen, syn };
 }
 
@@ -39,7 +27,7 @@ describe('IPVS in the director packet path', () => {
     let listing = '';
     director.run('ipvsadm -A -t 172.16.23.80:80 -s rr -p 5 && ipvsadm -a -t 172.16.23.80:80 -r 192.168.23.80:80 -m');
     w.sim.runUntil(SECOND);
-    syn(40000);
+    syn();
     w.sim.runUntil(2 * SECOND);
     director.run('ipvsadm -L -n', (r) => (listing = r.stdout));
     w.sim.runUntil(3 * SECOND);
@@ -61,9 +49,9 @@ describe('IPVS in the director packet path', () => {
     );
   });
 
-  it('without a virtual service the VIP is an ordinary local address', () => {
+  it('without a virtual service the VIP is an ordinary local address (the director answers, with an RST)', () => {
     const { w, seen, syn } = lab();
-    syn(40001);
+    syn();
     w.sim.runUntil(SECOND);
     expect(seen.rs).toEqual([]);
   });
