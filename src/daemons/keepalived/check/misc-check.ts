@@ -63,7 +63,7 @@ export function miscStep(p: MiscCheckParams, s: MiscCheckState, input: MiscCheck
       if (status !== s.lastExitCode) {
         const before = s.curWeight;
         s.curWeight = status ? status - 2 - p.weight : 0;
-        out.push({ kind: 'weight', delta: s.curWeight - before, silent: false });
+        if (s.curWeight !== before) out.push({ kind: 'weight', delta: s.curWeight - before, silent: false });
         s.lastExitCode = status;
       }
       if (!s.isUp || !s.hasRun) {
