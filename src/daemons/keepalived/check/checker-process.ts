@@ -50,13 +50,16 @@ export class CheckerProcess implements ProcessBehaviour {
   }
 
   /**
-   * `configured` logs what the child's configuration pass reports. Then IPVS is programmed and every
-   * checker launched after BOOTSTRAP_DELAY + a random share of its warmup (check_api.c register_checkers_thread).
+   * `configured` logs what the child's configuration pass reports. Then IPVS is programmed, the child
+   * tells its parent it has read its configuration (`ready`: the parent's "Startup complete" lands here,
+   * as recorded), and every checker is launched after BOOTSTRAP_DELAY + a random share of its warmup
+   * (check_daemon.c start_check, check_api.c register_checkers_thread).
    */
-  start(proc: Process, configured?: () => void): void {
+  start(proc: Process, configured?: () => void, ready?: () => void): void {
     this.proc = proc;
     configured?.();
     this.wrapper.init();
+    ready?.();
     const rng = this.host.sim.rng.stream(`keepalived-check:${this.host.name}:${proc.pid}`);
     this.slots.forEach((slot, i) => {
       this.log(`Activating healthchecker for service ${slot.rsName} for VS ${slot.vsName}`);
