@@ -142,4 +142,16 @@ describe('IPVS wrapper: quorum, hysteresis, inhibit, notify', () => {
     w.checkerVerdict(0, 0, true, true);
     expect(take()).toEqual(['Adding service [10.0.0.1]:tcp:80 to VS [10.0.0.100]:tcp:80']);
   });
+
+  it('omega: the shutdown runs notify_down and quorum_down; without omega it runs none', () => {
+    const text = cfg('omega\n  quorum_down /bin/qdown.sh', 'notify_down /bin/down.sh');
+    const a = setup(text);
+    a.w.init();
+    a.w.shutdown();
+    expect(a.notified).toEqual(['/bin/down.sh', '/bin/qdown.sh']);
+    const b = setup(text.replace('omega', ''));
+    b.w.init();
+    b.w.shutdown();
+    expect(b.notified).toEqual([]);
+  });
 });

@@ -85,3 +85,57 @@ describe('TCP_CHECK and MISC_CHECK on a host', () => {
     expect(l.weights().sort()).toEqual(['10.0.0.2 w1', '10.0.0.3 w1']);
   });
 });
+
+describe('HTTP_GET probe timeouts on a host', () => {
+  const HTTP = `
+global_defs {
+  checker_log_all_failures
+}
+virtual_server 10.0.0.100 80 {
+  delay_loop 10
+  lb_algo rr
+  lb_kind NAT
+  protocol TCP
+  real_server 10.0.0.2 80 {
+    warmup 0
+    HTTP_GET {
+      url {
+        path /
+      }
+      connect_timeout 3
+      retry 0
+    }
+  }
+  real_server 10.0.0.9 80 {
+    warmup 0
+    HTTP_GET {
+      url {
+        path /
+      }
+      connect_timeout 3
+      retry 0
+    }
+  }
+}
+`;
+
+  it('a server that accepts but never answers: "Timeout WEB read" connect_timeout after the request; a missing host: "Timeout connecting"', () => {
+    const w = world(5);
+    const director = w.host('lb', { eth0: { lan: 'lan', ip: '10.0.0.1/24' } });
+    const web = w.host('web', { eth0: { lan: 'lan', ip: '10.0.0.2/24' } });
+    const l = web.tcp.listen(0, 80, () => ({}));
+    expect(typeof l).not.toBe('string');
+    const checker = new CheckerProcess(director, conf(HTTP), new Ipvs(), false);
+    checker.start(director.processes.spawn('keepalived', ['keepalived'], checker, 1));
+    w.sim.runUntil(5 * SECOND);
+    const lines = w.mem.records.flatMap((r) =>
+      r.kind === 'log' && (r as { ident?: string }).ident === 'Keepalived_healthcheckers' ? [{ t: r.t / SECOND, text: (r as { text?: string }).text! }] : [],
+    );
+    const at = (text: string) => lines.find((x) => x.text === text)?.t;
+    const silent = at('Timeout WEB read server [10.0.0.2]:tcp:80.')!;
+    expect(silent).toBeGreaterThan(4);
+    expect(silent).toBeLessThan(4.01);
+    expect(at('HTTP_CHECK on service [10.0.0.2]:tcp:80 failed.')).toBe(silent);
+    expect(at('Timeout connecting server [10.0.0.9]:tcp:80.')).toBe(4);
+  });
+});
