@@ -10,7 +10,7 @@ import { conf, seedLvsText } from './conf';
  * A web server answering HTTP/1.0 GETs from a table of files and closing, as nginx does for a request
  * without keep-alive: 200 with the file, else 404.
  */
-export function webServer(host: Host, port: number, files: Map<string, string>): string[] {
+export function webServer(host: Host, port: number, files: Map<string, string>) {
   const paths: string[] = [];
   const handler: TcpHandler = {
     onData(s: TcpSocket, data: Uint8Array) {
@@ -28,7 +28,7 @@ export function webServer(host: Host, port: number, files: Map<string, string>):
   };
   const l = host.tcp.listen(0, port, () => handler);
   if (typeof l === 'string') throw new Error(l);
-  return paths;
+  return { paths, listener: l };
 }
 
 /** The seed's LVS director (proxy1) with web1 and web2 serving test.html, and its checker child started. */
@@ -39,7 +39,7 @@ export function lab(opts: { web2Listening?: boolean; logAll?: boolean; detail?: 
   const web2 = w.host('web2', { eth0: { lan: 'int', ip: '192.168.23.81/24' } });
   const files1 = new Map([['/test.html', 'Just test for WEB1\n']]);
   const files2 = new Map([['/test.html', 'Just test for WEB2\n']]);
-  const seen1 = webServer(web1, 80, files1);
+  const seen1 = webServer(web1, 80, files1).paths;
   if (opts.web2Listening ?? true) webServer(web2, 8080, files2);
   const ipvs = new Ipvs();
   const text = opts.logAll ? seedLvsText().replace('global_defs {', 'global_defs {\nchecker_log_all_failures') : seedLvsText();

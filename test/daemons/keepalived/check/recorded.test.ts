@@ -1,76 +1,91 @@
+import { describe, expect, it } from 'vitest';
+import { CheckerProcess } from '../../../../src/daemons/keepalived/check';
+import { Ipvs } from '../../../../src/kernel/ipvs';
+import { SECOND } from '../../../../src/sim/time';
+import { world } from '../../../host/helpers';
+import { conf } from './conf';
+import { lab, webServer } from './lab';
+import { expectSameLines, loadRecording, type Line } from './recording';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { SECOND } from '../../../../src/sim/time';
-import { lab } from './lab';
 
 /**
- * Real keepalived 2.2.7 (Debian 12) recorded in user-mode-linux namespaces with the seed's virtual_server
- * (fixtures/keepalived/check/seed-test-html.*): python http.server real servers, test.html moved away on
- * both at MARK removed, back on web1 at MARK restored, SIGTERM at MARK stop. Times are seconds from the
- * parent's "Starting Healthcheck child process".
+ * Real keepalived 2.2.7 (Debian 12) recorded in user-mode-linux namespaces against a real IPVS
+ * (fixtures/keepalived/check/README.md), replayed here with the same configuration and timeline.
  */
-const FIXTURE = join(__dirname, '../../../fixtures/keepalived/check/seed-test-html.log');
-const recorded = readFileSync(FIXTURE, 'utf8')
-  .trimEnd()
-  .split('\n')
-  .map((l) => ({ t: Number(l.slice(0, 9)), text: l.slice(10) }));
-
-/** Lines of the parent process and of the configuration pass, which the checker child's glue does not write. */
-const NOT_CHILD = /^(MARK|Starting|Running on|Command line| {2}|Opening file|Configuration file|NOTICE|Startup complete|Stopping|CPU usage|Stopped Keepalived|\(\/tmp|Initializing ipvs)/;
-
-const mark = (name: string) => recorded.find((r) => r.text === `MARK ${name}`)!.t;
-
-describe('checker child against the 2.2.7 recording of seed experiment 6', () => {
+describe('checker child against the 2.2.7 recording of seed experiment 6 (test.html removed, then back on web1)', () => {
+  const rec = loadRecording('seed-test-html');
   const l = lab({ detail: true });
-  l.sim.runUntil(mark('removed') * SECOND);
+  l.sim.runUntil(rec.mark('removed') * SECOND);
   l.files1.delete('/test.html');
   l.files2.delete('/test.html');
-  l.sim.runUntil(mark('restored web1') * SECOND);
+  l.sim.runUntil(rec.mark('restored web1') * SECOND);
   l.files1.set('/test.html', 'Just test for WEB1\n');
-  l.sim.runUntil(mark('stop') * SECOND);
+  l.sim.runUntil(rec.mark('stop') * SECOND);
   l.checker.terminate();
   const simulated = l.logs();
-  const cpu = (s: string) => s.replace(/used [\d.]+ user time, [\d.]+ system time/, 'used N user time, N system time');
 
-  // Which real server's first check comes first depends on the random warmup draws: compare each real
-  // server's own lines in order, and the virtual server's lines in order.
-  const want = recorded.filter((r) => !NOT_CHILD.test(r.text)).map((r) => cpu(r.text));
-  const got = simulated.map((s) => cpu(s.text));
-  const about = (lines: string[], re: RegExp) => lines.filter((x) => re.test(x));
-  const WEB1 = /\[192\.168\.23\.80\]:tcp:80 (?!for VS)/;
-  const WEB2 = /\[192\.168\.23\.81\]:tcp:8080 (?!for VS)/;
-
-  it('writes the same lines', () => {
-    expect([...got].sort()).toEqual([...want].sort());
-  });
-
-  it('in the same order for each real server and for the virtual server', () => {
-    expect(about(got, WEB1)).toEqual(about(want, WEB1));
-    expect(about(got, WEB2)).toEqual(about(want, WEB2));
-    const rest = (lines: string[]) => lines.filter((x) => !WEB1.test(x) && !WEB2.test(x));
-    expect(rest(got)).toEqual(rest(want));
+  it('writes the same lines, in the same order per real server and per virtual server', () => {
+    expectSameLines(simulated, rec.lines, ['[192.168.23.80]:tcp:80', '[192.168.23.81]:tcp:8080']);
   });
 
   it('removes the real servers 9–15 s (plus attempt times) after test.html goes, as recorded (15.4 s)', () => {
-    const removedAt = (rs: string) => simulated.find((s) => s.text.startsWith(`Removing service ${rs}`))!.t - mark('removed');
-    const real = recorded.find((r) => r.text.startsWith('Removing service [192.168.23.80]'))!.t - mark('removed');
-    expect(real).toBeGreaterThan(9);
-    expect(real).toBeLessThan(15.5);
+    const removedAt = (lines: readonly Line[], rs: string) => lines.find((s) => s.text.startsWith(`Removing service ${rs}`))!.t - rec.mark('removed');
+    expect(removedAt(rec.lines, '[192.168.23.80]')).toBeGreaterThan(9);
+    expect(removedAt(rec.lines, '[192.168.23.80]')).toBeLessThan(15.5);
     for (const rs of ['[192.168.23.80]', '[192.168.23.81]']) {
-      expect(removedAt(rs)).toBeGreaterThan(9);
-      expect(removedAt(rs)).toBeLessThan(15.1);
+      expect(removedAt(simulated, rs)).toBeGreaterThan(9);
+      expect(removedAt(simulated, rs)).toBeLessThan(15.1);
     }
   });
 
   it('re-adds web1 one delay_loop after its first good answer, as recorded (6.06 s)', () => {
-    const gap = (lines: readonly { t: number; text: string }[]) => {
+    const gap = (lines: readonly Line[]) => {
       const ok = lines.filter((x) => x.text.startsWith('MD5 digest success to [192.168.23.80]')).map((x) => x.t);
       return ok[1]! - ok[0]!;
     };
-    expect(gap(recorded)).toBeGreaterThan(6);
-    expect(gap(recorded)).toBeLessThan(6.1);
+    expect(gap(rec.lines)).toBeGreaterThan(6);
+    expect(gap(rec.lines)).toBeLessThan(6.1);
     expect(gap(simulated)).toBeGreaterThan(6);
     expect(gap(simulated)).toBeLessThan(6.01);
+  });
+});
+
+describe('checker child against the 2.2.7 recording of alpha + sorry server, inhibit_on_failure, TCP_CHECK', () => {
+  const rec = loadRecording('alpha-inhibit-tcp');
+  const w = world(11);
+  const director = w.host('dir', { eth0: { lan: 'int', ip: '192.168.23.100/24' } });
+  const web1 = w.host('web1', { eth0: { lan: 'int', ip: '192.168.23.80/24' } });
+  w.host('web2', { eth0: { lan: 'int', ip: '192.168.23.81/24' } });
+  const server = webServer(web1, 80, new Map([['/test.html', 'Just test for WEB1\n']]));
+  const text = readFileSync(join(__dirname, '../../../fixtures/keepalived/check/alpha-inhibit-tcp.conf'), 'utf8');
+  const ipvs = new Ipvs();
+  const checker = new CheckerProcess(director, conf(text), ipvs, true);
+  checker.start(director.processes.spawn('keepalived', ['keepalived', '-D'], checker, 1));
+  w.sim.runUntil(rec.mark('web1 stops') * SECOND);
+  server.listener.close();
+  w.sim.runUntil(rec.mark('stop') * SECOND);
+  const table = ipvs.listServices().map((s) => `${s.port}: ${s.dests.map((d) => `${d.addr}:${d.port} w${d.weight}`).join(' ')}`);
+  checker.terminate();
+  const simulated = w.mem.records.flatMap((r) =>
+    r.kind === 'log' && (r as { ident?: string }).ident === 'Keepalived_healthcheckers' ? [{ t: r.t / SECOND, text: (r as { text?: string }).text! }] : [],
+  );
+
+  it('writes the same lines, in the same order per real server and per virtual server', () => {
+    expectSameLines(simulated, rec.lines, ['[192.168.23.81]:tcp:8080']);
+  });
+
+  it('leaves the table as recorded: only the sorry server on :80, web1 at weight 0 on :8000', () => {
+    expect(table).toEqual(['80: 192.168.23.121:8080 w1', '8000: 192.168.23.80:80 w0']);
+  });
+
+  it('after web1 stops: two refused connects delay_before_retry apart, then removal (recorded 1.01 s apart)', () => {
+    const fails = (lines: readonly Line[]) => lines.filter((x) => x.text === 'TCP connection to [192.168.23.80]:tcp:80 failed.').map((x) => x.t);
+    const [a, b] = fails(simulated);
+    const [ra, rb] = fails(rec.lines);
+    expect(rb! - ra!).toBeGreaterThan(1);
+    expect(rb! - ra!).toBeLessThan(1.05);
+    expect(b! - a!).toBeGreaterThan(1);
+    expect(b! - a!).toBeLessThan(1.01);
   });
 });
