@@ -28,6 +28,7 @@ export class CheckerProcess implements ProcessBehaviour {
   private readonly probes = new Map<number, Probe>();
   proc!: Process;
   private stopping = false;
+  private readonly deferred: Array<() => void> = [];
 
   constructor(
     private readonly host: Host,
@@ -94,10 +95,20 @@ export class CheckerProcess implements ProcessBehaviour {
     this.timers.clear();
     for (const p of this.probes.values()) p.abort();
     this.probes.clear();
+    this.deferred.length = 0;
   }
 
-  private get running(): boolean {
-    return !this.stopping && this.proc.alive && this.proc.state !== 'stopped';
+  /** SIGSTOP freezes the checks; what fell due meanwhile is handled, in order, on SIGCONT. */
+  paused(paused: boolean): void {
+    if (paused) return;
+    for (const fn of this.deferred.splice(0)) if (this.proc.state === 'running') fn();
+  }
+
+  /** Runs an event now, later if the process is stopped, never once it is ending. */
+  private deliver(fn: () => void): void {
+    if (this.stopping || !this.proc.alive) return;
+    if (this.proc.state === 'stopped') this.deferred.push(fn);
+    else fn();
   }
 
   private arm(i: number, delay: number): void {
@@ -106,9 +117,10 @@ export class CheckerProcess implements ProcessBehaviour {
       i,
       this.host.timer(delay, () => {
         this.timers.delete(i);
-        if (!this.running) return;
-        const m = this.slots[i]!.machine;
-        this.perform(i, m.kind === 'misc' ? m.step({ kind: 'timer', now: this.host.sim.now }) : m.step({ kind: 'timer' }));
+        this.deliver(() => {
+          const m = this.slots[i]!.machine;
+          this.perform(i, m.kind === 'misc' ? m.step({ kind: 'timer', now: this.host.sim.now }) : m.step({ kind: 'timer' }));
+        });
       }),
     );
   }
@@ -139,10 +151,6 @@ export class CheckerProcess implements ProcessBehaviour {
   private attempt(i: number, url: number): void {
     const slot = this.slots[i]!;
     const m = slot.machine;
-    const done = (): boolean => {
-      this.probes.delete(i);
-      return this.running;
-    };
     if (m.kind === 'misc') {
       this.runScript(i, slot);
       return;
@@ -154,13 +162,21 @@ export class CheckerProcess implements ProcessBehaviour {
       const vhost = u.virtualhost ?? (c.kind === 'HTTP_GET' || c.kind === 'SSL_GET' ? c.virtualhost : undefined);
       const protocol = c.kind === 'HTTP_GET' || c.kind === 'SSL_GET' ? c.httpProtocol : '1.0';
       const request = checkRequest(u.path ?? '/', protocol, vhost ?? `${slot.dstIp}:${slot.dstPort}`);
-      this.probes.set(i, new HttpProbe(this.host, target, request, (result) => {
-        if (done()) this.perform(i, m.step({ kind: 'result', result }));
-      }));
+      this.probes.set(
+        i,
+        new HttpProbe(this.host, target, request, (result) => {
+          this.probes.delete(i);
+          this.deliver(() => this.perform(i, m.step({ kind: 'result', result })));
+        }),
+      );
     } else {
-      this.probes.set(i, new TcpProbe(target, this.host, (result) => {
-        if (done()) this.perform(i, m.step({ kind: 'result', result }));
-      }));
+      this.probes.set(
+        i,
+        new TcpProbe(target, this.host, (result) => {
+          this.probes.delete(i);
+          this.deliver(() => this.perform(i, m.step({ kind: 'result', result })));
+        }),
+      );
     }
   }
 
@@ -174,8 +190,7 @@ export class CheckerProcess implements ProcessBehaviour {
       if (settled) return;
       settled = true;
       this.probes.delete(i);
-      if (!this.running) return;
-      this.perform(i, m.step({ kind: 'result', now: this.host.sim.now, outcome }));
+      this.deliver(() => this.perform(i, m.step({ kind: 'result', now: this.host.sim.now, outcome })));
     };
     const timeout = this.host.timer(c.miscTimeout > 0 ? c.miscTimeout : slot.vs.delayLoop, () => finish({ kind: 'timed_out' }));
     this.probes.set(i, {

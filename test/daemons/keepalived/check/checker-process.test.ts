@@ -71,6 +71,19 @@ describe('CheckerProcess on a director with two web servers (seed experiments 5 
     expect(l.dests()).toEqual(['192.168.23.80:80']);
   });
 
+  it('SIGSTOP freezes the checks, SIGCONT resumes them where they were', () => {
+    const l = lab();
+    l.sim.runUntil(10 * SECOND);
+    l.director.signal(l.proc.pid, 'STOP');
+    const before = l.seen1.length;
+    l.sim.runUntil(30 * SECOND);
+    expect(l.seen1.length).toBe(before);
+    l.director.signal(l.proc.pid, 'CONT');
+    l.sim.runUntil(40 * SECOND);
+    expect(l.seen1.length).toBeGreaterThan(before);
+    expect(l.logs().filter((x) => x.t > 10).map((x) => x.text)).toEqual([]);
+  });
+
   it('SIGTERM: services shut down and the child exits', () => {
     const l = lab();
     l.sim.runUntil(10 * SECOND);
