@@ -1,0 +1,380 @@
+import type { Micros } from '../../../sim/time';
+import type { DestSpec, FwdMethod, ServiceKey, ServiceSpec } from '../../../kernel/ipvs';
+import { IpvsError } from '../../../kernel/ipvs';
+import type { LvsMethod, RealServer, VirtualServer } from '../config';
+import { formatEndpoint, formatVs } from './format';
+
+/** The part of the kernel's IPVS that keepalived drives (src/kernel/ipvs `Ipvs` has it). */
+export interface IpvsControl {
+  addService(spec: ServiceSpec, now: Micros): unknown;
+  deleteService(key: ServiceKey, now: Micros): void;
+  addDest(key: ServiceKey, spec: DestSpec, now: Micros): unknown;
+  editDest(key: ServiceKey, spec: DestSpec, now: Micros): void;
+  deleteDest(key: ServiceKey, addr: string, port: number, now: Micros): void;
+}
+
+/** What the wrapper needs around it: the clock, syslog and the notify scripts. */
+export interface IpWrapperEnv {
+  readonly ipvs: IpvsControl;
+  now(): Micros;
+  log(text: string): void;
+  /** notify_exec of a notify_up/notify_down/quorum_up/quorum_down script. */
+  notify(script: string): void;
+}
+
+/** A real server (or sorry server) as ipwrapper.c tracks it. */
+export interface RsState {
+  readonly ip: string;
+  readonly port: number;
+  /** Configured weight (iweight). */
+  readonly weight: number;
+  /** effective_weight: the configured weight moved by misc_dynamic checkers. */
+  effectiveWeight: number;
+  readonly inhibit: boolean;
+  readonly fwd: FwdMethod;
+  readonly notifyUp?: string;
+  readonly notifyDown?: string;
+  readonly uThreshold?: number;
+  readonly lThreshold?: number;
+  /** Counted in the pool (ISALIVE). */
+  alive: boolean;
+  /** Present in the kernel's table (rs->set). */
+  set: boolean;
+  numFailedCheckers: number;
+  /** FMT_RS. */
+  readonly name: string;
+}
+
+export interface VsState {
+  readonly conf: VirtualServer;
+  readonly name: string;
+  readonly key: ServiceKey;
+  readonly spec: ServiceSpec;
+  alive: boolean;
+  quorumStateUp: boolean;
+  readonly rs: RsState[];
+  readonly sorry: RsState | undefined;
+}
+
+type Cmd = 'ADD_DEST' | 'DEL_DEST' | 'EDIT_DEST';
+
+const IPVS_WEIGHT_MAX = 65535;
+const FWD: Record<LvsMethod, FwdMethod> = { NAT: 'masq', DR: 'route', TUN: 'tunnel' };
+const ERRNO: Record<string, [string, number]> = {
+  EEXIST: ['File exists', 17],
+  ENOENT: ['No such file or directory', 2],
+  ESRCH: ['No such process', 3],
+  EINVAL: ['Invalid argument', 22],
+  ERANGE: ['Numerical result out of range', 34],
+};
+const CMD_NUMBER: Record<Cmd | 'ADD' | 'DEL', number> = { ADD: 1, DEL: 3, ADD_DEST: 5, DEL_DEST: 6, EDIT_DEST: 7 };
+
+function realWeight(w: number): number {
+  return w <= 0 ? 0 : Math.min(w, IPVS_WEIGHT_MAX);
+}
+
+/** The virtual servers the wrapper can program: plain address/port or fwmark services over TCP or UDP. */
+export function supportedVs(vs: VirtualServer): boolean {
+  return vs.address.kind !== 'group' && vs.protocol !== 'SCTP';
+}
+
+function rsState(r: RealServer, vs: VirtualServer, name: string, failed: number): RsState {
+  return {
+    ip: r.ip,
+    port: r.port,
+    weight: r.weight,
+    effectiveWeight: r.weight,
+    inhibit: r.inhibitOnFailure ?? vs.inhibitOnFailure,
+    fwd: FWD[r.lvsMethod ?? vs.lbKind],
+    ...(r.notifyUp !== undefined && { notifyUp: r.notifyUp }),
+    ...(r.notifyDown !== undefined && { notifyDown: r.notifyDown }),
+    ...(r.uthreshold !== undefined && { uThreshold: r.uthreshold }),
+    ...(r.lthreshold !== undefined && { lThreshold: r.lthreshold }),
+    alive: false,
+    set: false,
+    numFailedCheckers: failed,
+    name,
+  };
+}
+
+/**
+ * keepalived's IPVS wrapper (check/ipwrapper.c, ipvswrapper.c ipvs_cmd) as plain code over the kernel's
+ * control calls: services and real servers at start, real servers in and out as their checkers go up
+ * and down (or to weight 0 with inhibit_on_failure), quorum with hysteresis and the sorry server, the
+ * notify scripts, and the shutdown. Log lines are 2.2.7's.
+ */
+export class IpWrapper {
+  readonly vs: VsState[] = [];
+  /** By position in the configuration (unsupported virtual servers have none). */
+  private readonly byIndex = new Map<number, VsState>();
+
+  /**
+   * `alphaCheckers(vs, rs)`: how many of a real server's checkers start down (alpha mode); such a server
+   * is not put in the pool until they come up.
+   */
+  constructor(
+    private readonly env: IpWrapperEnv,
+    servers: readonly VirtualServer[],
+    alphaCheckers: (vs: number, rs: number) => number,
+  ) {
+    servers.forEach((v, vi) => {
+      if (!supportedVs(v)) return;
+      const key: ServiceKey =
+        v.address.kind === 'fwmark'
+          ? { protocol: v.protocol as 'TCP' | 'UDP', addr: '0.0.0.0', port: 0, fwmark: v.address.fwmark }
+          : { protocol: v.protocol as 'TCP' | 'UDP', addr: v.address.kind === 'ip' ? v.address.ip : '', port: v.address.kind === 'ip' ? v.address.port : 0 };
+      const persistent = v.persistenceTimeout > 0 ? Math.floor(v.persistenceTimeout / 1_000_000) : undefined;
+      const spec: ServiceSpec = {
+        ...key,
+        scheduler: v.lbAlgo,
+        ...(persistent !== undefined && { persistent }),
+        ...(persistent !== undefined && v.persistenceGranularity !== undefined && { netmask: v.persistenceGranularity }),
+      };
+      const sorry = v.sorryServer
+        ? rsState(
+            { ref: v.ref, ip: v.sorryServer.ip, port: v.sorryServer.port, weight: 1, checkers: [], extra: {}, inhibitOnFailure: v.sorryServerInhibit },
+            v,
+            formatEndpoint(v.sorryServer.ip, v.sorryServer.port, v.protocol),
+            0,
+          )
+        : undefined;
+      const state: VsState = {
+        conf: v,
+        name: formatVs(v.address, v.protocol),
+        key,
+        spec,
+        alive: false,
+        // set_quorum_states runs at configuration time, before any real server is counted alive.
+        quorumStateUp: 0 >= v.quorum + v.hysteresis,
+        rs: v.realServers.map((r, ri) => rsState(r, v, formatEndpoint(r.ip, r.port, v.protocol), alphaCheckers(vi, ri))),
+        sorry,
+      };
+      this.vs.push(state);
+      this.byIndex.set(vi, state);
+    });
+  }
+
+  /** init_services: every virtual server, its real servers, then the quorum (logged as gained or down). */
+  init(): void {
+    for (const vs of this.vs) {
+      if (!vs.alive) {
+        this.serviceCmd('ADD', vs);
+        vs.alive = true;
+      }
+      for (const rs of vs.rs) {
+        if ((!rs.numFailedCheckers && !rs.alive) || (rs.inhibit && !rs.set)) {
+          this.cmd('ADD_DEST', vs, rs);
+          if (!rs.numFailedCheckers) rs.alive = true;
+        }
+      }
+      this.updateQuorumState(vs, true);
+      const s = vs.sorry;
+      if (s && s.inhibit && !s.set) {
+        // Present from the start with weight 0.
+        s.numFailedCheckers = 1;
+        this.cmd('ADD_DEST', vs, s);
+        s.numFailedCheckers = 0;
+      }
+    }
+  }
+
+  /**
+   * update_svr_checker_state, the real server's half: a checker of real server `ri` of virtual server
+   * `vi` went up or down (`changed`), or ran for the first time without changing (alpha: notify only).
+   */
+  checkerVerdict(vi: number, ri: number, up: boolean, changed: boolean): void {
+    const vs = this.vsAt(vi);
+    const rs = vs?.rs[ri];
+    if (!vs || !rs) return;
+    if (!changed) {
+      this.rsNotifies(rs);
+      return;
+    }
+    if (up && rs.numFailedCheckers <= 1) this.performSvrState(vs, rs, true);
+    if (!up && rs.numFailedCheckers === 0) this.performSvrState(vs, rs, false);
+    if (up) rs.numFailedCheckers = Math.max(0, rs.numFailedCheckers - 1);
+    else rs.numFailedCheckers++;
+  }
+
+  /** misc_dynamic: the real server's effective weight moves (update_svr_wgt), or silently. */
+  weightDelta(vi: number, ri: number, delta: number, silent: boolean): void {
+    const vs = this.vsAt(vi);
+    const rs = vs?.rs[ri];
+    if (!vs || !rs || delta === 0) return;
+    if (silent) {
+      rs.effectiveWeight += delta;
+      return;
+    }
+    const next = rs.effectiveWeight + delta;
+    const from = realWeight(rs.effectiveWeight);
+    const to = realWeight(next);
+    rs.effectiveWeight = next;
+    if (from === to) return;
+    this.env.log(`Changing weight from ${from} to ${to} for ${rs.alive ? '' : 'in'}active service ${rs.name} of VS ${vs.name}`);
+    if (rs.set && rs.alive && (vs.quorumStateUp || !vs.sorry || !vs.sorry.alive)) this.cmd('EDIT_DEST', vs, rs);
+    this.updateQuorumState(vs, false);
+  }
+
+  /** clear_services at SIGTERM (lvs_flush_on_stop off): every real server shut down, each service deleted. */
+  shutdown(): void {
+    for (const vs of this.vs) {
+      const s = vs.sorry;
+      if (s && s.set) {
+        this.cmd('DEL_DEST', vs, s, true);
+        s.alive = false;
+      }
+      for (const rs of vs.rs) {
+        this.env.log(`Shutting down ${rs.inhibit && !rs.alive ? '(inhibited) ' : ''}service ${rs.name} from VS ${vs.name}`);
+        if (!rs.set) continue;
+        this.cmd('DEL_DEST', vs, rs, true);
+        if (!rs.alive) continue;
+        rs.alive = false;
+        // Only omega runs the notifiers on the way down.
+        if (vs.conf.omega) this.rsNotifies(rs);
+      }
+      vs.quorumStateUp = false;
+      if (vs.conf.omega && vs.conf.quorumDown !== undefined) this.env.notify(vs.conf.quorumDown);
+      this.serviceCmd('DEL', vs);
+      vs.alive = false;
+    }
+  }
+
+  private vsAt(vi: number): VsState | undefined {
+    return this.byIndex.get(vi);
+  }
+
+  private weighLive(vs: VsState): number {
+    let sum = 0;
+    for (const rs of vs.rs) if (rs.alive) sum += realWeight(rs.effectiveWeight);
+    return sum;
+  }
+
+  private rsNotifies(rs: RsState): void {
+    const script = rs.alive ? rs.notifyUp : rs.notifyDown;
+    if (script !== undefined) this.env.notify(script);
+  }
+
+  private vsNotifies(vs: VsState): void {
+    const script = vs.quorumStateUp ? vs.conf.quorumUp : vs.conf.quorumDown;
+    if (script !== undefined) this.env.notify(script);
+  }
+
+  /** perform_svr_state: the kernel changes only while the quorum holds (or no sorry server stands in). */
+  private performSvrState(vs: VsState, rs: RsState, alive: boolean): void {
+    if (rs.alive === alive) return;
+    const verb = alive ? (rs.inhibit ? 'Enabl' : 'Add') : rs.inhibit ? 'Disabl' : 'Remov';
+    const prep = rs.inhibit ? 'of' : alive ? 'to' : 'from';
+    this.env.log(`${verb}ing service ${rs.name} ${prep} VS ${vs.name}`);
+    if (vs.quorumStateUp || !vs.sorry || !vs.sorry.alive) {
+      if (!this.cmd(alive ? 'ADD_DEST' : 'DEL_DEST', vs, rs)) return;
+    }
+    rs.alive = alive;
+    this.rsNotifies(rs);
+    this.updateQuorumState(vs, false);
+  }
+
+  /** update_quorum_state: thresholds quorum ± hysteresis; the sorry server swaps with the alive servers. */
+  private updateQuorumState(vs: VsState, init: boolean): void {
+    const { quorum, hysteresis } = vs.conf;
+    const sum = this.weighLive(vs);
+    const threshold = quorum + (vs.quorumStateUp ? -1 : 1) * hysteresis;
+    const s = vs.sorry;
+    if (!vs.quorumStateUp && sum >= threshold) {
+      vs.quorumStateUp = true;
+      this.env.log(`Gained quorum ${quorum}+${hysteresis}=${threshold} <= ${sum} for VS ${vs.name}`);
+      if (s && s.alive) {
+        this.env.log(`${s.inhibit ? 'Disabling' : 'Removing'} sorry server ${s.name} from VS ${vs.name}`);
+        this.cmd('DEL_DEST', vs, s);
+        s.alive = false;
+        this.performQuorumState(vs, true);
+      }
+      this.vsNotifies(vs);
+      return;
+    }
+    if ((vs.quorumStateUp && (!sum || sum < threshold)) || (init && !vs.quorumStateUp && s && !s.alive)) {
+      vs.quorumStateUp = false;
+      this.env.log(`${init ? 'Starting with quorum down' : 'Lost quorum'} ${quorum}-${hysteresis}=${threshold} > ${sum} for VS ${vs.name}`);
+      if (s && !s.alive) {
+        this.env.log(`${s.inhibit ? 'Enabling' : 'Adding'} sorry server ${s.name} to VS ${vs.name}`);
+        this.performQuorumState(vs, false);
+        this.cmd('ADD_DEST', vs, s);
+        s.alive = true;
+      }
+      this.vsNotifies(vs);
+    }
+  }
+
+  /** perform_quorum_state: the alive real servers leave or rejoin the kernel's table together. */
+  private performQuorumState(vs: VsState, add: boolean): void {
+    this.env.log(`${add ? 'Adding alive servers to' : 'Removing alive servers from'} the pool for VS ${vs.name}`);
+    for (const rs of vs.rs) {
+      if (!rs.alive) continue;
+      this.cmd(add ? 'ADD_DEST' : 'DEL_DEST', vs, rs);
+    }
+  }
+
+  private serviceCmd(cmd: 'ADD' | 'DEL', vs: VsState): void {
+    const now = this.env.now();
+    try {
+      if (cmd === 'ADD') this.env.ipvs.addService(vs.spec, now);
+      else this.env.ipvs.deleteService(vs.key, now);
+    } catch (e) {
+      this.ipvsError(e, cmd, vs.name);
+    }
+  }
+
+  /**
+   * ipvs_cmd for a destination: inhibit turns a delete into weight 0 and an add of a present server into
+   * an edit; an edit of a missing one becomes an add; EEXIST on add and ENOENT on delete count as done.
+   * `force` removes even an inhibited server (shutdown). Returns false on a real failure.
+   */
+  private cmd(cmd: Cmd, vs: VsState, rs: RsState, force = false): boolean {
+    const inhibit = rs.inhibit && !force;
+    let weight = realWeight(rs.effectiveWeight);
+    if (cmd === 'DEL_DEST' && inhibit) {
+      weight = 0;
+      cmd = 'EDIT_DEST';
+    } else if (cmd === 'ADD_DEST' && inhibit && rs.set) cmd = 'EDIT_DEST';
+    else if (cmd === 'ADD_DEST' && !rs.set) {
+      rs.set = true;
+      if (inhibit && rs.numFailedCheckers) weight = 0;
+    } else if (cmd === 'DEL_DEST' && rs.set) rs.set = false;
+
+    // DR and TUN real servers take the service's port (fwmark services: 0).
+    const port = rs.fwd === 'masq' ? rs.port : vs.key.port;
+    const spec: DestSpec = {
+      addr: rs.ip,
+      port,
+      weight,
+      fwd: rs.fwd,
+      ...(rs.uThreshold !== undefined && { uThreshold: rs.uThreshold }),
+      ...(rs.lThreshold !== undefined && { lThreshold: rs.lThreshold }),
+    };
+    const now = this.env.now();
+    const ipvs = this.env.ipvs;
+    try {
+      if (cmd === 'ADD_DEST') ipvs.addDest(vs.key, spec, now);
+      else if (cmd === 'DEL_DEST') ipvs.deleteDest(vs.key, rs.ip, port, now);
+      else {
+        try {
+          ipvs.editDest(vs.key, spec, now);
+        } catch (e) {
+          if (!(e instanceof IpvsError) || e.errno !== 'ENOENT') throw e;
+          cmd = 'ADD_DEST';
+          ipvs.addDest(vs.key, spec, now);
+        }
+      }
+      return true;
+    } catch (e) {
+      this.ipvsError(e, cmd, `${vs.name} -> ${rs.ip}:${port}`);
+      return e instanceof IpvsError && ((e.errno === 'EEXIST' && cmd === 'ADD_DEST') || (e.errno === 'ENOENT' && cmd === 'DEL_DEST'));
+    }
+  }
+
+  /** ipvs_talk's error line (the rule is shown in a shortened form). */
+  private ipvsError(e: unknown, cmd: Cmd | 'ADD' | 'DEL', rule: string): void {
+    if (!(e instanceof IpvsError)) throw e;
+    const [text, no] = ERRNO[e.errno] ?? [e.message, 0];
+    this.env.log(`IPVS cmd ${cmd}(${CMD_NUMBER[cmd]}) error: ${text}(${no}) (${rule})`);
+  }
+}

@@ -1,0 +1,14 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseKeepalivedConf, type KeepalivedConfig } from '../../../../src/daemons/keepalived/config';
+
+/** Parses keepalived.conf text as the daemon would (interfaces eth0, eth1). */
+export function conf(text: string): KeepalivedConfig {
+  const r = parseKeepalivedConf('/etc/keepalived/keepalived.conf', { read: () => text, glob: (p) => (p === '/etc/keepalived/keepalived.conf' ? [p] : []) }, { interfaces: ['eth0', 'eth1'] });
+  return r.config;
+}
+
+/** The seed lab's LVS director configuration (experiment 5), verbatim. */
+export function seedLvsText(): string {
+  return readFileSync(join(__dirname, '../../../fixtures/keepalived/seed/lvs-master.conf'), 'utf8');
+}
