@@ -15,6 +15,7 @@ import { RawSocket } from './raw-socket';
 import { RouteTable } from './routes';
 import { ServiceManager } from './services';
 import { Shell, type ShellResult } from './shell/shell';
+import { TcpStack } from './tcp/stack';
 import { Vfs } from './vfs';
 import { syslogStamp } from './wallclock';
 import { registerCoreCommands } from './commands';
@@ -50,6 +51,7 @@ export class Host implements NicOwner, ArpPolicy {
   readonly routes: RouteTable;
   readonly ip: IpStack;
   readonly icmp: Icmp;
+  readonly tcp: TcpStack;
   readonly processes: ProcessTable;
   readonly services: ServiceManager;
   readonly vfs: Vfs;
@@ -78,6 +80,7 @@ export class Host implements NicOwner, ArpPolicy {
       () => this.sysctl.get('net.ipv4.icmp_echo_ignore_broadcasts') !== '0',
       (ip) => this.addresses.isLocal(ip),
     );
+    this.tcp = new TcpStack(this);
     this.processes = new ProcessTable(sim, name, opts.firstPid ?? 1000);
     this.services = new ServiceManager(
       (p, sig) => this.processes.kill(p.pid, sig),
@@ -250,6 +253,7 @@ export class Host implements NicOwner, ArpPolicy {
     this.powered = false;
     this.processes.crashAll();
     this.services.forgetAll();
+    this.tcp.powerLoss();
     for (const nic of this.nics.values()) nic.neighbours.flushAll();
     this.sim.trace.emit('host.power', { host: this.name, up: false });
   }

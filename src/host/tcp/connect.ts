@@ -1,0 +1,68 @@
+import type { Ipv4 } from '../../net/addr';
+import type { Micros } from '../../sim/time';
+import { EPHEMERAL_HIGH, EPHEMERAL_LOW } from './params';
+import { sendSyn } from './output';
+import { TcpSocket, type TcpError, type TcpHandler } from './socket';
+import type { TcpStack } from './stack';
+
+export interface ConnectOptions {
+  readonly dst: Ipv4;
+  readonly dport: number;
+  /** bind() before connect(); default: the source address of the route. */
+  readonly src?: Ipv4;
+  /**
+   * The application's own limit on the handshake (curl --connect-timeout, nginx proxy_connect_timeout):
+   * when it passes first, the connect fails with ETIMEDOUT and the socket goes away without a segment.
+   */
+  readonly timeout?: Micros;
+}
+
+const RANGE = EPHEMERAL_HIGH - EPHEMERAL_LOW + 1;
+
+/**
+ * Active open: route and source address, an ephemeral port, the ISN, the SYN. Failures known at once
+ * (no route, no port left) come through `onError` a moment later, as a non-blocking connect() reports them.
+ */
+export function connect(stack: TcpStack, opts: ConnectOptions, handler: TcpHandler): TcpSocket {
+  const path = stack.routeTo(opts.dst);
+  let error: TcpError | undefined;
+  const src = opts.src ?? path?.src ?? 0;
+  if (path === undefined) error = 'ENETUNREACH';
+  else if (src === 0 || !stack.canBind(src)) error = 'EADDRNOTAVAIL';
+  const port = error === undefined ? ephemeralPort(stack, src, opts.dst, opts.dport) : 0;
+  if (error === undefined && port === 0) error = 'EADDRNOTAVAIL';
+  const s = new TcpSocket(stack, src, port, opts.dst, opts.dport, 'SYN_SENT', stack.mssFor(path?.dev));
+  s.handler = handler;
+  if (error !== undefined) {
+    stack.failSoon(s, error);
+    return s;
+  }
+  s.dev = path!.dev;
+  s.nextHop = path!.nextHop;
+  s.iss = stack.isn();
+  s.sndUna = s.iss;
+  stack.connections.add(s);
+  s.rttTime = stack.env.sim.now;
+  sendSyn(s);
+  if (opts.timeout !== undefined) stack.armConnectTimeout(s, opts.timeout);
+  return s;
+}
+
+/**
+ * inet_hash_connect: from a per-host offset, even ports first (Linux leaves odd ones to bind()), a port
+ * whose 4-tuple is free (a connection in TIME_WAIT keeps its tuple) and that no listener holds.
+ * 0 when none is left: connect() fails with EADDRNOTAVAIL, as on a client that opens connections faster
+ * than TIME_WAIT lets them go (about 470 per second to one server address and port).
+ */
+function ephemeralPort(stack: TcpStack, src: Ipv4, dst: Ipv4, dport: number): number {
+  for (let parity = 0; parity < 2; parity++) {
+    for (let i = 0; i < RANGE; i += 2) {
+      const off = (stack.portHint + parity + i) % RANGE;
+      const port = EPHEMERAL_LOW + off;
+      if (stack.listeners.hasPort(port) || stack.connections.find(src, port, dst, dport) !== undefined) continue;
+      stack.portHint = (off - parity + 2) % RANGE;
+      return port;
+    }
+  }
+  return 0;
+}

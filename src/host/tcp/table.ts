@@ -1,0 +1,57 @@
+import type { Ipv4 } from '../../net/addr';
+import type { TcpSocket } from './socket';
+
+/**
+ * The established-connection hash (Linux's ehash): sockets by their 4-tuple. The bucket key is the two
+ * ports, which differ between the connections of one client (ephemeral ports) and mostly between those of
+ * one server (the clients' ephemeral ports); the few sockets sharing a bucket are chained and told apart
+ * by their addresses. No allocation per look-up.
+ */
+export class ConnectionTable {
+  private readonly buckets = new Map<number, TcpSocket>();
+  size = 0;
+
+  find(localIp: Ipv4, localPort: number, remoteIp: Ipv4, remotePort: number): TcpSocket | undefined {
+    let s = this.buckets.get(key(localPort, remotePort));
+    while (s !== undefined && (s.localIp !== localIp || s.remoteIp !== remoteIp)) s = s.bucketNext;
+    return s;
+  }
+
+  add(s: TcpSocket): void {
+    const k = key(s.localPort, s.remotePort);
+    s.bucketNext = this.buckets.get(k);
+    this.buckets.set(k, s);
+    this.size++;
+  }
+
+  remove(s: TcpSocket): void {
+    const k = key(s.localPort, s.remotePort);
+    let cur = this.buckets.get(k);
+    if (cur === s) {
+      if (s.bucketNext === undefined) this.buckets.delete(k);
+      else this.buckets.set(k, s.bucketNext);
+    } else {
+      while (cur !== undefined && cur.bucketNext !== s) cur = cur.bucketNext;
+      if (cur === undefined) return;
+      cur.bucketNext = s.bucketNext;
+    }
+    s.bucketNext = undefined;
+    this.size--;
+  }
+
+  /** Every socket (netstat/ss, power loss). */
+  all(): TcpSocket[] {
+    const out: TcpSocket[] = [];
+    for (const first of this.buckets.values()) for (let s: TcpSocket | undefined = first; s; s = s.bucketNext) out.push(s);
+    return out;
+  }
+
+  clear(): void {
+    this.buckets.clear();
+    this.size = 0;
+  }
+}
+
+function key(localPort: number, remotePort: number): number {
+  return remotePort * 65536 + localPort;
+}
