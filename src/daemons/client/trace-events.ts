@@ -7,9 +7,13 @@ declare module '../../sim/trace' {
       /** When the request was started (µs). */
       sent: number;
       status?: number;
-      /** refused | reset | timeout | unreachable */
+      /**
+       * refused | reset | timeout | unreachable | empty (closed without a byte) | closed (closed before the
+       * response was complete) | no-port (no ephemeral port left)
+       */
       error?: string;
       headers: Record<string, string>;
+      /** From `sent` to the complete response or the failure (µs). */
       latency: number;
     };
   }

@@ -1,0 +1,168 @@
+/**
+ * An HTTP/1.1 response read from a byte stream as it arrives: status line, headers, then a body framed by
+ * Content-Length, chunked transfer coding, or the end of the connection (RFC 9112 §6.3). Interim 1xx
+ * responses are skipped; HEAD answers and 204/304 have no body.
+ */
+export type BodyFraming = 'none' | 'length' | 'chunked' | 'close';
+
+const MAX_HEAD = 64 * 1024;
+
+export class HttpResponseParser {
+  /** The status line and headers as received, CRLFs included (curl -i prints them as they are). */
+  headText = '';
+  version = '';
+  status = 0;
+  reason = '';
+  /** Header fields in order, names as sent. */
+  readonly headers: Array<[string, string]> = [];
+  framing: BodyFraming = 'none';
+  /** Body bytes received (after dechunking). */
+  bodyLength = 0;
+  /** Content-Length, when given. */
+  contentLength = -1;
+  /** Body pieces, when kept. */
+  readonly body: Uint8Array[] = [];
+  /** Any byte received at all. */
+  received = 0;
+  done = false;
+  /** The response is not HTTP (a broken status line or header block). */
+  malformed = false;
+
+  private inHead = true;
+  private pendingHead = '';
+  private remaining = 0;
+  private chunkState: 'size' | 'data' | 'data-crlf' | 'trailer' = 'size';
+  private line = '';
+
+  constructor(
+    private readonly keepBody: boolean,
+    private readonly head: boolean,
+  ) {}
+
+  feed(data: Uint8Array): void {
+    this.received += data.length;
+    let off = 0;
+    while (off < data.length && !this.done && !this.malformed) {
+      if (this.inHead) off = this.readHead(data, off);
+      else if (this.framing === 'chunked') off = this.readChunked(data, off);
+      else off = this.readBody(data, off, data.length - off);
+    }
+  }
+
+  /** The connection's end: completes a close-delimited body. */
+  eof(): void {
+    if (!this.inHead && this.framing === 'close') this.done = true;
+  }
+
+  /** Lower-case names, repeated fields joined with ", " (what expectations read). */
+  headerMap(): Record<string, string> {
+    const out: Record<string, string> = {};
+    for (const [n, v] of this.headers) {
+      const k = n.toLowerCase();
+      out[k] = k in out ? `${out[k]}, ${v}` : v;
+    }
+    return out;
+  }
+
+  header(name: string): string | undefined {
+    const k = name.toLowerCase();
+    return this.headers.find(([n]) => n.toLowerCase() === k)?.[1];
+  }
+
+  private readHead(data: Uint8Array, off: number): number {
+    const text = latin1(data, off, data.length);
+    const all = this.pendingHead + text;
+    const end = all.indexOf('\r\n\r\n');
+    if (end < 0) {
+      this.pendingHead = all;
+      if (all.length > MAX_HEAD) this.malformed = true;
+      return data.length;
+    }
+    const consumed = end + 4 - this.pendingHead.length;
+    this.pendingHead = '';
+    this.parseHead(all.slice(0, end + 4));
+    return off + consumed;
+  }
+
+  private parseHead(block: string): void {
+    const lines = block.slice(0, -4).split('\r\n');
+    const m = /^(HTTP\/\d(?:\.\d)?) (\d{3})(?: (.*))?$/.exec(lines[0]!);
+    if (!m) {
+      this.malformed = true;
+      return;
+    }
+    const status = Number(m[2]);
+    if (status >= 100 && status < 200) return; // interim response: the real one follows
+    this.headText = block;
+    this.version = m[1]!;
+    this.status = status;
+    this.reason = m[3] ?? '';
+    for (const l of lines.slice(1)) {
+      const colon = l.indexOf(':');
+      if (colon <= 0) continue;
+      this.headers.push([l.slice(0, colon), l.slice(colon + 1).trim()]);
+    }
+    this.inHead = false;
+    const te = this.header('transfer-encoding');
+    const cl = this.header('content-length');
+    if (this.head || status === 204 || status === 304) this.framing = 'none';
+    else if (te !== undefined && /chunked/i.test(te)) this.framing = 'chunked';
+    else if (cl !== undefined && /^\d+$/.test(cl)) {
+      this.framing = 'length';
+      this.contentLength = this.remaining = Number(cl);
+    } else this.framing = 'close';
+    if (cl !== undefined && /^\d+$/.test(cl)) this.contentLength = Number(cl);
+    if (this.framing === 'none' || (this.framing === 'length' && this.remaining === 0)) this.done = true;
+  }
+
+  private readBody(data: Uint8Array, off: number, available: number): number {
+    const n = this.framing === 'length' ? Math.min(this.remaining, available) : available;
+    this.take(data, off, n);
+    if (this.framing === 'length') {
+      this.remaining -= n;
+      if (this.remaining === 0) this.done = true;
+    }
+    return off + n;
+  }
+
+  private take(data: Uint8Array, off: number, n: number): void {
+    this.bodyLength += n;
+    if (this.keepBody && n > 0) this.body.push(data.slice(off, off + n));
+  }
+
+  private readChunked(data: Uint8Array, off: number): number {
+    switch (this.chunkState) {
+      case 'data': {
+        const n = Math.min(this.remaining, data.length - off);
+        this.take(data, off, n);
+        this.remaining -= n;
+        if (this.remaining === 0) this.chunkState = 'data-crlf';
+        return off + n;
+      }
+      default: {
+        // size line, the CRLF after a chunk, or trailer lines: read a line
+        const nl = data.indexOf(10, off);
+        const upto = nl < 0 ? data.length : nl + 1;
+        this.line += latin1(data, off, upto);
+        if (nl < 0) return upto;
+        const line = this.line.replace(/\r?\n$/, '');
+        this.line = '';
+        if (this.chunkState === 'data-crlf') this.chunkState = 'size';
+        else if (this.chunkState === 'size') {
+          const size = parseInt(line, 16);
+          if (Number.isNaN(size)) this.malformed = true;
+          else if (size === 0) this.chunkState = 'trailer';
+          else {
+            this.remaining = size;
+            this.chunkState = 'data';
+          }
+        } else if (line === '') this.done = true; // end of trailers
+        return upto;
+      }
+    }
+  }
+}
+
+function latin1(data: Uint8Array, start: number, end: number): string {
+  return Buffer.from(data.buffer, data.byteOffset + start, end - start).toString('latin1');
+}
