@@ -1,6 +1,7 @@
 import { MemorySink, Trace, type TraceRecord, type TraceSink } from '../sim/trace';
 import type { Micros } from '../sim/time';
 import { PcapWriter } from '../net/pcap';
+import { handleLoadAction } from '../daemons/client';
 import type { ScenarioDiagnostic } from './diagnostic';
 import { judge, scheduleProbes, type ExpectationResult } from './expectations';
 import { SERVICES } from './services';
@@ -64,7 +65,7 @@ export function runScenario(spec0: ScenarioSpec, opts: RunOptions = {}, handleEx
       lan.onFrame((t, frame) => w.addFrame(t, frame));
     }
   }
-  scheduleTimeline(world, spec.timeline, (a) => handleExtra?.(world, a) ?? false);
+  scheduleTimeline(world, spec.timeline, (a) => handleExtra?.(world, a) || handleLoadAction(world, a));
   const probes = scheduleProbes(world, spec.expect);
   world.sim.runUntil(spec.duration);
   trace.close();
