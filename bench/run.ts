@@ -5,6 +5,7 @@
 import { benchQueue } from './queue';
 import { benchPackets } from './packets';
 import { benchVrrp, ONE_DAY } from './vrrp';
+import { benchHttp } from './http';
 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
@@ -26,4 +27,11 @@ const day = benchVrrp(ONE_DAY);
 console.log(
   `VRRP, 2 routers x 1 instance, one simulated day: ${day.seconds.toFixed(2)} s wall, ${fmt(day.simPerWall)} simulated s per wall s ` +
     `(${fmt(day.events)} events); heap after 1 h ${hour.heapMb.toFixed(1)} MB, after 1 day ${day.heapMb.toFixed(1)} MB`,
+);
+
+benchHttp(1000, 2); // warm-up
+const http = benchHttp(2000, 10);
+console.log(
+  `HTTP, client → nginx proxy → 2 web servers: ${fmt(http.rate)} requests/s wall ` +
+    `(${fmt(http.requests)} requests, ${http.failed} failed, ${fmt(http.events)} events in ${http.seconds.toFixed(2)} s)`,
 );
