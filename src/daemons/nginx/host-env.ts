@@ -21,13 +21,11 @@ function hostsLookup(host: Host, name: string): readonly string[] {
   return out;
 }
 
-/** What nginx reads of its host while loading the configuration: files as bytes, accounts, /etc/hosts. */
+/** What nginx reads of its host while loading the configuration: files, accounts, /etc/hosts. */
 export function confEnvironment(host: Host): ConfEnvironment {
   return {
-    read: (path) => {
-      const f = host.vfs.stat(path);
-      return f && latin1(f.data);
-    },
+    // The configuration reader works on decoded text (it reports a stray non-ASCII character by its first byte).
+    read: (path) => host.vfs.readText(path),
     glob: (pattern) => host.vfs.glob(pattern),
     userExists: (name) => accountExists(host, '/etc/passwd', name),
     groupExists: (name) => accountExists(host, '/etc/group', name),

@@ -41,14 +41,20 @@ function connectError(err: TcpError): AttemptError {
   }
 }
 
-const peerAddresses = new Map<string, number>();
-function peerAddress(peer: Peer): number {
-  let ip = peerAddresses.get(peer.conf.addr);
-  if (ip === undefined) {
-    ip = parseIpv4(peer.conf.addr) ?? 0;
-    peerAddresses.set(peer.conf.addr, ip);
+/** A peer's address as a number and as nginx names it in logs and $upstream_addr: `ip:port`, the port always written. */
+interface PeerAddress {
+  readonly ip: number;
+  readonly name: string;
+}
+
+const peerAddresses = new WeakMap<Peer, PeerAddress>();
+function peerAddress(peer: Peer): PeerAddress {
+  let a = peerAddresses.get(peer);
+  if (a === undefined) {
+    a = { ip: parseIpv4(peer.conf.addr) ?? 0, name: `${peer.conf.addr}:${peer.conf.port}` };
+    peerAddresses.set(peer, a);
   }
-  return ip;
+  return a;
 }
 
 /**
@@ -62,6 +68,7 @@ export class ProxyRequest implements TcpHandler {
   private readonly upstreamName: string;
   private attempts = 0;
   private peer: Peer | undefined;
+  private address: PeerAddress | undefined;
   private sock: TcpSocket | undefined;
   private reader = new UpstreamResponseReader();
   private timer: Timer | undefined;
@@ -100,12 +107,13 @@ export class ProxyRequest implements TcpHandler {
       return;
     }
     this.peer = peer;
+    const address = (this.address = peerAddress(peer));
     this.attempts++;
     this.sent = false;
     this.reader = new UpstreamResponseReader();
     w.nextConnection();
     this.sock = w.host.tcp.connect(
-      { dst: peerAddress(peer), dport: peer.conf.port, timeout: w.host.clock.toTrue(this.ex.settings.proxyConnectTimeout) },
+      { dst: address.ip, dport: peer.conf.port, timeout: w.host.clock.toTrue(this.ex.settings.proxyConnectTimeout) },
       this,
     );
   }
@@ -162,7 +170,7 @@ export class ProxyRequest implements TcpHandler {
     if (listed !== undefined) return this.failed(listed);
     this.attempt.reportSuccess(peer);
     const w = this.worker;
-    const response = proxiedResponse(this.ex, peer.conf.name, { status: r.status, headers: r.headers, body: r.body }, w.clock());
+    const response = proxiedResponse(this.ex, this.address!.name, { status: r.status, headers: r.headers, body: r.body }, w.clock());
     this.finish({ kind: 'response', response, exchange: this.ex });
   }
 
@@ -171,9 +179,10 @@ export class ProxyRequest implements TcpHandler {
     const ex = this.ex;
     const peer = this.peer!;
     const w = this.worker;
-    const failure = noteFailedAttempt(ex, peer.conf.name, what);
+    const name = this.address!.name;
+    const failure = noteFailedAttempt(ex, name, what);
     if (!countsAsPeerFailure(failure)) this.attempt.reportNext();
-    else if (this.attempt.reportFailure(peer, w.host.sim.now)) notePeerDisabled(ex, peer.conf.name);
+    else if (this.attempt.reportFailure(peer, w.host.sim.now)) notePeerDisabled(ex, name);
     this.owner.flushErrors(ex);
     const decision = nextUpstream(ex, failure, this.attempt.tries, this.attempts, this.sent);
     if (decision.next) this.next();
