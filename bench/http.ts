@@ -38,13 +38,20 @@ timeline:
  * new connections (client → proxy → web server), run the way `vrrpsim run` runs a scenario. `rate` × `seconds`
  * stays below the client's ephemeral ports (28,232 per destination within TIME_WAIT's 60 s).
  */
-export function benchHttp(rate: number, seconds: number): { rate: number; requests: number; failed: number; events: number; seconds: number } {
+export function benchHttp(
+  rate: number,
+  seconds: number,
+): { rate: number; cpuRate: number; requests: number; failed: number; events: number; seconds: number } {
   const { spec } = parseScenario(scenario(rate, seconds), 'bench-http.yaml', (rel) => readFileSync(`scenarios/proxy-ha/${rel}`, 'utf8'));
   if (!spec) throw new Error('bench scenario did not parse');
   const start = process.hrtime.bigint();
+  const cpu0 = process.cpuUsage();
   const run = runScenario(spec);
   const wall = Number(process.hrtime.bigint() - start) / 1e9;
+  const used = process.cpuUsage(cpu0);
+  // CPU time of this process: the figure that does not depend on what else the machine is doing
+  const cpu = (used.user + used.system) / 1e6;
   const requests = run.records.filter((r) => r.kind === 'http.request');
   const failed = requests.filter((r) => r.kind === 'http.request' && r.status !== 200).length;
-  return { rate: requests.length / wall, requests: requests.length, failed, events: run.events, seconds: wall };
+  return { rate: requests.length / wall, cpuRate: requests.length / cpu, requests: requests.length, failed, events: run.events, seconds: wall };
 }

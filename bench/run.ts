@@ -29,9 +29,9 @@ console.log(
     `(${fmt(day.events)} events); heap after 1 h ${hour.heapMb.toFixed(1)} MB, after 1 day ${day.heapMb.toFixed(1)} MB`,
 );
 
-benchHttp(1000, 2); // warm-up
-const http = benchHttp(2000, 10);
+benchHttp(1500, 8); // warm-up
+const http = benchHttp(1500, 8);
 console.log(
-  `HTTP, client → nginx proxy → 2 web servers: ${fmt(http.rate)} requests/s wall ` +
+  `HTTP, client → nginx proxy → 2 web servers: ${fmt(http.rate)} requests/s wall, ${fmt(http.cpuRate)} per CPU second ` +
     `(${fmt(http.requests)} requests, ${http.failed} failed, ${fmt(http.events)} events in ${http.seconds.toFixed(2)} s)`,
 );

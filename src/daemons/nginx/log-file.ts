@@ -7,7 +7,7 @@ import type { Vfs } from '../../host/vfs';
  * file (truncated, removed, rotated), writing continues from what the file now holds.
  */
 export class LogFile {
-  private buf = new Uint8Array(0);
+  private buf = Buffer.alloc(0);
   private len = 0;
   private written: Uint8Array | undefined;
 
@@ -20,19 +20,18 @@ export class LogFile {
     const current = this.vfs.stat(this.path);
     if (current?.data !== this.written) {
       const data = current?.data ?? new Uint8Array(0);
-      this.buf = new Uint8Array(Math.max(256, data.length * 2));
+      this.buf = Buffer.alloc(Math.max(256, data.length * 2));
       this.buf.set(data);
       this.len = data.length;
     }
     const need = this.len + line.length + 1;
     if (need > this.buf.length) {
-      const bigger = new Uint8Array(Math.max(need, this.buf.length * 2));
+      const bigger = Buffer.alloc(Math.max(need, this.buf.length * 2));
       bigger.set(this.buf.subarray(0, this.len));
       this.buf = bigger;
     }
     const buf = this.buf;
-    let at = this.len;
-    for (let i = 0; i < line.length; i++) buf[at++] = line.charCodeAt(i) & 0xff;
+    let at = this.len + buf.write(line, this.len, 'latin1');
     buf[at++] = 10;
     this.len = at;
     this.written = buf.subarray(0, at);
