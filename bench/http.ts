@@ -1,57 +1,66 @@
-import { readFileSync } from 'node:fs';
-import { parseScenario } from '../src/scenario/parse';
-import { runScenario } from '../src/scenario/runner';
+/**
+ * HTTP over simulated TCP: a load generator on one host, a minimal server on another, one new connection
+ * per request. Figures: requests per wall second, events per request.
+ */
+import { Simulator } from '../src/sim/simulator';
+import { Lan } from '../src/net/lan';
+import { Host } from '../src/host/host';
+import { startLoad } from '../src/daemons/client/load';
+import type { TcpHandler, TcpSocket } from '../src/host/tcp/socket';
+import { SECOND } from '../src/sim/time';
 
-/** The seed's proxy (3.3.3 nginx.conf, access log on) in front of web1 and web2, loaded by one client. */
-function scenario(rate: number, seconds: number): string {
-  return `
-duration: ${seconds + 1}s
-lans:
-  ext: { subnet: 172.16.23.0/24 }
-  int: { subnet: 192.168.23.0/24 }
-hosts:
-  client:
-    nics: { eth0: { lan: ext, ip: 172.16.23.1/24 } }
-  proxy1:
-    nics:
-      eth0: { lan: ext, ip: 172.16.23.100/24 }
-      eth1: { lan: int, ip: 192.168.23.100/24 }
-    files:
-      /usr/local/nginx/conf/nginx.conf: proxy1/nginx.conf
-      /usr/local/nginx/html/maintenance.html: proxy1/maintenance.html
-    services: [nginx]
-  web1:
-    nics: { eth0: { lan: int, ip: 192.168.23.80/24 } }
-    files: { /usr/local/nginx/conf/nginx.conf: web1/nginx.conf, /web/nginx/static/index.html: web1/index.html }
-    services: [nginx]
-  web2:
-    nics: { eth0: { lan: int, ip: 192.168.23.81/24 } }
-    files: { /usr/local/nginx/conf/nginx.conf: web2/nginx.conf, /web/nginx/static/index.html: web2/index.html }
-    services: [nginx]
-timeline:
-  - { from: 0s, to: ${seconds}s, on: client, load: { url: "http://172.16.23.100/", rate: ${rate}/s } }
-`;
+const RESPONSE = new TextEncoder().encode(
+  'HTTP/1.1 200 OK\r\nServer: nginx/1.22.1\r\nContent-Type: text/html\r\nContent-Length: 15\r\nConnection: keep-alive\r\n\r\nhello from web\n',
+);
+
+/** Answers each request at once and closes when the client does (what nginx's keep-alive side does). */
+const server: TcpHandler = {
+  onData(s: TcpSocket) {
+    s.write(RESPONSE);
+  },
+  onEnd(s: TcpSocket) {
+    s.end();
+  },
+};
+
+export function benchHttp(simSeconds: number, rate: number): { requests: number; seconds: number; rate: number; eventsPerRequest: number } {
+  const sim = new Simulator({ seed: 1 });
+  let answered = 0;
+  sim.trace.attach({ write: (r) => r.kind === 'http.request' && 'status' in r && answered++ });
+  const lan = new Lan(sim, 'lan');
+  const mk = (name: string, ip: number, mac: number) => {
+    const h = new Host(sim, name, { epochMs: 0 });
+    h.addNic('eth0', mac);
+    h.plug('eth0', lan);
+    h.addAddress({ dev: 'eth0', ip, prefix: 24, broadcast: '+' });
+    return h;
+  };
+  const clients = [1, 2, 3, 4].map((i) => mk(`client${i}`, 0x0a000000 + i, 0x525400000000 + i));
+  const web = mk('web', 0x0a000050, 0x525400000050);
+  web.tcp.listen(0, 80, () => server);
+  const hosts = new Map(clients.map((c) => [c.name, c]));
+  for (const c of clients) {
+    startLoad(
+      { sim, hosts },
+      {
+        kind: 'load',
+        from: 0,
+        to: simSeconds * SECOND,
+        host: c.name,
+        url: { text: 'http://10.0.0.80/', address: { text: '10.0.0.80', value: 0x0a000050 }, port: 80, path: '/' },
+        rate: { count: rate / clients.length, per: SECOND },
+        timeout: 5 * SECOND,
+      },
+    );
+  }
+  const t0 = performance.now();
+  sim.runUntil(simSeconds * SECOND + 120 * SECOND);
+  const seconds = (performance.now() - t0) / 1000;
+  return { requests: answered, seconds, rate: answered / seconds, eventsPerRequest: sim.eventsProcessed / answered };
 }
 
-/**
- * Simulated HTTP requests per wall second through one nginx proxy to two nginx web servers, each request on
- * new connections (client → proxy → web server), run the way `vrrpsim run` runs a scenario. `rate` × `seconds`
- * stays below the client's ephemeral ports (28,232 per destination within TIME_WAIT's 60 s).
- */
-export function benchHttp(
-  rate: number,
-  seconds: number,
-): { rate: number; cpuRate: number; requests: number; failed: number; events: number; seconds: number } {
-  const { spec } = parseScenario(scenario(rate, seconds), 'bench-http.yaml', (rel) => readFileSync(`scenarios/proxy-ha/${rel}`, 'utf8'));
-  if (!spec) throw new Error('bench scenario did not parse');
-  const start = process.hrtime.bigint();
-  const cpu0 = process.cpuUsage();
-  const run = runScenario(spec);
-  const wall = Number(process.hrtime.bigint() - start) / 1e9;
-  const used = process.cpuUsage(cpu0);
-  // CPU time of this process: the figure that does not depend on what else the machine is doing
-  const cpu = (used.user + used.system) / 1e6;
-  const requests = run.records.filter((r) => r.kind === 'http.request');
-  const failed = requests.filter((r) => r.kind === 'http.request' && r.status !== 200).length;
-  return { rate: requests.length / wall, cpuRate: requests.length / cpu, requests: requests.length, failed, events: run.events, seconds: wall };
+if (import.meta.url === `file://${process.argv[1]}`) {
+  benchHttp(5, 1000);
+  const r = benchHttp(100, 1600);
+  console.log(`http (1 conn/request):   ${Math.round(r.rate).toLocaleString('en-US')} requests/s  (${r.requests} in ${r.seconds.toFixed(2)} s, ${r.eventsPerRequest.toFixed(1)} events/request)`);
 }

@@ -5,7 +5,7 @@
 import { benchQueue } from './queue';
 import { benchPackets } from './packets';
 import { benchVrrp, ONE_DAY } from './vrrp';
-import { benchHttp } from './http';
+import { benchNginxHttp } from './nginx-http';
 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
@@ -29,8 +29,8 @@ console.log(
     `(${fmt(day.events)} events); heap after 1 h ${hour.heapMb.toFixed(1)} MB, after 1 day ${day.heapMb.toFixed(1)} MB`,
 );
 
-benchHttp(1500, 8); // warm-up
-const http = benchHttp(1500, 8);
+benchNginxHttp(1500, 8); // warm-up
+const http = benchNginxHttp(1500, 8);
 console.log(
   `HTTP, client → nginx proxy → 2 web servers: ${fmt(http.rate)} requests/s wall, ${fmt(http.cpuRate)} per CPU second ` +
     `(${fmt(http.requests)} requests, ${http.failed} failed, ${fmt(http.events)} events in ${http.seconds.toFixed(2)} s)`,

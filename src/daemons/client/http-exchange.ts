@@ -19,8 +19,8 @@ export type HttpFailure =
 export interface HttpExchangeOptions {
   readonly address: Ipv4;
   readonly port: number;
-  /** The request's bytes. */
-  readonly request: string;
+  /** The request's bytes (kept, not copied: a load shares one array between its requests). */
+  readonly request: Uint8Array | string;
   /** A HEAD request: the response has no body. */
   readonly head?: boolean;
   /** curl --connect-timeout. */

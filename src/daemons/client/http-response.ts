@@ -1,3 +1,5 @@
+import { ChunkedDecoder, latin1, type BodySink } from './chunked';
+
 /**
  * An HTTP/1.1 response read from a byte stream as it arrives: status line, headers, then a body framed by
  * Content-Length, chunked transfer coding, or the end of the connection (RFC 9112 §6.3). Interim 1xx
@@ -7,7 +9,7 @@ export type BodyFraming = 'none' | 'length' | 'chunked' | 'close';
 
 const MAX_HEAD = 64 * 1024;
 
-export class HttpResponseParser {
+export class HttpResponseParser implements BodySink {
   /** The status line and headers as received, CRLFs included (curl -i prints them as they are). */
   headText = '';
   version = '';
@@ -31,8 +33,7 @@ export class HttpResponseParser {
   private inHead = true;
   private pendingHead = '';
   private remaining = 0;
-  private chunkState: 'size' | 'data' | 'data-crlf' | 'trailer' = 'size';
-  private line = '';
+  private readonly chunked = new ChunkedDecoder();
 
   constructor(
     private readonly keepBody: boolean,
@@ -44,7 +45,11 @@ export class HttpResponseParser {
     let off = 0;
     while (off < data.length && !this.done && !this.malformed) {
       if (this.inHead) off = this.readHead(data, off);
-      else if (this.framing === 'chunked') off = this.readChunked(data, off);
+      else if (this.framing === 'chunked') {
+        off = this.chunked.read(data, off, this);
+        this.done = this.chunked.done;
+        this.malformed = this.chunked.malformed;
+      }
       else off = this.readBody(data, off, data.length - off);
     }
   }
@@ -125,44 +130,9 @@ export class HttpResponseParser {
     return off + n;
   }
 
-  private take(data: Uint8Array, off: number, n: number): void {
+  /** @internal body bytes, from the framing in use */
+  take(data: Uint8Array, off: number, n: number): void {
     this.bodyLength += n;
     if (this.keepBody && n > 0) this.body.push(data.slice(off, off + n));
   }
-
-  private readChunked(data: Uint8Array, off: number): number {
-    switch (this.chunkState) {
-      case 'data': {
-        const n = Math.min(this.remaining, data.length - off);
-        this.take(data, off, n);
-        this.remaining -= n;
-        if (this.remaining === 0) this.chunkState = 'data-crlf';
-        return off + n;
-      }
-      default: {
-        // size line, the CRLF after a chunk, or trailer lines: read a line
-        const nl = data.indexOf(10, off);
-        const upto = nl < 0 ? data.length : nl + 1;
-        this.line += latin1(data, off, upto);
-        if (nl < 0) return upto;
-        const line = this.line.replace(/\r?\n$/, '');
-        this.line = '';
-        if (this.chunkState === 'data-crlf') this.chunkState = 'size';
-        else if (this.chunkState === 'size') {
-          const size = parseInt(line, 16);
-          if (Number.isNaN(size)) this.malformed = true;
-          else if (size === 0) this.chunkState = 'trailer';
-          else {
-            this.remaining = size;
-            this.chunkState = 'data';
-          }
-        } else if (line === '') this.done = true; // end of trailers
-        return upto;
-      }
-    }
-  }
-}
-
-function latin1(data: Uint8Array, start: number, end: number): string {
-  return Buffer.from(data.buffer, data.byteOffset + start, end - start).toString('latin1');
 }

@@ -59,7 +59,7 @@ function errnoWord(e: TcpError): string {
  * `http.request` trace event when it ends (answered, failed, or timed out).
  */
 export class HttpLoad implements HttpExchangeListener {
-  private readonly request: string;
+  private readonly request: Uint8Array;
   private sent = 0;
   /** Requests started and not yet ended. */
   inFlight = 0;
@@ -70,7 +70,7 @@ export class HttpLoad implements HttpExchangeListener {
     private readonly action: LoadAction,
   ) {
     const url = action.url;
-    this.request = requestText({ method: 'GET', path: url.path, host: hostHeader(url.address.text, url.port) });
+    this.request = new TextEncoder().encode(requestText({ method: 'GET', path: url.path, host: hostHeader(url.address.text, url.port) }));
   }
 
   start(): void {

@@ -18,6 +18,7 @@ export interface ConnectOptions {
 }
 
 const RANGE = EPHEMERAL_HIGH - EPHEMERAL_LOW + 1;
+const HALF = Math.ceil(RANGE / 2);
 
 /**
  * Active open: route and source address, an ephemeral port, the ISN, the SYN. Failures known at once
@@ -41,6 +42,7 @@ export function connect(stack: TcpStack, opts: ConnectOptions, handler: TcpHandl
   s.nextHop = path!.nextHop;
   s.iss = stack.isn();
   s.sndUna = s.iss;
+  s.sendError = (e) => stack.sendFailed(s, e);
   stack.connections.add(s);
   s.rttTime = stack.env.sim.now;
   sendSyn(s);
@@ -49,20 +51,20 @@ export function connect(stack: TcpStack, opts: ConnectOptions, handler: TcpHandl
 }
 
 /**
- * inet_hash_connect: from a per-host offset, even ports first (Linux leaves odd ones to bind()), a port
- * whose 4-tuple is free (a connection in TIME_WAIT keeps its tuple) and that no listener holds.
- * 0 when none is left: connect() fails with EADDRNOTAVAIL, as on a client that opens connections faster
- * than TIME_WAIT lets them go (about 470 per second to one server address and port).
+ * inet_hash_connect: ports in a cycle, even ones first (Linux leaves odd ones to bind()) then odd ones,
+ * from where the last search stopped (Linux's per-bucket perturbation makes the same sweep), taking the first
+ * whose 4-tuple is free (a connection in TIME_WAIT keeps its tuple) and that no listener holds. Since
+ * TIME_WAIT frees ports in the order they were taken, the next one is almost always free. 0 when none is
+ * left: connect() fails with EADDRNOTAVAIL, as on a client that opens connections to one server faster
+ * than TIME_WAIT lets them go (about 470 per second).
  */
 function ephemeralPort(stack: TcpStack, src: Ipv4, dst: Ipv4, dport: number): number {
-  for (let parity = 0; parity < 2; parity++) {
-    for (let i = 0; i < RANGE; i += 2) {
-      const off = (stack.portHint + parity + i) % RANGE;
-      const port = EPHEMERAL_LOW + off;
-      if (stack.listeners.hasPort(port) || stack.connections.find(src, port, dst, dport) !== undefined) continue;
-      stack.portHint = (off - parity + 2) % RANGE;
-      return port;
-    }
+  for (let i = 0; i < RANGE; i++) {
+    const idx = (stack.portHint + i) % RANGE;
+    const port = idx < HALF ? EPHEMERAL_LOW + 2 * idx : EPHEMERAL_LOW + 2 * (idx - HALF) + 1;
+    if (stack.listeners.hasPort(port) || stack.connections.find(src, port, dst, dport) !== undefined) continue;
+    stack.portHint = (idx + 1) % RANGE;
+    return port;
   }
   return 0;
 }

@@ -68,8 +68,11 @@ function synSent(s: TcpSocket, seg: TcpSegment): void {
 
 function timeWait(stack: TcpStack, s: TcpSocket, pkt: Ipv4Packet, seg: TcpSegment): void {
   const f = seg.flags;
-  // RFC 1337 is off by default (tcp_rfc1337 = 0): an RST ends TIME_WAIT early.
-  if (f & TCP_RST) return stack.forget(s);
+  // RFC 1337 is off by default (tcp_rfc1337 = 0): an RST at the expected sequence ends TIME_WAIT early.
+  if (f & TCP_RST) {
+    if (seg.seq === s.rcvNxt) stack.forget(s);
+    return;
+  }
   if ((f & (TCP_SYN | TCP_ACK)) === TCP_SYN) {
     // A new incarnation may reuse the pair if its SYN lies beyond what the old one used.
     if (seqGt(seg.seq, s.rcvNxt)) {

@@ -15,6 +15,9 @@ import { armRetransmit } from './timers';
 export const EMPTY = new Uint8Array(0);
 
 function send(s: TcpSocket, flags: number, seq: number, data: Uint8Array, mss: number | undefined): void {
+  // The local address was removed (a VIP that moved away): Linux's route lookup refuses a source that is
+  // not local, so the connection's segments no longer leave; it retransmits into the void until it gives up.
+  if (!s.stack.env.addresses.isLocal(s.localIp)) return;
   const seg: TcpSegment =
     mss === undefined
       ? { kind: 'tcp', srcPort: s.localPort, dstPort: s.remotePort, seq, ack: flags & TCP_ACK ? s.rcvNxt : 0, flags, window: TCP_WINDOW, data }
@@ -137,7 +140,7 @@ export function output(s: TcpSocket, limit = Infinity): void {
           s.rttTime = s.stack.env.sim.now;
         }
       }
-      if (s.rtxTimer === undefined) armRetransmit(s);
+      if (s.rtxDeadline === 0) armRetransmit(s);
       sent++;
       if (fin) break;
     }

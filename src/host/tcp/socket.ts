@@ -94,16 +94,21 @@ export class TcpSocket {
   /** The segment being timed for an RTT sample (-1: none; Karn: never a retransmitted one). */
   rttSeq = -1;
   rttTime = 0;
-  /** TIME_WAIT, FIN_WAIT2 and connect-timeout timer. */
+  /** The connect timeout set by the application. */
   stateTimer: Timer | undefined = undefined;
+  /** When TIME_WAIT or the FIN_WAIT2 limit of a closed socket ends (./expiry). */
+  expiry: Micros = 0;
   /** An ICMP-style error seen while established: what a give-up reports instead of ETIMEDOUT. */
   softError: TcpError | undefined = undefined;
 
   /** Where segments go: the interface and next hop whose neighbour entry forward progress confirms. */
   dev: Nic | undefined = undefined;
   nextHop: Ipv4 = 0;
-  /** Where the IP layer reports that a segment could not leave (one closure per connection, not per segment). */
-  readonly sendError = (e: SendError): void => this.stack.sendFailed(this, e);
+  /**
+   * Where the IP layer reports that a segment could not leave: set for active opens only (one closure per
+   * connection, not per segment), where an unreachable peer is what the application must hear.
+   */
+  sendError: ((e: SendError) => void) | undefined = undefined;
   /** Next socket in the same demultiplexing bucket. */
   bucketNext: TcpSocket | undefined = undefined;
   /** The listener that accepted this connection (passive open). */

@@ -1,5 +1,5 @@
 import type { Ipv4 } from '../../net/addr';
-import { IPPROTO_TCP, type Ipv4Packet, type TcpSegment } from '../../net/packets';
+import { IPPROTO_ICMP, IPPROTO_TCP, type Ipv4Packet, type TcpSegment } from '../../net/packets';
 import type { Rng } from '../../sim/rng';
 import type { Simulator } from '../../sim/simulator';
 import type { Micros } from '../../sim/time';
@@ -8,14 +8,16 @@ import type { IpStack, SendError } from '../ip';
 import type { Nic } from '../nic';
 import type { RouteTable } from '../routes';
 import { connect, type ConnectOptions } from './connect';
+import { tcpIcmpError } from './icmp-errors';
 import { tcpInput } from './input';
 import { ListenerTable, type AcceptFn, type BindError, type TcpListener } from './listen';
 import { consume, output, sendActiveReset, sendSyn } from './output';
 import { EPHEMERAL_HIGH, EPHEMERAL_LOW, TCP_FIN_TIMEOUT, TCP_MSS_ETHERNET, TCP_MSS_LOOPBACK, TCP_MSS_DEFAULT, TCP_TIMEWAIT_LEN } from './params';
 import { seqAdd, seqDiff } from './seq';
+import { ExpiryQueue } from './expiry';
 import { ConnectionTable } from './table';
 import { TcpSocket, type TcpError, type TcpHandler } from './socket';
-import { currentRto, gaveUp, armRetransmit, stopRetransmit } from './timers';
+import { armRetransmit, cancelRetransmit, currentRto, gaveUp } from './timers';
 
 /** What the TCP layer needs of its host. */
 export interface TcpEnvironment {
@@ -49,17 +51,22 @@ export class TcpStack {
   readonly listeners = new ListenerTable();
   readonly ip: IpStack;
   private readonly rng: Rng;
-  /** Where the next ephemeral port search starts. */
+  private readonly timeWait: ExpiryQueue;
+  private readonly finWait2: ExpiryQueue;
+  /** Where the next ephemeral port search starts, in the even-then-odd cycle of ./connect. */
   portHint: number;
 
   constructor(readonly env: TcpEnvironment) {
     this.ip = env.ip;
+    this.timeWait = new ExpiryQueue(env.sim, (s) => s.state === 'TIME_WAIT', (s) => this.forget(s));
+    this.finWait2 = new ExpiryQueue(env.sim, (s) => s.state === 'FIN_WAIT2' && s.orphan, (s) => this.forget(s));
     this.rng = env.sim.rng.stream(`tcp:${env.name}`);
-    this.portHint = 2 * this.rng.int((EPHEMERAL_HIGH - EPHEMERAL_LOW + 1) / 2);
+    this.portHint = this.rng.int((EPHEMERAL_HIGH - EPHEMERAL_LOW + 1) / 2);
     env.ip.register(IPPROTO_TCP, (pkt) => {
       // TCP is unicast only: a segment sent to a broadcast or group address is not for any socket.
       if (env.addresses.isLocal(pkt.dst)) tcpInput(this, pkt);
     });
+    env.ip.register(IPPROTO_ICMP, (pkt) => tcpIcmpError(this, pkt));
   }
 
   // ---- the socket API ----
@@ -118,6 +125,7 @@ export class TcpStack {
 
   destroy(s: TcpSocket): void {
     const st = s.state;
+    s.handler = undefined;
     if (st === 'CLOSED' || st === 'TIME_WAIT') return;
     if (st !== 'SYN_SENT') sendActiveReset(s);
     this.forget(s);
@@ -199,9 +207,9 @@ export class TcpStack {
     const first = s.state !== 'TIME_WAIT';
     const h = s.orphan ? undefined : s.handler;
     s.state = 'TIME_WAIT';
-    stopRetransmit(s);
+    cancelRetransmit(s);
     this.clearStateTimer(s);
-    s.stateTimer = this.env.sim.schedule(this.trueDelay(TCP_TIMEWAIT_LEN), onTimeWaitEnd, s);
+    this.timeWait.add(s, this.trueDelay(TCP_TIMEWAIT_LEN));
     if (!first) return;
     consume(s, s.queued);
     s.handler = undefined;
@@ -212,15 +220,15 @@ export class TcpStack {
   forget(s: TcpSocket): void {
     if (s.state !== 'CLOSED') this.connections.remove(s);
     s.state = 'CLOSED';
-    stopRetransmit(s);
+    cancelRetransmit(s);
     this.clearStateTimer(s);
     s.handler = undefined;
     consume(s, s.queued);
   }
 
+  /** A closed socket in FIN_WAIT2 waits tcp_fin_timeout for the peer's FIN, then goes. */
   armFinTimeout(s: TcpSocket): void {
-    this.clearStateTimer(s);
-    s.stateTimer = this.env.sim.schedule(this.trueDelay(TCP_FIN_TIMEOUT), onFinTimeout, s);
+    this.finWait2.add(s, this.trueDelay(TCP_FIN_TIMEOUT));
   }
 
   armConnectTimeout(s: TcpSocket, timeout: Micros): void {
@@ -281,13 +289,15 @@ export class TcpStack {
   /** Power loss: every connection and listener vanishes without a segment, as the kernel's memory does. */
   powerLoss(): void {
     for (const s of this.connections.all()) {
-      stopRetransmit(s);
+      cancelRetransmit(s);
       this.clearStateTimer(s);
       s.state = 'CLOSED';
       s.handler = undefined;
     }
     this.connections.clear();
     this.listeners.clear();
+    this.timeWait.clear();
+    this.finWait2.clear();
   }
 
   /** `ss -tan`-like lines, for tests and snapshots. */
@@ -308,16 +318,6 @@ function reportFailure(s: TcpSocket): void {
   const h = s.handler;
   s.handler = undefined;
   if (!s.orphan) h?.onError?.(s, s.softError!);
-}
-
-function onTimeWaitEnd(s: TcpSocket): void {
-  s.stateTimer = undefined;
-  s.stack.forget(s);
-}
-
-function onFinTimeout(s: TcpSocket): void {
-  s.stateTimer = undefined;
-  if (s.state === 'FIN_WAIT2') s.stack.forget(s);
 }
 
 function onConnectTimeout(s: TcpSocket): void {

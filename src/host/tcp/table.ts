@@ -2,10 +2,10 @@ import type { Ipv4 } from '../../net/addr';
 import type { TcpSocket } from './socket';
 
 /**
- * The established-connection hash (Linux's ehash): sockets by their 4-tuple. The bucket key is the two
- * ports, which differ between the connections of one client (ephemeral ports) and mostly between those of
- * one server (the clients' ephemeral ports); the few sockets sharing a bucket are chained and told apart
- * by their addresses. No allocation per look-up.
+ * The established-connection hash (Linux's ehash): sockets by their 4-tuple. The bucket key comes from the
+ * two ports, which differ between the connections of one client (ephemeral ports) and mostly between those
+ * of one server (the clients' ephemeral ports); the few sockets sharing a bucket are chained. No allocation
+ * per look-up.
  */
 export class ConnectionTable {
   private readonly buckets = new Map<number, TcpSocket>();
@@ -13,7 +13,9 @@ export class ConnectionTable {
 
   find(localIp: Ipv4, localPort: number, remoteIp: Ipv4, remotePort: number): TcpSocket | undefined {
     let s = this.buckets.get(key(localPort, remotePort));
-    while (s !== undefined && (s.localIp !== localIp || s.remoteIp !== remoteIp)) s = s.bucketNext;
+    while (s !== undefined && (s.localPort !== localPort || s.remotePort !== remotePort || s.localIp !== localIp || s.remoteIp !== remoteIp)) {
+      s = s.bucketNext;
+    }
     return s;
   }
 
@@ -52,6 +54,7 @@ export class ConnectionTable {
   }
 }
 
+/** Below 2^30, a small integer for V8's maps; ports 16384 apart share a bucket. */
 function key(localPort: number, remotePort: number): number {
-  return remotePort * 65536 + localPort;
+  return remotePort * 16384 + (localPort & 16383);
 }

@@ -49,13 +49,24 @@ export function armRetransmit(s: TcpSocket): void {
   s.rtxTimer = sim.at(due, onRetransmitTimer, s);
 }
 
+/**
+ * Nothing is outstanding. The timer stays in the queue: the next arming of this connection most likely
+ * reuses it (request, response, close: one timer per connection instead of one per flight).
+ */
 export function stopRetransmit(s: TcpSocket): void {
+  s.rtxDeadline = 0;
+}
+
+/** The connection is over: the timer goes. */
+export function cancelRetransmit(s: TcpSocket): void {
+  s.rtxDeadline = 0;
   if (s.rtxTimer !== undefined) s.stack.env.sim.cancel(s.rtxTimer);
   s.rtxTimer = undefined;
 }
 
 function onRetransmitTimer(s: TcpSocket): void {
   s.rtxTimer = undefined;
+  if (s.rtxDeadline === 0) return;
   const sim = s.stack.env.sim;
   if (sim.now < s.rtxDeadline) {
     s.rtxTimer = sim.at(s.rtxDeadline, onRetransmitTimer, s);

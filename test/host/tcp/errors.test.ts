@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { gratuitousArpFrame } from '../../../src/host/arp';
+import { encodeIpv4 } from '../../../src/net/codec';
 import { SECOND } from '../../../src/sim/time';
+import type { TcpSocket } from '../../../src/host/tcp/socket';
 import { pair, Recorder } from './harness';
 
 describe('connection failures', () => {
@@ -85,6 +87,30 @@ describe('connection failures', () => {
     expect(last[1]!.seq).toBe(last[0]!.ack);
   });
 
+  it('the old holder of a VIP no longer sends from it: a late reply never leaves', () => {
+    const w = pair();
+    const b = w.host('b', { eth0: { lan: 'lan', ip: '10.0.0.3/24' } });
+    const vip = w.ip('10.0.0.80');
+    w.server.addAddress({ dev: 'eth0', ip: vip, prefix: 32 });
+    let serverSide: TcpSocket | undefined;
+    w.server.tcp.listen(0, 80, (s) => {
+      serverSide = s;
+      return {};
+    });
+    const rec = new Recorder(() => w.sim.now);
+    w.client.tcp.connect({ dst: vip, dport: 80 }, rec);
+    w.sim.runUntil(SECOND);
+    w.server.delAddress('eth0', vip, 32);
+    b.addAddress({ dev: 'eth0', ip: vip, prefix: 32 });
+    b.sendFrame('eth0', gratuitousArpFrame(b.nic('eth0')!.mac, vip));
+    w.sim.runUntil(2 * SECOND);
+    const before = w.seen.length;
+    serverSide!.write('late reply');
+    w.sim.runUntil(3 * SECOND);
+    expect(w.seen.length).toBe(before);
+    expect(rec.events).toEqual(['connect']);
+  });
+
   it('an established peer that goes silent: retransmissions back off from the RTO until tcp_retries2 gives up', () => {
     const w = pair();
     w.server.tcp.listen(0, 80, () => ({}));
@@ -114,5 +140,49 @@ describe('connection failures', () => {
     expect(w.server.tcp.describe().length).toBe(2);
     w.server.crash();
     expect(w.server.tcp.describe()).toEqual([]);
+  });
+});
+
+describe('ICMP errors', () => {
+  /** The server answers every SYN with ICMP destination unreachable `code`, quoting it (as IPVS does with no real server). */
+  function icmpAnswer(w: ReturnType<typeof pair>, code: number) {
+    w.server.ip.hooks.localIn.push((pkt) => {
+      if (pkt.payload.kind !== 'tcp') return 'accept';
+      w.server.ip.send({ dst: pkt.src, tos: 0xc0, payload: { kind: 'icmp', type: 3, code, id: 0, seq: 0, data: encodeIpv4(pkt) } });
+      return 'drop';
+    });
+  }
+
+  it('port unreachable while connecting: Connection refused at once', () => {
+    const w = pair();
+    icmpAnswer(w, 3);
+    const rec = new Recorder(() => w.sim.now);
+    w.client.tcp.connect({ dst: w.ip('10.0.0.2'), dport: 80 }, rec);
+    w.sim.runUntil(SECOND);
+    expect(rec.events).toEqual(['error:ECONNREFUSED']);
+    expect(rec.at['error:ECONNREFUSED']).toBe(400);
+  });
+
+  it('host unreachable from a router while connecting: EHOSTUNREACH', () => {
+    const w = pair();
+    icmpAnswer(w, 1);
+    const rec = new Recorder(() => w.sim.now);
+    w.client.tcp.connect({ dst: w.ip('10.0.0.2'), dport: 80 }, rec);
+    w.sim.runUntil(SECOND);
+    expect(rec.events).toEqual(['error:EHOSTUNREACH']);
+  });
+
+  it('on an established connection it is only remembered: the give-up reports it instead of ETIMEDOUT', () => {
+    const w = pair();
+    w.server.tcp.listen(0, 80, () => ({}));
+    const rec = new Recorder(() => w.sim.now);
+    const s = w.client.tcp.connect({ dst: w.ip('10.0.0.2'), dport: 80 }, rec);
+    w.sim.runUntil(SECOND);
+    icmpAnswer(w, 1);
+    s.write('x');
+    w.sim.runUntil(10 * SECOND);
+    expect(s.state).toBe('ESTABLISHED');
+    w.sim.runUntil(2000 * SECOND);
+    expect(rec.events).toEqual(['connect', 'error:EHOSTUNREACH']);
   });
 });

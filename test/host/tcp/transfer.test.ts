@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SECOND } from '../../../src/sim/time';
-import type { TcpSocket } from '../../../src/host/tcp/socket';
+import type { TcpError, TcpSocket } from '../../../src/host/tcp/socket';
 import { pair, Recorder } from './harness';
 
 function pattern(n: number): Uint8Array {
@@ -120,4 +120,63 @@ describe('data transfer', () => {
     expect(w.client.tcp.connections.size).toBe(0);
     expect(closed).toBe(0); // close() means the application hears nothing more
   });
+
+  it('a closed socket whose peer never closes leaves FIN_WAIT2 after tcp_fin_timeout; the peer stays in CLOSE_WAIT', () => {
+    const w = pair();
+    w.server.tcp.listen(0, 80, () => ({}));
+    const s = w.client.tcp.connect({ dst: w.ip('10.0.0.2'), dport: 80 }, { onConnect: (sock) => sock.close() });
+    w.sim.runUntil(SECOND);
+    expect(s.state).toBe('FIN_WAIT2');
+    w.sim.runUntil(60 * SECOND);
+    expect(s.state).toBe('FIN_WAIT2');
+    w.sim.runUntil(61 * SECOND);
+    expect(s.state).toBe('CLOSED');
+    expect(w.server.tcp.describe()[1]).toMatch(/CLOSE_WAIT$/);
+  });
+
+  it('end() is a half-close: the socket still receives until the peer closes', () => {
+    const w = pair();
+    w.server.tcp.listen(0, 80, () => ({ onEnd: (s) => { s.write('late answer'); s.end(); } }));
+    const rec = new Recorder(() => w.sim.now);
+    w.client.tcp.connect({ dst: w.ip('10.0.0.2'), dport: 80 }, { ...handlerOf(rec), onConnect: (sock) => sock.end() });
+    w.sim.runUntil(SECOND);
+    expect(rec.text()).toBe('late answer');
+    expect(rec.events).toEqual(['data', 'end', 'close']);
+  });
 });
+
+describe('TIME_WAIT reuse', () => {
+  it('a new SYN for a pair in TIME_WAIT gets through: at once when its sequence is beyond the old one, else after the challenge ACK, RST and SYN retransmission', () => {
+    const outcomes = new Set<string>();
+    for (let seed = 1; seed <= 12; seed++) {
+      const w = pair(seed);
+      w.server.tcp.listen(0, 80, () => ({ onData: (s) => { s.write('bye'); s.end(); } }));
+      const hint = w.client.tcp.portHint;
+      const first = w.client.tcp.connect({ dst: w.ip('10.0.0.2'), dport: 80 }, {
+        onConnect: (s) => s.write('hi'),
+        onEnd: (s) => s.end(),
+      });
+      w.sim.runUntil(SECOND);
+      expect(w.server.tcp.describe()[1]).toMatch(/TIME_WAIT$/);
+      w.client.tcp.portHint = hint; // the client's next port is the same one
+      const rec = new Recorder(() => w.sim.now);
+      const second = w.client.tcp.connect({ dst: w.ip('10.0.0.2'), dport: 80 }, rec);
+      expect(second.localPort).toBe(first.localPort);
+      w.sim.runUntil(5 * SECOND);
+      expect(rec.events).toEqual(['connect']);
+      const after = rec.at.connect! - SECOND;
+      outcomes.add(after < 1000 ? 'at once' : after > SECOND && after < SECOND + 1000 ? 'after retransmission' : `odd: ${after}`);
+      expect(w.server.tcp.describe()[1]).toMatch(/ESTABLISHED$/);
+    }
+    expect([...outcomes].sort()).toEqual(['after retransmission', 'at once']);
+  });
+});
+
+function handlerOf(rec: Recorder) {
+  return {
+    onData: (s: TcpSocket, d: Uint8Array) => rec.onData(s, d),
+    onEnd: () => rec.onEnd(),
+    onClose: () => rec.onClose(),
+    onError: (s: TcpSocket, e: TcpError) => rec.onError(s, e),
+  };
+}
