@@ -88,5 +88,7 @@ export function finishResponse(ex: Exchange, parts: ResponseParts, clock: Variab
 
 /** The bytes on the wire (latin1 string): status line, headers, blank line, body. */
 export function serializeResponse(res: HttpResponse): string {
-  return `${res.statusLine}\r\n${res.headers.map(([n, v]) => `${n}: ${v}\r\n`).join('')}\r\n${res.body}`;
+  let text = `${res.statusLine}\r\n`;
+  for (const [n, v] of res.headers) text += `${n}: ${v}\r\n`;
+  return `${text}\r\n${res.body}`;
 }
