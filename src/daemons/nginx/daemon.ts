@@ -34,7 +34,7 @@ function logFile(host: Host, path: string): LogFile {
 }
 
 /** Appends a line to one of nginx's logs and traces it. */
-export function writeLog(host: Host, kind: 'access' | 'error', path: string, line: string): void {
+function writeLog(host: Host, kind: 'access' | 'error', path: string, line: string): void {
   logFile(host, path).append(line);
   const trace = host.sim.trace;
   if (trace.enabled) trace.emit(kind === 'access' ? 'nginx.access' : 'nginx.error', { host: host.name, line });

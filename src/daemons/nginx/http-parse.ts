@@ -16,8 +16,6 @@ export interface RequestHead {
   readonly headers: (readonly [string, string])[];
   /** Content-Length of the body (0 when none). */
   readonly bodyLength: number;
-  /** The request line was not HTTP: nginx answers 400. */
-  readonly bad: boolean;
 }
 
 function parseHead(block: string): RequestHead {
@@ -40,11 +38,11 @@ function parseHead(block: string): RequestHead {
   }
   return {
     method: bad ? first.slice(0, Math.max(sp1, 0)) : first.slice(0, sp1),
+    // a request line that is not HTTP gets no target: the core answers 400 as nginx does
     target: bad ? '' : first.slice(sp1 + 1, sp2),
     version: proto === 'HTTP/1.0' ? 'HTTP/1.0' : 'HTTP/1.1',
     headers,
     bodyLength,
-    bad,
   };
 }
 

@@ -204,3 +204,59 @@ describe('nginx daemon: start, test, signals', () => {
     expect(l.sh(l.proxy, 'curl -sI http://192.168.23.88/').stdout).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
   });
 });
+
+describe('nginx daemon: the installed files and the wire', () => {
+  it('a fresh install serves the stock welcome page; the binary path runs the same command', () => {
+    const w = world();
+    const web = w.host('web', { eth0: { lan: 'int', ip: '192.168.23.80/24' } });
+    const client = w.host('client', { eth0: { lan: 'int', ip: '192.168.23.1/24' } });
+    registerClientCommands(client);
+    web.services.define(nginxService(web));
+    const test = w.run(web, '/usr/local/nginx/sbin/nginx -t');
+    const start = w.run(web, 'service nginx start');
+    const res = w.run(client, 'curl -si http://192.168.23.80/');
+    w.sim.runUntil(SECOND);
+    expect(test()!.code).toBe(0);
+    expect(start()!.code).toBe(0);
+    expect(res()!.stdout).toMatch(/^HTTP\/1\.1 200 OK\r\n[^]*Content-Length: 615\r\n[^]*<title>Welcome to nginx!<\/title>/);
+    // the stock conf has no access_log: the default logs/access.log in the combined format
+    expect(web.vfs.readText('/usr/local/nginx/logs/access.log')).toBe(
+      '192.168.23.1 - - [25/Nov/2022:00:00:00 +0000] "GET / HTTP/1.1" 200 615 "-" "curl/7.76.1"\n',
+    );
+  });
+
+  it('a request line that is not HTTP gets 400 and the connection is closed; a pipelined pair is answered in order', () => {
+    const l = lab();
+    l.sh(l.web1, 'service nginx start');
+    const replies: string[] = [];
+    let closed = false;
+    const send = (bytes: string) => {
+      const sock = l.proxy.tcp.connect(
+        { dst: l.ip('192.168.23.80'), dport: 80 },
+        {
+          onConnect: (s) => s.write(bytes),
+          onData: (_s, d) => replies.push(Buffer.from(d).toString('latin1')),
+          onEnd: (s) => {
+            closed = true;
+            s.close();
+          },
+        },
+      );
+      l.sim.runUntil(l.sim.now + 100 * MS);
+      return sock;
+    };
+    send('HELLO\r\n\r\n');
+    expect(replies.join('')).toMatch(/^HTTP\/1\.1 400 Bad Request\r\n[^]*Connection: close\r\n/);
+    expect(closed).toBe(true);
+    replies.length = 0;
+    closed = false;
+    const sock = send('GET /index.html HTTP/1.1\r\nHost: a\r\n\r\nGET /nope HTTP/1.1\r\nHost: b\r\n\r\n');
+    const text = replies.join('');
+    expect(text.match(/^HTTP\/1\.1 \d+/gm)).toEqual(['HTTP/1.1 200', 'HTTP/1.1 404']);
+    expect(closed).toBe(false);
+    // keepalive_timeout 5 (the seed's): nginx closes the idle connection
+    l.sim.runUntil(l.sim.now + 5 * SECOND);
+    expect(closed).toBe(true);
+    expect(sock.state).not.toBe('ESTABLISHED');
+  });
+});
