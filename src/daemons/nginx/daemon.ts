@@ -162,9 +162,11 @@ export class NginxMaster implements ProcessBehaviour, WorkerContext {
       for (const text of failed) this.logMaster('emerg', text);
       return;
     }
-    if (r.conf.pid !== this.conf.pid) this.host.vfs.remove(this.conf.pid);
+    if (r.conf.pid !== this.conf.pid) {
+      this.host.vfs.remove(this.conf.pid);
+      this.host.vfs.write(r.conf.pid, `${this.proc.pid}\n`);
+    }
     this.conf = r.conf;
-    this.host.vfs.write(this.conf.pid, `${this.proc.pid}\n`);
     const old = this.worker;
     this.startWorker();
     if (old) {

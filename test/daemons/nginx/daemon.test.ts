@@ -144,6 +144,21 @@ describe('nginx daemon: start, test, signals', () => {
     // the client's request reached the proxy 1.5 RTT after t0 (ARP, SYN, ACK + request); the timeout runs 2 s from the connect
     expect(timedOut[0]!.t - t0).toBeGreaterThanOrEqual(2 * SECOND);
     expect(timedOut[0]!.t - t0).toBeLessThan(2 * SECOND + 5 * MS);
+    // an upstream that accepts and never answers: proxy_read_timeout, then 504
+    l.web1.tcp.listen(0, 80, () => ({}));
+    l.proxy.vfs.write(
+      CONF,
+      'events {}\nhttp { server { listen 80; proxy_read_timeout 1s; location / { proxy_pass http://192.168.23.80; } } }\n',
+    );
+    l.sh(l.proxy, 'nginx -s reload');
+    const t1 = l.sim.now;
+    expect(l.curl('http://172.16.23.100/', 2 * SECOND).stdout).toMatch(/^HTTP\/1\.1 504 Gateway Time-out\r\n/);
+    const readTimeout = l.records('nginx.error').filter((e) => e.t > t1);
+    expect(readTimeout.map((e) => e.line.replace(/^.*?: \*\d+ /, '').split(',')[0])).toEqual([
+      'upstream timed out (110: Connection timed out) while reading response header from upstream',
+    ]);
+    expect(readTimeout[0]!.t - t1).toBeGreaterThanOrEqual(SECOND);
+    expect(readTimeout[0]!.t - t1).toBeLessThan(SECOND + 5 * MS);
   });
 
   it('reload: a bad new configuration keeps the old one and logs the error; a good one takes over', () => {
