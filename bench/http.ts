@@ -23,7 +23,36 @@ const server: TcpHandler = {
   },
 };
 
-export function benchHttp(simSeconds: number, rate: number): { requests: number; seconds: number; rate: number; eventsPerRequest: number } {
+/**
+ * A relay in the shape of nginx's proxy_pass without upstream keep-alive: each client connection gets a new
+ * upstream connection; the request goes up, the response comes down, both sides close.
+ */
+class Relay implements TcpHandler {
+  private next = 0;
+  constructor(private readonly proxy: Host, private readonly upstreams: number[]) {}
+  onData(s: TcpSocket, data: Uint8Array) {
+    const dst = this.upstreams[this.next++ % this.upstreams.length]!;
+    const up = this.proxy.tcp.connect({ dst, dport: 80 }, upstreamSide);
+    up.context = s;
+    up.write(data.slice());
+    s.context = up;
+  }
+  onEnd(s: TcpSocket) {
+    s.end();
+  }
+}
+const upstreamSide: TcpHandler = {
+  onData(up: TcpSocket, data: Uint8Array) {
+    (up.context as TcpSocket).write(data.slice());
+    up.close();
+  },
+};
+
+export function benchHttp(
+  simSeconds: number,
+  rate: number,
+  viaProxy = false,
+): { requests: number; seconds: number; rate: number; eventsPerRequest: number } {
   const sim = new Simulator({ seed: 1 });
   let answered = 0;
   sim.trace.attach({ write: (r) => r.kind === 'http.request' && 'status' in r && answered++ });
@@ -36,8 +65,16 @@ export function benchHttp(simSeconds: number, rate: number): { requests: number;
     return h;
   };
   const clients = [1, 2, 3, 4].map((i) => mk(`client${i}`, 0x0a000000 + i, 0x525400000000 + i));
-  const web = mk('web', 0x0a000050, 0x525400000050);
-  web.tcp.listen(0, 80, () => server);
+  const target = viaProxy ? 0x0a000064 : 0x0a000050;
+  if (viaProxy) {
+    // Four web servers: one proxy opening 1600 upstream connections a second to a single one would run
+    // out of ephemeral ports (TIME_WAIT), as a real one does.
+    const webs = [0, 1, 2, 3].map((i) => mk(`web${i}`, 0x0a000050 + i, 0x525400000050 + i));
+    for (const web of webs) web.tcp.listen(0, 80, () => server);
+    const proxy = mk('proxy', 0x0a000064, 0x525400000064);
+    const relay = new Relay(proxy, [0, 1, 2, 3].map((i) => 0x0a000050 + i));
+    proxy.tcp.listen(0, 80, () => relay);
+  } else mk('web', 0x0a000050, 0x525400000050).tcp.listen(0, 80, () => server);
   const hosts = new Map(clients.map((c) => [c.name, c]));
   for (const c of clients) {
     startLoad(
@@ -47,7 +84,7 @@ export function benchHttp(simSeconds: number, rate: number): { requests: number;
         from: 0,
         to: simSeconds * SECOND,
         host: c.name,
-        url: { text: 'http://10.0.0.80/', address: { text: '10.0.0.80', value: 0x0a000050 }, port: 80, path: '/' },
+        url: { text: 'http://10.0.0.80/', address: { text: '10.0.0.80', value: target }, port: 80, path: '/' },
         rate: { count: rate / clients.length, per: SECOND },
         timeout: 5 * SECOND,
       },
@@ -61,6 +98,11 @@ export function benchHttp(simSeconds: number, rate: number): { requests: number;
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   benchHttp(5, 1000);
-  const r = benchHttp(100, 1600);
-  console.log(`http (1 conn/request):   ${Math.round(r.rate).toLocaleString('en-US')} requests/s  (${r.requests} in ${r.seconds.toFixed(2)} s, ${r.eventsPerRequest.toFixed(1)} events/request)`);
+  for (const viaProxy of [false, true]) {
+    const r = benchHttp(100, 1600, viaProxy);
+    console.log(
+      `http ${viaProxy ? 'via a relay' : 'direct     '} (1 conn/request): ${Math.round(r.rate).toLocaleString('en-US')} requests/s  ` +
+        `(${r.requests} in ${r.seconds.toFixed(2)} s, ${r.eventsPerRequest.toFixed(1)} events/request)`,
+    );
+  }
 }

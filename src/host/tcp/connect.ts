@@ -59,6 +59,9 @@ export function connect(stack: TcpStack, opts: ConnectOptions, handler: TcpHandl
  * than TIME_WAIT lets them go (about 470 per second).
  */
 function ephemeralPort(stack: TcpStack, src: Ipv4, dst: Ipv4, dport: number): number {
+  // The last search for this destination found nothing and no connection has gone since: nor would this one.
+  const f = stack.exhausted;
+  if (f !== undefined && f.src === src && f.dst === dst && f.dport === dport && f.removals === stack.connections.removals) return 0;
   for (let i = 0; i < RANGE; i++) {
     const idx = (stack.portHint + i) % RANGE;
     const port = idx < HALF ? EPHEMERAL_LOW + 2 * idx : EPHEMERAL_LOW + 2 * (idx - HALF) + 1;
@@ -66,5 +69,6 @@ function ephemeralPort(stack: TcpStack, src: Ipv4, dst: Ipv4, dport: number): nu
     stack.portHint = (idx + 1) % RANGE;
     return port;
   }
+  stack.exhausted = { src, dst, dport, removals: stack.connections.removals };
   return 0;
 }

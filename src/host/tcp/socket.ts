@@ -147,11 +147,6 @@ export class TcpSocket {
     this.stack.destroy(this);
   }
 
-  /** Bytes written and not yet acknowledged by the peer. */
-  get bufferedAmount(): number {
-    return this.queued;
-  }
-
   toString(): string {
     return `${formatIpv4(this.localIp)}:${this.localPort} → ${formatIpv4(this.remoteIp)}:${this.remotePort} ${this.state}`;
   }

@@ -55,6 +55,8 @@ export class TcpStack {
   private readonly finWait2: ExpiryQueue;
   /** Where the next ephemeral port search starts, in the even-then-odd cycle of ./connect. */
   portHint: number;
+  /** The destination of the last port search that found every port taken (./connect). */
+  exhausted: { src: Ipv4; dst: Ipv4; dport: number; removals: number } | undefined;
 
   constructor(readonly env: TcpEnvironment) {
     this.ip = env.ip;

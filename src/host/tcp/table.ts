@@ -10,6 +10,8 @@ import type { TcpSocket } from './socket';
 export class ConnectionTable {
   private readonly buckets = new Map<number, TcpSocket>();
   size = 0;
+  /** Sockets removed so far: tells a failed port search whether trying again could find anything. */
+  removals = 0;
 
   find(localIp: Ipv4, localPort: number, remoteIp: Ipv4, remotePort: number): TcpSocket | undefined {
     let s = this.buckets.get(key(localPort, remotePort));
@@ -39,6 +41,7 @@ export class ConnectionTable {
     }
     s.bucketNext = undefined;
     this.size--;
+    this.removals++;
   }
 
   /** Every socket (netstat/ss, power loss). */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SECOND } from '../../../src/sim/time';
 import type { TcpError, TcpSocket } from '../../../src/host/tcp/socket';
+import { world } from '../helpers';
 import { pair, Recorder } from './harness';
 
 function pattern(n: number): Uint8Array {
@@ -142,6 +143,39 @@ describe('data transfer', () => {
     w.sim.runUntil(SECOND);
     expect(rec.text()).toBe('late answer');
     expect(rec.events).toEqual(['data', 'end', 'close']);
+  });
+});
+
+describe('ephemeral ports', () => {
+  it('run out when connections to one server pile up in TIME_WAIT: EADDRNOTAVAIL, until TIME_WAIT frees one', { timeout: 30_000 }, () => {
+    const base = world();
+    // No capture here: 28,232 connections.
+    const w = {
+      ...base,
+      client: base.host('client', { eth0: { lan: 'lan', ip: '10.0.0.1/24' } }),
+      server: base.host('server', { eth0: { lan: 'lan', ip: '10.0.0.2/24' } }),
+    };
+    w.server.tcp.listen(0, 80, () => ({ onEnd: (s) => s.end() }));
+    const ports = 60999 - 32768 + 1;
+    let closed = 0;
+    const client = { onConnect: (s: TcpSocket) => s.end(), onClose: () => closed++ };
+    for (let i = 0; i < ports; i++) w.sim.at(i * 1000, () => w.client.tcp.connect({ dst: w.ip('10.0.0.2'), dport: 80 }, client));
+    w.sim.runUntil(ports * 1000 + SECOND);
+    expect(closed).toBe(ports);
+    const rec = new Recorder(() => w.sim.now);
+    w.client.tcp.connect({ dst: w.ip('10.0.0.2'), dport: 80 }, rec);
+    w.sim.runUntil(w.sim.now + 1);
+    expect(rec.events).toEqual(['error:EADDRNOTAVAIL']);
+    // Another server address has its own port space.
+    const other = new Recorder(() => w.sim.now);
+    w.client.tcp.connect({ dst: w.ip('10.0.0.2'), dport: 81 }, other);
+    w.sim.runUntil(w.sim.now + SECOND);
+    expect(other.events).toEqual(['error:ECONNREFUSED']);
+    w.sim.runUntil(61 * SECOND);
+    const later = new Recorder(() => w.sim.now);
+    w.client.tcp.connect({ dst: w.ip('10.0.0.2'), dport: 80 }, later);
+    w.sim.runUntil(w.sim.now + SECOND);
+    expect(later.events).toEqual(['connect']);
   });
 });
 
