@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { registerClientCommands } from '../../../src/daemons/client';
@@ -93,6 +94,18 @@ describe('nginx daemon: start, test, signals', () => {
     const line = '192.168.23.100 - - [25/Nov/2022:00:00:00 +0000] "GET / HTTP/1.1" 200 125 "-" "curl/7.76.1" "-"';
     expect(l.web1.vfs.readText('/var/log/nginx/access.log')).toBe(`${line}\n`);
     expect(l.records('nginx.access').map((r) => [r.host, r.line])).toEqual([['web1', line]]);
+  });
+
+  it('serves test.html with the bytes whose md5 the write-up prints (what the LVS checkers compare)', () => {
+    const l = lab();
+    registerClientCommands(l.proxy);
+    const digests: Record<string, string> = { web1: '60f16b089b6c69717ffdd41fc0896652', web2: 'b75859919db38e0501fa02de82026078' };
+    for (const [h, name, url] of [[l.web1, 'web1', 'http://192.168.23.80/test.html'], [l.web2, 'web2', 'http://192.168.23.81:8080/test.html']] as const) {
+      h.vfs.write('/web/nginx/static/test.html', scenarioFile(`${name}/test.html`));
+      l.sh(h, 'service nginx start');
+      const body = l.sh(l.proxy, `curl -s ${url}`).stdout;
+      expect(createHash('md5').update(body).digest('hex')).toBe(digests[name]);
+    }
   });
 
   it('proxies round robin through the upstream and falls back to the backup sorry block', () => {
