@@ -8,7 +8,7 @@ import { handleRequest, type RequestOutcome } from './handle-request';
 import { RequestReader } from './http-parse';
 import { ProxyRequest } from './proxy-pass';
 import { serializeResponse, type HttpResponse } from './response';
-import type { NginxWorker } from './worker';
+import { logsAt, type NginxWorker } from './worker';
 
 /** What `return 444` leaves in the access log: status 444, nothing sent. */
 const CLOSED_RESPONSE: HttpResponse = { status: 444, statusLine: '', headers: [], body: '', keepAlive: false };
@@ -120,7 +120,7 @@ export class ClientConnection implements TcpHandler {
     this.dispatch(outcome);
   }
 
-  /** Writes the error log entries the exchange gained since the last call (error_log's default level: error). */
+  /** Writes the error log entries the exchange gained since the last call, those error_log's level lets through. */
   flushErrors(ex: Exchange): void {
     const errors = ex.errors;
     if (this.errorsWritten === errors.length) return;
@@ -128,7 +128,7 @@ export class ClientConnection implements TcpHandler {
     const clock = w.clock();
     for (let i = this.errorsWritten; i < errors.length; i++) {
       const e = errors[i]!;
-      if (e.level !== 'error') continue;
+      if (!logsAt(w.conf, e.level)) continue;
       w.ctx.log('error', w.conf.errorLog, errorLogPrefix(clock.nowMs, clock.tzOffsetMinutes, e.level, w.proc.pid, this.number) + e.text);
     }
     this.errorsWritten = errors.length;

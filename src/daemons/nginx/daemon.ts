@@ -4,14 +4,14 @@ import type { TcpListener } from '../../host/tcp/listen';
 import type { TcpHandler, TcpSocket } from '../../host/tcp/socket';
 import { parseIpv4 } from '../../net/addr';
 import { loadNginxConf, type LoadResult } from './conf-builder';
-import type { NginxConf } from './conf-model';
+import type { ErrorLogLevel, NginxConf } from './conf-model';
 import { errorLogPrefix } from './error-log';
 import type { HostFs } from './exchange';
 import { confEnvironment, hostFs } from './host-env';
 import { NGINX_BINARY, NGINX_CONF, NGINX_PREFIX } from './install';
 import { listenSockets } from './listen-sockets';
 import { LogFile } from './log-file';
-import { NginxWorker, type WorkerContext } from './worker';
+import { logsAt, NginxWorker, type WorkerContext } from './worker';
 import './trace-events';
 
 /** Where nginx finds itself: `-p` prefix (with trailing slash) and `-c` configuration file. */
@@ -86,7 +86,8 @@ export class NginxMaster implements ProcessBehaviour, WorkerContext {
   }
 
   /** Error log line of the master itself (no connection number). */
-  private logMaster(level: string, text: string): void {
+  private logMaster(level: ErrorLogLevel, text: string): void {
+    if (!logsAt(this.conf, level)) return;
     writeLog(this.host, 'error', this.conf.errorLog, masterLine(this.host, level, this.proc.pid, text));
   }
 

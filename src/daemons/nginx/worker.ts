@@ -1,11 +1,16 @@
 import type { Host } from '../../host/host';
 import type { Process, ProcessBehaviour, SignalName } from '../../host/process';
 import type { TcpSocket } from '../../host/tcp/socket';
-import type { NginxConf, UpstreamConf } from './conf-model';
+import { ERROR_LOG_LEVELS, type ErrorLogLevel, type NginxConf, type UpstreamConf } from './conf-model';
 import type { HostFs } from './exchange';
 import { ClientConnection } from './client-connection';
 import { UpstreamPeers } from './upstream-round-robin';
 import type { VariableClock } from './variables';
+
+/** Whether error_log writes a line of `level` (its own level and the more severe ones). */
+export function logsAt(conf: NginxConf, level: ErrorLogLevel): boolean {
+  return ERROR_LOG_LEVELS.indexOf(level) <= ERROR_LOG_LEVELS.indexOf(conf.errorLogLevel);
+}
 
 /** What a worker shares with its master: the host, its files, the open logs, the connection counter. */
 export interface WorkerContext {

@@ -288,3 +288,21 @@ describe('nginx daemon: the installed files and the wire', () => {
     expect(sock.state).not.toBe('ESTABLISHED');
   });
 });
+
+describe('nginx daemon: error_log level', () => {
+  it('warn lets "upstream server temporarily disabled" through; the default (error) does not', () => {
+    const l = lab();
+    l.proxy.vfs.write(CONF, scenarioFile('proxy1/nginx.conf').replace('error_log /var/log/nginx/error.log;', 'error_log /var/log/nginx/error.log warn;'));
+    l.sh(l.proxy, 'service nginx start');
+    l.curl('http://172.16.23.100/');
+    const lines = l.proxy.vfs.readText('/var/log/nginx/error.log')!.split('\n').filter(Boolean);
+    expect(lines.map((e) => /\[(\w+)\] \d+#\d+: \*\d+ ([^,]*)/.exec(e)!.slice(1).join(' '))).toEqual([
+      'error connect() failed (111: Connection refused) while connecting to upstream',
+      'warn upstream server temporarily disabled while connecting to upstream',
+      'error connect() failed (111: Connection refused) while connecting to upstream',
+      'warn upstream server temporarily disabled while connecting to upstream',
+    ]);
+    l.proxy.vfs.write(CONF, scenarioFile('proxy1/nginx.conf').replace('error_log /var/log/nginx/error.log;', 'error_log /var/log/nginx/error.log loud;'));
+    expect(l.sh(l.proxy, 'nginx -t').stderr).toContain(`nginx: [emerg] invalid log level "loud" in ${CONF}:4\n`);
+  });
+});
