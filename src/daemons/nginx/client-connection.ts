@@ -12,6 +12,8 @@ import { logsAt, type NginxWorker } from './worker';
 
 /** What `return 444` leaves in the access log: status 444, nothing sent. */
 const CLOSED_RESPONSE: HttpResponse = { status: 444, statusLine: '', headers: [], body: '', keepAlive: false };
+/** A client that closed while its request was proxied: nginx logs 499 and sends nothing. */
+const CLIENT_CLOSED: HttpResponse = { status: 499, statusLine: '', headers: [], body: '', keepAlive: false };
 
 /**
  * One accepted client connection in a worker (ngx_http_request's connection side): read a request, run it
@@ -24,7 +26,7 @@ export class ClientConnection implements TcpHandler {
   private readonly serverAddr: string;
   /** A request is being served (proxied requests take simulated time). */
   private busy = false;
-  private proxy: ProxyRequest | undefined;
+  private proxy: { readonly request: ProxyRequest; readonly exchange: Exchange } | undefined;
   private keepalive: Timer | undefined;
   private closed = false;
   /** The client's FIN arrived. */
@@ -47,9 +49,15 @@ export class ClientConnection implements TcpHandler {
   }
 
   onEnd(): void {
-    // The client sends nothing more; a request in progress still gets its answer.
     this.ended = true;
-    if (!this.busy) this.close();
+    if (this.proxy) {
+      // nginx notices the close while waiting for the upstream (proxy_ignore_client_abort off): 499
+      const { request, exchange } = this.proxy;
+      this.proxy = undefined;
+      request.abort();
+      this.log(exchange, CLIENT_CLOSED);
+      this.close();
+    } else if (!this.busy) this.close();
   }
 
   onClose(): void {
@@ -68,7 +76,7 @@ export class ClientConnection implements TcpHandler {
   /** The worker is gone: the kernel closes the socket. */
   drop(): void {
     if (this.closed) return;
-    this.proxy?.abort();
+    this.proxy?.request.abort();
     this.stopKeepalive();
     this.closed = true;
     this.sock.close();
@@ -108,8 +116,9 @@ export class ClientConnection implements TcpHandler {
         return;
       case 'proxy': {
         const w = this.worker;
-        this.proxy = new ProxyRequest(w, this, outcome.exchange, w.upstream(outcome.upstream), outcome.request);
-        this.proxy.start();
+        const request = new ProxyRequest(w, this, outcome.exchange, w.upstream(outcome.upstream), outcome.request);
+        this.proxy = { request, exchange: outcome.exchange };
+        request.start();
         return;
       }
     }
@@ -174,7 +183,7 @@ export class ClientConnection implements TcpHandler {
 
   private gone(): void {
     if (this.closed) return;
-    this.proxy?.abort();
+    this.proxy?.request.abort();
     this.proxy = undefined;
     this.stopKeepalive();
     this.closed = true;

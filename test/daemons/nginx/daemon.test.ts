@@ -306,3 +306,17 @@ describe('nginx daemon: error_log level', () => {
     expect(l.sh(l.proxy, 'nginx -t').stderr).toContain(`nginx: [emerg] invalid log level "loud" in ${CONF}:4\n`);
   });
 });
+
+describe('nginx daemon: a client that gives up', () => {
+  it('closing while the request is proxied: 499 in the access log, the upstream connection is closed', () => {
+    const l = lab();
+    let upstreamClosed = false;
+    l.web1.tcp.listen(0, 80, () => ({ onEnd: (s) => ((upstreamClosed = true), s.close()) }));
+    l.proxy.vfs.write(CONF, "events {}\nhttp { log_format s '$status $body_bytes_sent'; access_log /var/log/a.log s; server { listen 80; location / { proxy_pass http://192.168.23.80; } } }\n");
+    l.sh(l.proxy, 'service nginx start');
+    const r = l.sh(l.client, 'curl -s -m 1 http://172.16.23.100/', 2 * SECOND);
+    expect(r.code).toBe(28); // curl: operation timed out
+    expect(l.proxy.vfs.readText('/var/log/a.log')).toBe('499 0\n');
+    expect(upstreamClosed).toBe(true);
+  });
+});
