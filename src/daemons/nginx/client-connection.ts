@@ -43,12 +43,18 @@ export class ClientConnection implements TcpHandler {
     this.serverAddr = formatIpv4(sock.localIp);
   }
 
-  onData(_sock: TcpSocket, data: Uint8Array): void {
+  onData(sock: TcpSocket, data: Uint8Array): void {
+    const w = this.worker;
+    if (w.stopped) {
+      const copy = data.slice();
+      return w.later(() => this.onData(sock, copy));
+    }
     this.reader.push(data);
     if (!this.busy) this.serveNext();
   }
 
   onEnd(): void {
+    if (this.worker.stopped) return this.worker.later(() => this.onEnd());
     this.ended = true;
     if (this.proxy) {
       // nginx notices the close while waiting for the upstream (proxy_ignore_client_abort off): 499
@@ -61,10 +67,12 @@ export class ClientConnection implements TcpHandler {
   }
 
   onClose(): void {
+    if (this.worker.stopped) return this.worker.later(() => this.gone());
     this.gone();
   }
 
   onError(_sock: TcpSocket, _err: TcpError): void {
+    if (this.worker.stopped) return this.worker.later(() => this.gone());
     this.gone();
   }
 
@@ -165,6 +173,7 @@ export class ClientConnection implements TcpHandler {
 
   private idleTimeout(): void {
     this.keepalive = undefined;
+    if (this.worker.stopped) return this.worker.later(() => this.idleTimeout());
     this.close();
   }
 

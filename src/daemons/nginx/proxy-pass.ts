@@ -70,7 +70,7 @@ export class ProxyRequest implements TcpHandler {
   private peer: Peer | undefined;
   private address: PeerAddress | undefined;
   private sock: TcpSocket | undefined;
-  private reader = new UpstreamResponseReader();
+  private reader!: UpstreamResponseReader;
   private timer: Timer | undefined;
   private sent = false;
   private over = false;
@@ -119,6 +119,7 @@ export class ProxyRequest implements TcpHandler {
   }
 
   onConnect(sock: TcpSocket): void {
+    if (this.worker.stopped) return this.worker.later(() => this.onConnect(sock));
     if (this.over) return;
     sock.write(this.worker.bytes(this.request.text));
     this.sent = true;
@@ -126,6 +127,10 @@ export class ProxyRequest implements TcpHandler {
   }
 
   onData(sock: TcpSocket, data: Uint8Array): void {
+    if (this.worker.stopped) {
+      const copy = data.slice();
+      return this.worker.later(() => this.onData(sock, copy));
+    }
     if (this.over) return;
     const r = this.reader;
     const complete = r.feed(data);
@@ -139,19 +144,22 @@ export class ProxyRequest implements TcpHandler {
   }
 
   onEnd(sock: TcpSocket): void {
+    if (this.worker.stopped) return this.worker.later(() => this.onEnd(sock));
     if (this.over) return;
     sock.close();
     if (this.reader.headDone) this.answered();
     else this.failed('closed');
   }
 
-  onError(_sock: TcpSocket, err: TcpError): void {
+  onError(sock: TcpSocket, err: TcpError): void {
+    if (this.worker.stopped) return this.worker.later(() => this.onError(sock, err));
     if (this.over) return;
     this.failed(this.sent ? (err === 'ETIMEDOUT' ? 'read-timeout' : 'reset') : connectError(err));
   }
 
   private readTimeout(): void {
     this.timer = undefined;
+    if (this.worker.stopped) return this.worker.later(() => this.readTimeout());
     if (this.over) return;
     this.sock?.close();
     this.failed('read-timeout');

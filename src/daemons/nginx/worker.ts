@@ -34,6 +34,8 @@ export class NginxWorker implements ProcessBehaviour {
   quitting = false;
   /** The worker called exit itself (vs. killed): the master tells them apart. */
   exitedCleanly = false;
+  /** SIGSTOP: what happens on its sockets waits, in order, for SIGCONT (the kernel still queues it). */
+  private pausedWork: (() => void)[] | undefined;
   private cachedWall = -1;
   private cachedClock: VariableClock = { nowMs: 0, tzOffsetMinutes: 0 };
 
@@ -88,6 +90,26 @@ export class NginxWorker implements ProcessBehaviour {
   connectionDone(c: ClientConnection): void {
     this.connections.delete(c);
     if (this.quitting && this.connections.size === 0) this.exit();
+  }
+
+  /** SIGSTOPped: socket events wait (`later`) until SIGCONT. */
+  get stopped(): boolean {
+    return this.pausedWork !== undefined;
+  }
+
+  /** Queues work for SIGCONT. */
+  later(work: () => void): void {
+    this.pausedWork!.push(work);
+  }
+
+  paused(paused: boolean): void {
+    if (paused) {
+      this.pausedWork ??= [];
+      return;
+    }
+    const work = this.pausedWork ?? [];
+    this.pausedWork = undefined;
+    for (const w of work) if (this.proc.alive) w();
   }
 
   signal(sig: SignalName): void {

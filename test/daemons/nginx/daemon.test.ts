@@ -320,3 +320,19 @@ describe('nginx daemon: a client that gives up', () => {
     expect(upstreamClosed).toBe(true);
   });
 });
+
+describe('nginx daemon: SIGSTOP', () => {
+  it('a stopped nginx still exists for killall -0 but answers only after SIGCONT', () => {
+    const l = lab();
+    registerClientCommands(l.proxy);
+    l.sh(l.web1, 'service nginx start');
+    l.sh(l.web1, 'killall -STOP nginx');
+    expect(l.sh(l.web1, 'killall -0 nginx').code).toBe(0);
+    const r = l.run(l.proxy, 'curl -s -o /dev/null http://192.168.23.80/');
+    l.sim.runUntil(l.sim.now + 10 * SECOND);
+    expect(r()).toBeUndefined(); // connected (the kernel accepts), no answer
+    l.sh(l.web1, 'killall -CONT nginx');
+    expect(r()!.code).toBe(0);
+    expect(l.web1.vfs.readText('/var/log/nginx/access.log')).toContain('[25/Nov/2022:00:00:10 +0000] "GET / HTTP/1.1" 200 125');
+  });
+});
