@@ -42,6 +42,19 @@ describe('proxy-ha from the client: the seed proxies in front of web1 and web2',
     expect(r.world.hosts.get('proxy2')!.vfs.readText('/var/log/nginx/access.log')).toBeUndefined();
   });
 
+  it('proxy2 alone answers first; proxy1 joins and preempts; each proxy keeps its own round robin', () => {
+    const { run: r, requests } = run('web-backup-alone-master-joins');
+    const joined = 10 * SECOND;
+    const preempt = joined + mdi(100);
+    expect(transitions(r, 'proxy2', 'VI_PROXY_HA', 'MASTER')).toEqual([mdi(99)]);
+    expect(transitions(r, 'proxy1', 'VI_PROXY_HA', 'MASTER')).toEqual([preempt]);
+    const before = requests.filter((q) => q.sent < preempt);
+    const after = requests.filter((q) => q.sent >= preempt);
+    const rr = (i: number): string => (i % 2 === 0 ? 'WEB1-192.168.23.80:80' : 'WEB2-192.168.23.81:8080');
+    expect(before.map((q) => [q.headers['x-proxy'], q.headers['x-ups']])).toEqual(before.map((_, i) => ['Proxy101-172.16.23.80:80', rr(i)]));
+    expect(after.map((q) => [q.headers['x-proxy'], q.headers['x-ups']])).toEqual(after.map((_, i) => ['Proxy100-172.16.23.80:80', rr(i)]));
+  });
+
   it('chk_nginx: refused until proxy2 takes the VIP, then Proxy101, then Proxy100 again after the preemption', () => {
     const { run: r, requests } = run('web-failover-tracked');
     const kill = 20.5 * SECOND;
