@@ -5,6 +5,7 @@
 import { benchQueue } from './queue';
 import { benchPackets } from './packets';
 import { benchVrrp, ONE_DAY } from './vrrp';
+import { benchNginxHttp } from './nginx-http';
 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
@@ -26,4 +27,11 @@ const day = benchVrrp(ONE_DAY);
 console.log(
   `VRRP, 2 routers x 1 instance, one simulated day: ${day.seconds.toFixed(2)} s wall, ${fmt(day.simPerWall)} simulated s per wall s ` +
     `(${fmt(day.events)} events); heap after 1 h ${hour.heapMb.toFixed(1)} MB, after 1 day ${day.heapMb.toFixed(1)} MB`,
+);
+
+benchNginxHttp(1500, 8); // warm-up
+const http = benchNginxHttp(1500, 8);
+console.log(
+  `HTTP, client → nginx proxy → 2 web servers: ${fmt(http.rate)} requests/s wall, ${fmt(http.cpuRate)} per CPU second ` +
+    `(${fmt(http.requests)} requests, ${http.failed} failed, ${fmt(http.events)} events in ${http.seconds.toFixed(2)} s)`,
 );

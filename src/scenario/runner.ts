@@ -65,7 +65,7 @@ export function runScenario(spec0: ScenarioSpec, opts: RunOptions = {}, handleEx
       lan.onFrame((t, frame) => w.addFrame(t, frame));
     }
   }
-  scheduleTimeline(world, spec.timeline, (a) => handleExtra?.(world, a) ?? handleLoadAction(world, a));
+  scheduleTimeline(world, spec.timeline, (a) => handleExtra?.(world, a) || handleLoadAction(world, a));
   const probes = scheduleProbes(world, spec.expect);
   world.sim.runUntil(spec.duration);
   trace.close();

@@ -60,7 +60,7 @@ export function buildWorld(spec: ScenarioSpec, services: ReadonlyMap<string, Ser
       host.addNic(n.name, (n.mac !== undefined ? parseMac(n.mac) : undefined) ?? derivedMac(hi, ni));
       if (n.lan !== undefined) host.plug(n.name, lans.get(n.lan)!);
     });
-    configure(host, hs);
+    configure(host, hs, true);
   });
   // Services start once every host exists, in file order, at t = 0.
   sim.schedule(0, () => {
@@ -86,8 +86,9 @@ export function buildWorld(spec: ScenarioSpec, services: ReadonlyMap<string, Ser
 
 const SERVICE_ORDER = ['ntpd', 'nginx', 'keepalived'];
 
-function configure(host: Host, hs: HostSpec): void {
-  for (const f of hs.files) if (!host.vfs.stat(f.path)) host.vfs.write(f.path, f.content, f.mode);
+/** At build the scenario's files replace what the services installed; a reboot keeps files changed at run time. */
+function configure(host: Host, hs: HostSpec, build = false): void {
+  for (const f of hs.files) if (build || !host.vfs.stat(f.path)) host.vfs.write(f.path, f.content, f.mode);
   for (const s of hs.sysctl) host.sysctl.set(s.name, s.value);
   for (const n of hs.nics) {
     for (const a of n.addresses) {

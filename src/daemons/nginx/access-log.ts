@@ -7,7 +7,16 @@ import { variable, type VariableClock } from './variables';
  * Escaping of ngx_http_log_module's default `escape=default`: `"`, `\`, control bytes and bytes >= 0x7f
  * become `\xHH`.
  */
+function needsEscape(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x20 || c >= 0x7f || c === 0x22 || c === 0x5c) return true;
+  }
+  return false;
+}
+
 function escapeDefault(text: string): string {
+  if (!needsEscape(text)) return text;
   let out = '';
   for (const ch of text) {
     const code = ch.charCodeAt(0);

@@ -1,17 +1,19 @@
 import { SECOND, type Micros } from '../../sim/time';
 import { formatEmerg, NginxConfError } from './conf-error';
-import type {
-  HttpConf,
-  Listen,
-  LocationConf,
-  LocSettings,
-  LogFormat,
-  NginxConf,
-  ProxyPass,
-  RewriteOp,
-  ServerConf,
-  UpstreamConf,
-  UpstreamServerConf,
+import {
+  ERROR_LOG_LEVELS,
+  type ErrorLogLevel,
+  type HttpConf,
+  type Listen,
+  type LocationConf,
+  type LocSettings,
+  type LogFormat,
+  type NginxConf,
+  type ProxyPass,
+  type RewriteOp,
+  type ServerConf,
+  type UpstreamConf,
+  type UpstreamServerConf,
 } from './conf-model';
 import { parseConf, type ConfContext, type ConfDirective, type ConfReader } from './conf-parser';
 import {
@@ -104,6 +106,7 @@ export function loadNginxConf(options: LoadOptions, env: ConfEnvironment): LoadR
   let workerProcesses: NginxConf['workerProcesses'] = 1;
   let workerConnections = 512;
   let errorLog = full('logs/error.log');
+  let errorLogLevel: ErrorLogLevel = 'error';
   let pid = full('logs/nginx.pid');
   let sawEvents = false;
   let http: { level: Level; servers: ServerDraft[]; upstreams: Map<string, UpstreamConf>; formats: Map<string, LogFormat>; proxyPasses: { pass: ProxyPass; d: ConfDirective }[] } | undefined;
@@ -252,8 +255,16 @@ export function loadNginxConf(options: LoadOptions, env: ConfEnvironment): LoadR
         workerConnections = /^\d+$/.test(a[0]!) ? Number(a[0]) : fail(d, `invalid number "${a[0]}"`);
         return;
       case 'error_log':
-        if (ctx === 'main') errorLog = full(a[0]!);
-        else unsupported.push(d);
+        if (ctx !== 'main') {
+          unsupported.push(d);
+          return;
+        }
+        errorLog = full(a[0]!);
+        if (a[1] !== undefined) {
+          if (!(ERROR_LOG_LEVELS as readonly string[]).includes(a[1])) fail(d, `invalid log level "${a[1]}"`);
+          errorLogLevel = a[1] as ErrorLogLevel;
+        }
+        if (a.length > 2) unsupported.push(d);
         return;
       case 'pid':
         pid = full(a[0]!);
@@ -456,6 +467,7 @@ export function loadNginxConf(options: LoadOptions, env: ConfEnvironment): LoadR
       ...(user ? { user } : {}),
       workerProcesses,
       errorLog,
+      errorLogLevel,
       pid,
       workerConnections,
       ...(httpConf ? { http: httpConf } : {}),

@@ -124,12 +124,18 @@ export interface HttpConf {
   readonly logFormats: ReadonlyMap<string, LogFormat>;
 }
 
+/** nginx's log levels, most severe first (ngx_log.h). */
+export const ERROR_LOG_LEVELS = ['emerg', 'alert', 'crit', 'error', 'warn', 'notice', 'info', 'debug'] as const;
+export type ErrorLogLevel = (typeof ERROR_LOG_LEVELS)[number];
+
 export interface NginxConf {
   readonly prefix: string;
   readonly confPath: string;
   readonly user?: { readonly user: string; readonly group: string };
   readonly workerProcesses: number | 'auto';
   readonly errorLog: string;
+  /** The error_log level: lines of this severity and worse are written (default `error`). */
+  readonly errorLogLevel: ErrorLogLevel;
   readonly pid: string;
   readonly workerConnections: number;
   readonly http?: HttpConf;

@@ -53,5 +53,10 @@ export interface Exchange {
 
 export function header(req: HttpRequest, name: string): string | undefined {
   const lower = name.toLowerCase();
-  return req.headers.find(([n]) => n.toLowerCase() === lower)?.[1];
+  const headers = req.headers;
+  for (let i = 0; i < headers.length; i++) {
+    const h = headers[i]!;
+    if (h[0].length === lower.length && h[0].toLowerCase() === lower) return h[1];
+  }
+  return undefined;
 }

@@ -6,8 +6,8 @@ import { buildUpstreamRequest, type UpstreamRequest } from './proxy';
 import { finishResponse, type HttpResponse, type ResponseParts } from './response';
 import { findServer } from './server-select';
 import { closesConnection, specialResponseBody } from './special-response';
-import { evaluate, type Value } from './value';
-import { hostVariable, variable, type VariableClock } from './variables';
+import type { Value } from './value';
+import { evaluateVars, hostVariable, type VariableClock } from './variables';
 
 /** What nginx does with a request: answer it, pass it to an upstream, or (`return 444`) close the connection. */
 export type RequestOutcome =
@@ -124,7 +124,7 @@ function runRewrites(
     const m = op.regex.exec(ex.uri);
     if (!m) continue;
     ex.captures = m.slice(1).map((c) => c ?? '');
-    const target = evaluate(op.replacement, (name) => variable(ex, name, clock));
+    const target = evaluateVars(op.replacement, ex, clock);
     if (/^https?:\/\//.test(target) || op.flag === 'redirect' || op.flag === 'permanent') {
       const code = op.flag === 'permanent' ? 301 : 302;
       // the request's arguments follow unless the replacement has its own (a final `?` drops them)
@@ -156,7 +156,7 @@ function returnOutcome(
   clock: VariableClock,
 ): RequestOutcome {
   if (code === 444) return { kind: 'close', exchange: ex };
-  const value = text && evaluate(text, (name) => variable(ex, name, clock));
+  const value = text && evaluateVars(text, ex, clock);
   if ([301, 302, 303, 307, 308].includes(code) && value !== undefined) {
     return redirect(ex, code, value.startsWith('/') ? absoluteLocation(ex, value) : value, clock);
   }
@@ -204,7 +204,7 @@ function internalRedirect(ex: Exchange, target: string, fs: HostFs, clock: Varia
 export function respondWithError(ex: Exchange, status: number, fs: HostFs, clock: VariableClock): RequestOutcome {
   const page = ex.errorStatus === undefined ? ex.settings.errorPages.get(status) : undefined;
   if (page) {
-    const target = evaluate(page.uri, (name) => variable(ex, name, clock));
+    const target = evaluateVars(page.uri, ex, clock);
     if (target.startsWith('/')) {
       ex.errorStatus = page.overwrite || status;
       if (ex.method !== 'HEAD') ex.method = 'GET';
@@ -243,7 +243,7 @@ function content(ex: Exchange, fs: HostFs, clock: VariableClock): RequestOutcome
   const root = ex.settings.root;
   if (ex.uri.endsWith('/')) {
     for (const index of ex.settings.index) {
-      const name = evaluate(index, (v) => variable(ex, v, clock));
+      const name = evaluateVars(index, ex, clock);
       if (name.startsWith('/')) return internalRedirect(ex, name, fs, clock);
       if (fs.stat(root + ex.uri + name)) return internalRedirect(ex, ex.uri + name, fs, clock);
     }
@@ -252,7 +252,7 @@ function content(ex: Exchange, fs: HostFs, clock: VariableClock): RequestOutcome
       return respondWithError(ex, 403, fs, clock);
     }
     const first = ex.settings.index[0];
-    const firstName = first ? evaluate(first, (v) => variable(ex, v, clock)) : '';
+    const firstName = first ? evaluateVars(first, ex, clock) : '';
     logRequestError(ex, 'error', `"${root}${ex.uri}${firstName}" is not found (2: No such file or directory)`);
     return respondWithError(ex, 404, fs, clock);
   }

@@ -42,9 +42,17 @@ const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
 
 /** `Wed, 25 Nov 2026 00:58:48 GMT` (RFC 1123, as in Date, Last-Modified, Expires). */
 export function httpDate(epochMs: number): string {
-  const c = civil(Math.floor(epochMs / 1000));
-  return `${c.weekday}, ${pad(c.day)} ${MONTHS[c.month - 1]} ${c.year} ${pad(c.hour)}:${pad(c.minute)}:${pad(c.second)} GMT`;
+  const second = Math.floor(epochMs / 1000);
+  // nginx too formats its cached time once per second (ngx_time_update)
+  if (second === lastHttpDate.second) return lastHttpDate.text;
+  const c = civil(second);
+  const text = `${c.weekday}, ${pad(c.day)} ${MONTHS[c.month - 1]} ${c.year} ${pad(c.hour)}:${pad(c.minute)}:${pad(c.second)} GMT`;
+  if (second > lastHttpDate.second) lastHttpDate = { second, text };
+  return text;
 }
+
+let lastHttpDate = { second: -Infinity, text: '' };
+let lastTimeLocal = { second: -Infinity, tz: 0, text: '' };
 
 /** Calendar fields of a wall clock in a zone `tzOffsetMinutes` east of UTC. */
 export function localCivil(epochMs: number, tzOffsetMinutes: number): Civil {
@@ -53,7 +61,15 @@ export function localCivil(epochMs: number, tzOffsetMinutes: number): Civil {
 
 /** `25/Nov/2022:00:47:10 +0800`: $time_local for a wall clock and the host's offset from UTC in minutes. */
 export function timeLocal(epochMs: number, tzOffsetMinutes: number): string {
-  const c = civil(Math.floor(epochMs / 1000) + tzOffsetMinutes * 60);
+  const second = Math.floor(epochMs / 1000);
+  if (second === lastTimeLocal.second && tzOffsetMinutes === lastTimeLocal.tz) return lastTimeLocal.text;
+  const text = formatTimeLocal(second, tzOffsetMinutes);
+  lastTimeLocal = { second, tz: tzOffsetMinutes, text };
+  return text;
+}
+
+function formatTimeLocal(second: number, tzOffsetMinutes: number): string {
+  const c = civil(second + tzOffsetMinutes * 60);
   const sign = tzOffsetMinutes < 0 ? '-' : '+';
   const abs = Math.abs(tzOffsetMinutes);
   const zone = `${sign}${pad(Math.floor(abs / 60))}${pad(abs % 60)}`;

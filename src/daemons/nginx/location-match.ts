@@ -15,43 +15,51 @@ type Rc = 'found' | 'again' | 'declined';
  * are then tried in config order and the first match wins; with no regex match the longest prefix stays.
  */
 export function findLocation(server: ServerConf, uri: string): LocationMatch {
-  let location: LocationConf | undefined;
-  let captures: readonly string[] = [];
+  const st: SearchState = { uri, location: undefined, captures: NO_CAPTURES };
+  search(st, server.locations);
+  return st.location ? { location: st.location, captures: st.captures } : { captures: st.captures };
+}
 
-  const search = (locations: readonly LocationConf[]): Rc => {
-    let rc: Rc = 'declined';
-    let noregex = false;
-    const exact = locations.find((l) => l.modifier === '=' && l.name === uri);
-    if (exact) {
-      location = exact;
-      captures = [];
+interface SearchState {
+  readonly uri: string;
+  location: LocationConf | undefined;
+  captures: readonly string[];
+}
+
+const NO_CAPTURES: readonly string[] = [];
+
+function search(st: SearchState, locations: readonly LocationConf[]): Rc {
+  const uri = st.uri;
+  let rc: Rc = 'declined';
+  let noregex = false;
+  for (const l of locations) {
+    if (l.modifier === '=' && l.name === uri) {
+      st.location = l;
+      st.captures = NO_CAPTURES;
       return 'found';
     }
-    let prefix: LocationConf | undefined;
-    for (const l of locations) {
-      if ((l.modifier === '' || l.modifier === '^~') && uri.startsWith(l.name)) {
-        if (!prefix || l.name.length > prefix.name.length) prefix = l;
-      }
+  }
+  let prefix: LocationConf | undefined;
+  for (const l of locations) {
+    if ((l.modifier === '' || l.modifier === '^~') && uri.startsWith(l.name)) {
+      if (!prefix || l.name.length > prefix.name.length) prefix = l;
     }
-    if (prefix) {
-      location = prefix;
-      captures = [];
-      noregex = prefix.modifier === '^~';
-      rc = search(prefix.locations) === 'found' ? 'found' : 'again';
-      if (rc === 'found') return rc;
-    }
-    if (noregex) return rc;
-    for (const l of locations) {
-      const m = l.regex?.exec(uri);
-      if (!m) continue;
-      location = l;
-      captures = m.slice(1).map((c) => c ?? '');
-      search(l.locations);
-      return 'found';
-    }
-    return rc;
-  };
-
-  search(server.locations);
-  return location ? { location, captures } : { captures };
+  }
+  if (prefix) {
+    st.location = prefix;
+    st.captures = NO_CAPTURES;
+    noregex = prefix.modifier === '^~';
+    rc = search(st, prefix.locations) === 'found' ? 'found' : 'again';
+    if (rc === 'found') return rc;
+  }
+  if (noregex) return rc;
+  for (const l of locations) {
+    const m = l.regex?.exec(uri);
+    if (!m) continue;
+    st.location = l;
+    st.captures = m.slice(1).map((c) => c ?? '');
+    search(st, l.locations);
+    return 'found';
+  }
+  return rc;
 }

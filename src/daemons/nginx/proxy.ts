@@ -63,11 +63,7 @@ export function buildUpstreamRequest(ex: Exchange, clock: VariableClock): Upstre
   let target: string;
   if (pass.uri !== undefined && !ex.location!.regex) target = pass.uri + ex.uri.slice(ex.location!.name.length) + args;
   else target = changed ? ex.uri + args : ex.request.path;
-  const entries: (readonly [string, Value])[] = [...s.proxySetHeaders];
-  for (const [name, value] of DEFAULT_SET_HEADERS) {
-    if (!entries.some(([n]) => n.toLowerCase() === name.toLowerCase())) entries.push([name, value]);
-  }
-  const claimed = new Set(entries.map(([n]) => n.toLowerCase()));
+  const { entries, claimed } = headerPlan(s);
   // the body is passed on with its length (nginx buffers it, so never chunked upstream)
   const body = ex.method === ex.request.method ? (ex.request.body ?? '') : '';
   const lookup = (name: string): string | undefined => {
@@ -75,15 +71,43 @@ export function buildUpstreamRequest(ex: Exchange, clock: VariableClock): Upstre
     if (name === 'proxy_internal_chunked') return undefined;
     return variable(ex, name, clock);
   };
-  const headers: [string, string][] = [];
-  for (const [name, value] of entries) {
-    const text = evaluate(value, lookup);
-    if (text !== '') headers.push([name, text]);
-  }
-  for (const [name, value] of ex.request.headers) if (!claimed.has(name.toLowerCase())) headers.push([name, value]);
   const version = s.proxyHttpVersion === '1.1' ? 'HTTP/1.1' : 'HTTP/1.0';
-  const text = `${ex.method} ${target} ${version}\r\n${headers.map(([n, v]) => `${n}: ${v}\r\n`).join('')}\r\n${body}`;
-  return { method: ex.method, target, version, headers, text };
+  const headers: [string, string][] = [];
+  let text = `${ex.method} ${target} ${version}\r\n`;
+  for (const [name, value] of entries) {
+    const v = evaluate(value, lookup);
+    if (v === '') continue;
+    headers.push([name, v]);
+    text += `${name}: ${v}\r\n`;
+  }
+  for (const [name, value] of ex.request.headers) {
+    if (claimed.has(name.toLowerCase())) continue;
+    headers.push([name, value]);
+    text += `${name}: ${value}\r\n`;
+  }
+  return { method: ex.method, target, version, headers, text: `${text}\r\n${body}` };
+}
+
+/** A location's proxy_set_header entries followed by the defaults it did not override, and the names they claim. */
+interface HeaderPlan {
+  readonly entries: readonly (readonly [string, Value])[];
+  readonly claimed: ReadonlySet<string>;
+}
+
+const headerPlans = new WeakMap<LocSettings, HeaderPlan>();
+
+/** Worked out once per location's settings, not per request. */
+function headerPlan(s: LocSettings): HeaderPlan {
+  let plan = headerPlans.get(s);
+  if (plan === undefined) {
+    const entries: (readonly [string, Value])[] = [...s.proxySetHeaders];
+    for (const [name, value] of DEFAULT_SET_HEADERS) {
+      if (!entries.some(([n]) => n.toLowerCase() === name.toLowerCase())) entries.push([name, value]);
+    }
+    plan = { entries, claimed: new Set(entries.map(([n]) => n.toLowerCase())) };
+    headerPlans.set(s, plan);
+  }
+  return plan;
 }
 
 /** The upstream response as nginx passes it to the client (status, its headers re-ordered, add_header …). */

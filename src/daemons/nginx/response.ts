@@ -2,8 +2,7 @@ import type { LocSettings } from './conf-model';
 import { header, type Exchange } from './exchange';
 import { httpDate } from './http-date';
 import { addsHeaders, statusLine } from './special-response';
-import { evaluate } from './value';
-import { variable, type VariableClock } from './variables';
+import { evaluateVars, type VariableClock } from './variables';
 
 /** A response as nginx 1.22.1 writes it: headers in its exact order, body as a byte string (latin1). */
 export interface HttpResponse {
@@ -75,9 +74,10 @@ export function finishResponse(ex: Exchange, parts: ResponseParts, clock: Variab
   headers.push(...(parts.generic ?? []));
   const listed = addsHeaders(status);
   if (listed) headers.push(...expiresHeaders(settings, clock.nowMs));
+  const sent = settings.addHeaders.length > 0 ? { status, headers, bodyBytes: 0 } : undefined;
   for (const h of settings.addHeaders) {
     if (!listed && !h.always) continue;
-    const value = evaluate(h.value, (name) => variable(ex, name, clock, { status, headers, bodyBytes: 0 }));
+    const value = evaluateVars(h.value, ex, clock, sent);
     // an empty value means "do not add" in nginx
     if (value !== '') headers.push([h.name, value]);
   }
@@ -88,5 +88,7 @@ export function finishResponse(ex: Exchange, parts: ResponseParts, clock: Variab
 
 /** The bytes on the wire (latin1 string): status line, headers, blank line, body. */
 export function serializeResponse(res: HttpResponse): string {
-  return `${res.statusLine}\r\n${res.headers.map(([n, v]) => `${n}: ${v}\r\n`).join('')}\r\n${res.body}`;
+  let text = `${res.statusLine}\r\n`;
+  for (const [n, v] of res.headers) text += `${n}: ${v}\r\n`;
+  return `${text}\r\n${res.body}`;
 }

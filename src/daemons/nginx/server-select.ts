@@ -1,11 +1,27 @@
 import type { HttpConf, ServerConf } from './conf-model';
 
-/**
- * The virtual server for a connection and Host (nginx "How nginx processes a request"): servers listening on the
- * connection's exact address:port, or else on `*:port`; among them the server_name match (exact, then leading
- * wildcard, then trailing wildcard, then regex in order); else the default_server, else the first one.
- */
-export function findServer(http: HttpConf, localAddr: string, localPort: number, host: string | undefined): ServerConf | undefined {
+const regexes = new Map<string, RegExp>();
+
+/** `~^www\d+\.` compiled once, not per request. */
+function serverNameRegex(n: string): RegExp {
+  let re = regexes.get(n);
+  if (!re) regexes.set(n, (re = new RegExp(n.slice(1))));
+  return re;
+}
+
+interface AddressServers {
+  readonly candidates: readonly ServerConf[];
+  readonly fallback: ServerConf;
+}
+
+const byAddress = new WeakMap<HttpConf, Map<string, AddressServers | undefined>>();
+
+/** The servers of a connection's address:port (or of `*:port`) and its default one, worked out once per configuration. */
+function onAddress(http: HttpConf, localAddr: string, localPort: number): AddressServers | undefined {
+  let cache = byAddress.get(http);
+  if (!cache) byAddress.set(http, (cache = new Map()));
+  const key = `${localAddr}:${localPort}`;
+  if (cache.has(key)) return cache.get(key);
   const on = (addr: string): ServerConf[] =>
     http.servers.filter((s) => s.listens.some((l) => l.port === localPort && l.addr === addr));
   let candidates = on(localAddr);
@@ -14,11 +30,30 @@ export function findServer(http: HttpConf, localAddr: string, localPort: number,
     candidates = on('*');
     listenAddr = '*';
   }
-  if (candidates.length === 0) return undefined;
-  const fallback =
-    candidates.find((s) => s.listens.some((l) => l.port === localPort && l.addr === listenAddr && l.defaultServer)) ??
-    candidates[0]!;
-  if (host === undefined || host === '') return fallback;
+  const found =
+    candidates.length === 0
+      ? undefined
+      : {
+          candidates,
+          fallback:
+            candidates.find((s) => s.listens.some((l) => l.port === localPort && l.addr === listenAddr && l.defaultServer)) ??
+            candidates[0]!,
+        };
+  cache.set(key, found);
+  return found;
+}
+
+/**
+ * The virtual server for a connection and Host (nginx "How nginx processes a request"): servers listening on the
+ * connection's exact address:port, or else on `*:port`; among them the server_name match (exact, then leading
+ * wildcard, then trailing wildcard, then regex in order); else the default_server, else the first one.
+ */
+export function findServer(http: HttpConf, localAddr: string, localPort: number, host: string | undefined): ServerConf | undefined {
+  const on = onAddress(http, localAddr, localPort);
+  if (on === undefined) return undefined;
+  const { candidates, fallback } = on;
+  // one server on the address: server_name cannot choose another
+  if (host === undefined || host === '' || candidates.length === 1) return fallback;
   const name = host.toLowerCase().replace(/\.$/, '');
   const names = (s: ServerConf): string[] => s.serverNames.map((n) => n.toLowerCase());
   const exact = candidates.find((s) => names(s).includes(name));
@@ -40,7 +75,7 @@ export function findServer(http: HttpConf, localAddr: string, localPort: number,
   }
   for (const s of candidates) {
     for (const n of s.serverNames) {
-      if (n.startsWith('~') && new RegExp(n.slice(1)).test(name)) return s;
+      if (n.startsWith('~') && serverNameRegex(n).test(name)) return s;
     }
   }
   return fallback;

@@ -41,5 +41,7 @@ export function closesConnection(status: number): boolean {
 
 /** Statuses for which add_header (without `always`) and expires act. */
 export function addsHeaders(status: number): boolean {
-  return [200, 201, 204, 206, 301, 302, 303, 304, 307, 308].includes(status);
+  return ADDS_HEADERS.has(status);
 }
+
+const ADDS_HEADERS: ReadonlySet<number> = new Set([200, 201, 204, 206, 301, 302, 303, 304, 307, 308]);

@@ -1,4 +1,5 @@
 import { timeLocal } from './http-date';
+import type { Value } from './value';
 import { header, type Exchange } from './exchange';
 
 /** What only the response knows: for $status, $body_bytes_sent, $sent_http_*. */
@@ -22,11 +23,23 @@ export function hostVariable(ex: Exchange): string {
   return ex.server.serverNames[0] ?? '';
 }
 
+const headerNames = new Map<string, string>();
+
+/** `$http_user_agent` → `user-agent`: computed once per variable name, not per request. */
+function headerName(suffix: string): string {
+  let n = headerNames.get(suffix);
+  if (n === undefined) {
+    n = suffix.replace(/_/g, '-');
+    headerNames.set(suffix, n);
+  }
+  return n;
+}
+
 /** Looks up a variable of nginx's http core/proxy/upstream modules; undefined = not set. */
 export function variable(ex: Exchange, name: string, clock: VariableClock, sent?: SentResponse): string | undefined {
   const req = ex.request;
-  if (/^[1-9]$/.test(name)) return ex.captures[Number(name) - 1];
-  if (name.startsWith('http_')) return header(req, name.slice(5).replace(/_/g, '-'));
+  if (name.length === 1 && name >= '1' && name <= '9') return ex.captures[name.charCodeAt(0) - 49];
+  if (name.startsWith('http_')) return header(req, headerName(name.slice(5)));
   if (name.startsWith('arg_')) {
     for (const pair of (ex.args ?? '').split('&')) {
       const [k, v = ''] = pair.split('=');
@@ -38,7 +51,6 @@ export function variable(ex: Exchange, name: string, clock: VariableClock, sent?
     const want = name.slice(10).replace(/_/g, '-').toLowerCase();
     return sent.headers.find(([n]) => n.toLowerCase() === want)?.[1];
   }
-  const requestLine = `${req.method} ${req.path} ${req.version ?? 'HTTP/1.1'}`;
   switch (name) {
     case 'server_addr':
       return req.serverAddr;
@@ -51,7 +63,7 @@ export function variable(ex: Exchange, name: string, clock: VariableClock, sent?
     case 'remote_user':
       return undefined;
     case 'request':
-      return requestLine;
+      return `${req.method} ${req.path} ${req.version ?? 'HTTP/1.1'}`;
     case 'request_method':
       return req.method;
     case 'request_uri':
@@ -99,4 +111,14 @@ export function variable(ex: Exchange, name: string, clock: VariableClock, sent?
     default:
       return undefined;
   }
+}
+
+/** evaluate() with the request's variables, without a look-up closure per call (the request hot path). */
+export function evaluateVars(value: Value, ex: Exchange, clock: VariableClock, sent?: SentResponse): string {
+  let out = '';
+  for (let i = 0; i < value.length; i++) {
+    const part = value[i]!;
+    out += typeof part === 'string' ? part : (variable(ex, part.variable, clock, sent) ?? '');
+  }
+  return out;
 }

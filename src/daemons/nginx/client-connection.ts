@@ -1,0 +1,201 @@
+import { formatIpv4 } from '../../net/addr';
+import type { TcpError, TcpHandler, TcpSocket } from '../../host/tcp/socket';
+import type { Timer } from '../../sim/simulator';
+import { accessLogLines } from './access-log';
+import { errorLogPrefix } from './error-log';
+import type { Exchange, HttpRequest } from './exchange';
+import { handleRequest, type RequestOutcome } from './handle-request';
+import { RequestReader } from './http-parse';
+import { ProxyRequest } from './proxy-pass';
+import { serializeResponse, type HttpResponse } from './response';
+import { logsAt, type NginxWorker } from './worker';
+
+/** What `return 444` leaves in the access log: status 444, nothing sent. */
+const CLOSED_RESPONSE: HttpResponse = { status: 444, statusLine: '', headers: [], body: '', keepAlive: false };
+/** A client that closed while its request was proxied: nginx logs 499 and sends nothing. */
+const CLIENT_CLOSED: HttpResponse = { status: 499, statusLine: '', headers: [], body: '', keepAlive: false };
+
+/**
+ * One accepted client connection in a worker (ngx_http_request's connection side): read a request, run it
+ * through the core (handleRequest), send the response or proxy it, log it, then keep the connection for
+ * keepalive_timeout or close it.
+ */
+export class ClientConnection implements TcpHandler {
+  private readonly reader = new RequestReader();
+  private readonly remoteAddr: string;
+  private readonly serverAddr: string;
+  /** A request is being served (proxied requests take simulated time). */
+  private busy = false;
+  private proxy: { readonly request: ProxyRequest; readonly exchange: Exchange } | undefined;
+  private keepalive: Timer | undefined;
+  private closed = false;
+  /** The client's FIN arrived. */
+  private ended = false;
+  /** Error log entries of the current exchange already written. */
+  private errorsWritten = 0;
+
+  constructor(
+    private readonly worker: NginxWorker,
+    private readonly sock: TcpSocket,
+    private readonly number: number,
+  ) {
+    this.remoteAddr = formatIpv4(sock.remoteIp);
+    this.serverAddr = formatIpv4(sock.localIp);
+  }
+
+  onData(sock: TcpSocket, data: Uint8Array): void {
+    const w = this.worker;
+    if (w.stopped) {
+      const copy = data.slice();
+      return w.later(() => this.onData(sock, copy));
+    }
+    this.reader.push(data);
+    if (!this.busy) this.serveNext();
+  }
+
+  onEnd(): void {
+    if (this.worker.stopped) return this.worker.later(() => this.onEnd());
+    this.ended = true;
+    if (this.proxy) {
+      // nginx notices the close while waiting for the upstream (proxy_ignore_client_abort off): 499
+      const { request, exchange } = this.proxy;
+      this.proxy = undefined;
+      request.abort();
+      this.log(exchange, CLIENT_CLOSED);
+      this.close();
+    } else if (!this.busy) this.close();
+  }
+
+  onClose(): void {
+    if (this.worker.stopped) return this.worker.later(() => this.gone());
+    this.gone();
+  }
+
+  onError(_sock: TcpSocket, _err: TcpError): void {
+    if (this.worker.stopped) return this.worker.later(() => this.gone());
+    this.gone();
+  }
+
+  /** Graceful shutdown: a connection waiting for its next request is closed. */
+  closeIfIdle(): void {
+    if (!this.busy) this.close();
+  }
+
+  /** The worker is gone: the kernel closes the socket. */
+  drop(): void {
+    if (this.closed) return;
+    this.proxy?.request.abort();
+    this.stopKeepalive();
+    this.closed = true;
+    this.sock.close();
+  }
+
+  private serveNext(): void {
+    const next = this.reader.next();
+    if (!next) return;
+    this.stopKeepalive();
+    this.busy = true;
+    const { head, body } = next;
+    const w = this.worker;
+    const sock = this.sock;
+    const request: HttpRequest = {
+      method: head.method,
+      path: head.target,
+      version: head.version,
+      headers: head.headers,
+      ...(head.bodyLength > 0 ? { body } : {}),
+      remoteAddr: this.remoteAddr,
+      remotePort: sock.remotePort,
+      serverAddr: this.serverAddr,
+      serverPort: sock.localPort,
+    };
+    this.errorsWritten = 0;
+    this.dispatch(handleRequest(w.conf, request, w.fs, w.clock()));
+  }
+
+  private dispatch(outcome: RequestOutcome): void {
+    switch (outcome.kind) {
+      case 'response':
+        this.respond(outcome.exchange, outcome.response);
+        return;
+      case 'close':
+        this.log(outcome.exchange, CLOSED_RESPONSE);
+        this.close();
+        return;
+      case 'proxy': {
+        const w = this.worker;
+        const request = new ProxyRequest(w, this, outcome.exchange, w.upstream(outcome.upstream), outcome.request);
+        this.proxy = { request, exchange: outcome.exchange };
+        request.start();
+        return;
+      }
+    }
+  }
+
+  proxyDone(outcome: RequestOutcome): void {
+    this.proxy = undefined;
+    this.dispatch(outcome);
+  }
+
+  /** Writes the error log entries the exchange gained since the last call, those error_log's level lets through. */
+  flushErrors(ex: Exchange): void {
+    const errors = ex.errors;
+    if (this.errorsWritten === errors.length) return;
+    const w = this.worker;
+    const clock = w.clock();
+    for (let i = this.errorsWritten; i < errors.length; i++) {
+      const e = errors[i]!;
+      if (!logsAt(w.conf, e.level)) continue;
+      w.ctx.log('error', w.conf.errorLog, errorLogPrefix(clock.nowMs, clock.tzOffsetMinutes, e.level, w.proc.pid, this.number) + e.text);
+    }
+    this.errorsWritten = errors.length;
+  }
+
+  private log(ex: Exchange, response: HttpResponse): void {
+    this.flushErrors(ex);
+    const w = this.worker;
+    for (const { path, line } of accessLogLines(ex, response, w.clock())) w.ctx.log('access', path, line);
+  }
+
+  private respond(ex: Exchange, response: HttpResponse): void {
+    if (this.closed) return;
+    const w = this.worker;
+    this.sock.write(w.bytes(serializeResponse(response)));
+    this.log(ex, response);
+    this.busy = false;
+    if (!response.keepAlive || w.quitting || this.ended) {
+      this.close();
+      return;
+    }
+    this.keepalive = w.host.timer(ex.settings.keepaliveTimeout, () => this.idleTimeout());
+    this.serveNext();
+  }
+
+  private idleTimeout(): void {
+    this.keepalive = undefined;
+    if (this.worker.stopped) return this.worker.later(() => this.idleTimeout());
+    this.close();
+  }
+
+  private stopKeepalive(): void {
+    if (this.keepalive !== undefined) this.worker.host.sim.cancel(this.keepalive);
+    this.keepalive = undefined;
+  }
+
+  private close(): void {
+    if (this.closed) return;
+    this.stopKeepalive();
+    this.closed = true;
+    this.sock.close();
+    this.worker.connectionDone(this);
+  }
+
+  private gone(): void {
+    if (this.closed) return;
+    this.proxy?.request.abort();
+    this.proxy = undefined;
+    this.stopKeepalive();
+    this.closed = true;
+    this.worker.connectionDone(this);
+  }
+}

@@ -1,0 +1,118 @@
+/**
+ * Reading HTTP/1.x off a connection, as nginx's parsers do before the request or upstream modules see it.
+ * Bytes are kept as latin1 strings (one char per byte), the form the nginx core works in.
+ */
+
+/** latin1 text of bytes. */
+export function latin1(data: Uint8Array): string {
+  return Buffer.from(data.buffer, data.byteOffset, data.length).toString('latin1');
+}
+
+/** A request head as received: request line parts and header fields in order. */
+export interface RequestHead {
+  readonly method: string;
+  readonly target: string;
+  readonly version: 'HTTP/1.0' | 'HTTP/1.1';
+  readonly headers: (readonly [string, string])[];
+  /** Content-Length of the body (0 when none). */
+  readonly bodyLength: number;
+}
+
+function parseHead(block: string): RequestHead {
+  const lines = block.split('\r\n');
+  const first = lines[0]!;
+  const sp1 = first.indexOf(' ');
+  const sp2 = first.lastIndexOf(' ');
+  const proto = first.slice(sp2 + 1);
+  const bad = sp1 <= 0 || sp2 <= sp1 || (proto !== 'HTTP/1.0' && proto !== 'HTTP/1.1');
+  const headers: (readonly [string, string])[] = [];
+  let bodyLength = 0;
+  for (let i = 1; i < lines.length; i++) {
+    const l = lines[i]!;
+    const colon = l.indexOf(':');
+    if (colon <= 0) continue;
+    const name = l.slice(0, colon);
+    const value = l.slice(colon + 1).trim();
+    headers.push([name, value]);
+    if (name.length === 14 && name.toLowerCase() === 'content-length') bodyLength = Number(value) || 0;
+  }
+  return {
+    method: bad ? first.slice(0, Math.max(sp1, 0)) : first.slice(0, sp1),
+    // a request line that is not HTTP gets no target: the core answers 400 as nginx does
+    target: bad ? '' : first.slice(sp1 + 1, sp2),
+    version: proto === 'HTTP/1.0' ? 'HTTP/1.0' : 'HTTP/1.1',
+    headers,
+    bodyLength,
+  };
+}
+
+/**
+ * Requests arriving on one client connection, one after the other (keep-alive; pipelined bytes wait for
+ * their turn).
+ */
+export class RequestReader {
+  private pending = '';
+
+  push(data: Uint8Array): void {
+    this.pending = this.pending === '' ? latin1(data) : this.pending + latin1(data);
+  }
+
+  /** The next request received in full, if any. */
+  next(): { head: RequestHead; body: string } | undefined {
+    const text = this.pending;
+    const end = text.indexOf('\r\n\r\n');
+    if (end < 0) return undefined;
+    const head = parseHead(text.slice(0, end));
+    const bodyEnd = end + 4 + head.bodyLength;
+    if (text.length < bodyEnd) return undefined;
+    this.pending = text.length === bodyEnd ? '' : text.slice(bodyEnd);
+    return { head, body: text.slice(end + 4, bodyEnd) };
+  }
+}
+
+/** A response from an upstream server: head, then a body framed by Content-Length or by the connection's end. */
+export class UpstreamResponseReader {
+  private text = '';
+  private headEnd = -1;
+  status = 0;
+  headers: (readonly [string, string])[] = [];
+  private bodyLength = -1;
+  /** Whether the status line and headers arrived. */
+  get headDone(): boolean {
+    return this.headEnd >= 0;
+  }
+  /** The response is not HTTP (nginx: `upstream sent no valid HTTP/1.0 header`). */
+  invalid = false;
+
+  /** Returns true when the response is complete. */
+  feed(data: Uint8Array): boolean {
+    this.text = this.text === '' ? latin1(data) : this.text + latin1(data);
+    if (this.headEnd < 0) {
+      const end = this.text.indexOf('\r\n\r\n');
+      if (end < 0) return false;
+      this.headEnd = end + 4;
+      const lines = this.text.slice(0, end).split('\r\n');
+      const m = /^HTTP\/1\.[01] (\d{3})/.exec(lines[0]!);
+      if (!m) {
+        this.invalid = true;
+        return false;
+      }
+      this.status = Number(m[1]);
+      for (let i = 1; i < lines.length; i++) {
+        const l = lines[i]!;
+        const colon = l.indexOf(':');
+        if (colon <= 0) continue;
+        const name = l.slice(0, colon);
+        const value = l.slice(colon + 1).trim();
+        this.headers.push([name, value]);
+        if (name.length === 14 && name.toLowerCase() === 'content-length') this.bodyLength = Number(value);
+      }
+    }
+    return this.bodyLength >= 0 && this.text.length - this.headEnd >= this.bodyLength;
+  }
+
+  get body(): string {
+    const b = this.text.slice(this.headEnd);
+    return this.bodyLength >= 0 ? b.slice(0, this.bodyLength) : b;
+  }
+}
