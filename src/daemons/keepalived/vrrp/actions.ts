@@ -46,6 +46,11 @@ export type VrrpAction =
     }
   /** One line of Keepalived_vrrp's log; `detail` lines appear only with `-D` (CentOS passes it, Debian not). */
   | { readonly kind: 'log'; readonly text: string; readonly detail: boolean }
+  /**
+   * Reload only: the new configuration's scripts are carried over; what keepalived reports while completing
+   * the config (script warnings, SECURITY VIOLATION, `Assigned address …`) is logged here, before what follows.
+   */
+  | { readonly kind: 'config_completed' }
   /** For the trace: the instance changed state. */
   | {
       readonly kind: 'state_changed';
