@@ -75,7 +75,7 @@ class KeepalivedParent implements ProcessBehaviour {
     this.log(`Starting ${KEEPALIVED_VERSION}`);
     this.log(`Running on Linux ${host.kernelRelease} (built for Linux 5.19.11)`);
     this.log(`Command line: ${['keepalived', ...this.opts.argv].map((a) => `'${a}'`).join(' ')}`);
-    const parsed = this.readConfig();
+    const parsed = this.readConfig(true);
     if (parsed.config.globalDefs.maxAutoPriority === undefined) {
       this.log('NOTICE: setting config option max_auto_priority should result in better keepalived performance');
     }
@@ -91,15 +91,18 @@ class KeepalivedParent implements ProcessBehaviour {
     this.host.syslog('Keepalived', this.proc.pid, text);
   }
 
-  /** `Opening file` (-D), the parent's own config messages, `Configuration file`; the missing-brace count comes last. */
-  private readConfig(): ParseResult {
+  /**
+   * `Opening file` (-D), `Configuration file`, the parent's own config messages. keepalived logs
+   * `Configuration file` on opening, before it parses (lib/parser.c init_data; seen on reload); the start-up
+   * path still logs the messages first, as the pinned start-up traces have them.
+   */
+  private readConfig(messagesFirst: boolean): ParseResult {
     const host = this.host;
     if (this.opts.detail) this.log(`Opening file '${this.opts.conf}'.`);
     const parsed = parseKeepalivedConf(this.opts.conf, vfsSource(host), { interfaces: [...host.nics.keys()] });
-    const late = (d: Diagnostic): boolean => d.category === ConfigErr.MissingEob;
-    logDiagnostics(host, parsed.diagnostics.filter((d) => !late(d)), 'parent', 'Keepalived', this.proc.pid);
+    if (messagesFirst) logDiagnostics(host, parsed.diagnostics, 'parent', 'Keepalived', this.proc.pid);
     this.log(`Configuration file ${this.opts.conf}`);
-    logDiagnostics(host, parsed.diagnostics.filter(late), 'parent', 'Keepalived', this.proc.pid);
+    if (!messagesFirst) logDiagnostics(host, parsed.diagnostics, 'parent', 'Keepalived', this.proc.pid);
     return parsed;
   }
 
@@ -140,7 +143,7 @@ class KeepalivedParent implements ProcessBehaviour {
   private reload(): void {
     if (this.stopping) return;
     this.log('Reloading ...');
-    const parsed = this.readConfig();
+    const parsed = this.readConfig(false);
     if (!this.child?.proc.alive) {
       this.startChild(parsed, 'Reload complete');
       return;
