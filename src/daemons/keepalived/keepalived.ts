@@ -161,7 +161,7 @@ class KeepalivedParent implements ProcessBehaviour {
     if (!child?.proc.alive) return;
     const lines = reloadLines(this.host, parsed.diagnostics, () => child.proc.pid);
     // A config keepalived could not start with (an interface that does not exist) stops the child.
-    if (parsed.verdict === 'aborted') {
+    if (parsed.verdict === 'aborted' || parsed.diagnostics.some((d) => d.category === ConfigErr.BadIf)) {
       child.vrrp.reloadFailed(lines);
       return;
     }
