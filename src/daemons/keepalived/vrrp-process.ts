@@ -116,7 +116,7 @@ export class VrrpProcess implements ProcessBehaviour {
       }
       this.scriptWarnings();
       lines.completed();
-      this.assignedAddresses();
+      this.assignedAddresses(wires);
     }
     this.config = config;
     this.wires = new Map(wires.map((w) => [w.params.name, w]));
@@ -152,8 +152,9 @@ export class VrrpProcess implements ProcessBehaviour {
     }
   }
 
-  private assignedAddresses(): void {
-    for (const dev of new Set([...this.wires.values()].map((w) => w.params.interface))) {
+  /** The interfaces of `wires` (the new config's on a reload) that have an address. */
+  private assignedAddresses(wires: Iterable<InstanceWire> = this.wires.values()): void {
+    for (const dev of new Set([...wires].map((w) => w.params.interface))) {
       const ip = this.host.addresses.primary(dev)?.ip;
       if (ip !== undefined) this.detailLog(`Assigned address ${formatIpv4(ip)} for interface ${dev}`);
     }
