@@ -73,6 +73,7 @@ export function reload(ctx: Ctx, config: VrrpConfig, next: VrrpConfig): void {
     match.set(p.name, o);
     previous.set(p.name, o.s.state);
   }
+  const rebuilt = ctx.actions.length;
   completeInit(nctx, next, { previous, reloadMasters: new Set(), sameGroups: new Set() });
 
   // clear_diff_vrrp: the instances the new config no longer has go first.
@@ -91,6 +92,23 @@ export function reload(ctx: Ctx, config: VrrpConfig, next: VrrpConfig): void {
   }
   const sameGroups = new Set(next.syncGroups.filter((g) => oldGroups.get(g.name) === draft.groups[g.name]!.state).map((g) => g.name));
   initStates(nctx, next, { previous, reloadMasters, sameGroups });
+  continueTrace(ctx, rebuilt, previous);
+}
+
+/**
+ * keepalived rebuilds every instance from INIT; for the trace a kept instance goes on from its old state:
+ * its changes start there, and one back to the old state is no change at all.
+ */
+function continueTrace(ctx: Ctx, from: number, previous: ReadonlyMap<string, VrrpStateName>): void {
+  const seen = new Set<string>();
+  for (let i = from; i < ctx.actions.length; i++) {
+    const a = ctx.actions[i]!;
+    const before = a.kind === 'state_changed' && !seen.has(a.instance) ? previous.get(a.instance) : undefined;
+    if (a.kind !== 'state_changed' || before === undefined) continue;
+    seen.add(a.instance);
+    if (a.to === before) ctx.actions.splice(i--, 1);
+    else ctx.actions[i] = { ...a, from: before };
+  }
 }
 
 /**

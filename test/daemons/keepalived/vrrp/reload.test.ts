@@ -196,6 +196,36 @@ describe('reload (SIGHUP) of the VRRP child', () => {
     expect(adverts(d.advance(HUP))).toEqual([95]);
   });
 
+  it('a sync group of two MASTERs stays MASTER: no instance or group notify, both re-advertise at once', () => {
+    const members = [
+      instance({ name: 'A', vrid: 51, notify: { master: '/bin/a.sh' } }),
+      instance({ name: 'B', vrid: 52, interface: 'eth1', vips: [{ ...VIP81, dev: 'eth1' }] }),
+    ];
+    const cfg = config(members, [], [{ name: 'VG', members: ['A', 'B'], trackingWeight: false, notify: { master: '/bin/g.sh', backup: '/bin/gb.sh' } }]);
+    const d = new Driver(cfg);
+    d.feed({ kind: 'start' }, 0);
+    d.advance(mdi(100) + SECOND);
+    expect([d.vrrp('A').state, d.vrrp('B').state, d.state.groups['VG']!.state]).toEqual(['MASTER', 'MASTER', 'MASTER']);
+    const actions = d.reload(cfg, HUP);
+    expect(kinds(actions).filter((k) => k === 'notify' || k === 'notify_group' || k === 'state_changed')).toEqual([]);
+    expect(d.state.groups['VG']!.state).toBe('MASTER');
+    expect(adverts(d.advance(HUP))).toEqual([100, 100]);
+  });
+
+  it('an instance in FAULT before and after the reload is not announced again', () => {
+    const d = new Driver(proxy1({ notify: { fault: '/bin/f.sh' } }));
+    d.feed({ kind: 'start' }, 0);
+    d.feed({ kind: 'interface_down', interface: 'eth0' }, SECOND);
+    expect(d.vrrp('VI_PROXY_HA').state).toBe('FAULT');
+    const actions = d.reload(proxy1({ notify: { fault: '/bin/f.sh' } }), HUP);
+    expect(logs(actions)).toEqual(['Reloading', '(VI_PROXY_HA): entering FAULT state (interface eth0 down)']);
+    expect(kinds(actions)).not.toContain('notify');
+    // Rebuilt from INIT inside keepalived, but no change for the trace.
+    expect(kinds(actions)).not.toContain('state_changed');
+    expect(d.vrrp('VI_PROXY_HA').state).toBe('FAULT');
+    expect(d.timers.size).toBe(0);
+  });
+
   it('vrrpStepInPlace performs the same reload as vrrpStep', () => {
     const d = master(proxy1({ vips: [VIP, VIP81] }));
     const next = config([instance({ name: 'VI_PROXY_NEW', vrid: 10, priority: 90, initialState: 'MASTER', primaryIp: ip(100), vips: [VIP] })]);
