@@ -5,8 +5,8 @@ import type { VrrpStateName } from './state';
 /** Each instance has one VRRP deadline (keepalived's `sands`): the advert timer or the master-down timer. */
 export type VrrpTimer = 'master_down' | 'adver' | 'garp_master' | 'garp_lower_prio';
 
-/** The notify states keepalived passes to scripts. */
-export type NotifyState = 'MASTER' | 'BACKUP' | 'FAULT' | 'STOP';
+/** The notify states keepalived passes to scripts (DELETED: removed by a reload, with `notify_deleted`). */
+export type NotifyState = 'MASTER' | 'BACKUP' | 'FAULT' | 'STOP' | 'DELETED';
 
 /** What the daemon must do, in this order, at the instant of the input. */
 export type VrrpAction =

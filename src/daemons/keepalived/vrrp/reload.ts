@@ -82,7 +82,7 @@ export function reload(ctx: Ctx, config: VrrpConfig, next: VrrpConfig): void {
     if (kept.has(o)) continue;
     const v: Vrrp = { p: o.p, s: o.s as Draft<VrrpInstanceState> };
     if (o.s.state === 'MASTER') restoreInterface(nctx, v, true);
-    if (o.s.state !== 'FAULT') deleted(nctx, v);
+    deleted(nctx, v);
   }
   const reloadMasters = new Set<string>();
   for (const [name, o] of match) {
@@ -112,20 +112,24 @@ function continueTrace(ctx: Ctx, from: number, previous: ReadonlyMap<string, Vrr
 }
 
 /**
- * A removed instance is reported DELETED; without `notify_deleted` keepalived passes FAULT to the generic
- * `notify` but picks the (unset) deleted script, so notify_fault does not run [obs].
+ * A removed instance is reported DELETED. Without `notify_deleted` (then only if it was not FAULT) keepalived
+ * passes FAULT to the generic `notify` but picks the (unset) deleted script, so notify_fault does not run [obs].
  */
 function deleted(ctx: Ctx, v: Vrrp): void {
   ctx.actions.push({ kind: 'state_changed', instance: v.p.name, from: v.s.state, to: 'DELETED', priority: v.s.effectivePriority });
-  if (v.p.notify.generic === undefined) return;
+  const flagged = v.p.notify.deleted !== undefined;
+  if (!flagged && v.s.state === 'FAULT') return;
+  const state = flagged ? 'DELETED' : 'FAULT';
+  const script = v.p.notify.deleted || undefined;
+  if (script === undefined && v.p.notify.generic === undefined) return;
   ctx.actions.push({
     kind: 'notify',
     instance: v.p.name,
-    state: 'FAULT',
+    state,
     priority: v.s.effectivePriority,
-    script: undefined,
+    script,
     generic: v.p.notify.generic,
-    genericArgs: ['INSTANCE', v.p.name, 'FAULT', String(v.s.effectivePriority)],
+    genericArgs: ['INSTANCE', v.p.name, state, String(v.s.effectivePriority)],
   });
 }
 

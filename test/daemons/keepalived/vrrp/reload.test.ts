@@ -159,6 +159,22 @@ describe('reload (SIGHUP) of the VRRP child', () => {
     ]);
   });
 
+  it('notify_deleted: the deleted script runs and the generic notify is told DELETED, even for a FAULT instance', () => {
+    const notify = { deleted: '/bin/d.sh', generic: '/bin/n.sh' };
+    const d = new Driver(proxy1({ notify }));
+    d.feed({ kind: 'start' }, 0);
+    d.feed({ kind: 'interface_down', interface: 'eth0' }, SECOND);
+    const actions = d.reload(config([]), HUP);
+    expect(actions.filter((a) => a.kind === 'notify')).toMatchObject([
+      { state: 'DELETED', script: '/bin/d.sh', genericArgs: ['INSTANCE', 'VI_PROXY_HA', 'DELETED', '100'] },
+    ]);
+    // Without notify_deleted a removed FAULT instance is not notified at all.
+    const quiet = new Driver(proxy1({ notify: { generic: '/bin/n.sh' } }));
+    quiet.feed({ kind: 'start' }, 0);
+    quiet.feed({ kind: 'interface_down', interface: 'eth0' }, SECOND);
+    expect(kinds(quiet.reload(config([]), HUP))).not.toContain('notify');
+  });
+
   it('every instance removed: priority 0, VIPs gone, the peer takes over Skew_Time later; the process keeps running empty', () => {
     const l = pair();
     const actions = l.reload(HUP, 0, config([]));
