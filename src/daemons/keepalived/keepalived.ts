@@ -63,6 +63,9 @@ class KeepalivedParent implements ProcessBehaviour {
   private child: { proc: Process; vrrp: VrrpProcess } | undefined;
   proc!: Process;
   private stopping = false;
+  /** Children still to report their config read (config_notify.c num_reloading), and whether start-up was reported. */
+  private numReloading = 0;
+  private loaded = false;
 
   constructor(
     private readonly host: Host,
@@ -84,7 +87,10 @@ class KeepalivedParent implements ProcessBehaviour {
       proc.exit(1);
       return;
     }
-    if (!this.startChild(parsed, 'Startup complete')) this.log('Startup complete');
+    if (!this.startChild(parsed)) {
+      this.log('Startup complete');
+      this.loaded = true;
+    }
   }
 
   private log(text: string): void {
@@ -110,23 +116,38 @@ class KeepalivedParent implements ProcessBehaviour {
     return toVrrpConfig(parsed.config, (dev) => this.host.addresses.primary(dev)?.ip);
   }
 
-  /** Starts the VRRP child when the config has instances; `complete` is logged once it has read its config. */
-  private startChild(parsed: ParseResult, complete: string): boolean {
+  /** Starts the VRRP child when the config has instances; it reports when it has read its config. */
+  private startChild(parsed: ParseResult): boolean {
     const host = this.host;
     const { config, wires } = this.vrrpConfig(parsed);
     if (config.instances.length === 0) return false;
     const vrrp = new VrrpProcess(host, parsed.config, config, wires, this.opts.detail);
     const child = host.processes.spawn('keepalived', ['keepalived', ...this.opts.argv], vrrp, this.proc.pid);
     this.child = { proc: child, vrrp };
-    vrrp.onReloadSignal = () => this.reloadChild(this.readChildConfig(), () => undefined);
+    vrrp.onReloadSignal = () => this.reloadChild(this.readChildConfig());
     this.log(`Starting VRRP child process, pid=${child.pid}`);
     child.onExit((p) => this.childGone(p.exitCode));
+    this.numReloading++;
     vrrp.start(
       child,
       () => logDiagnostics(host, parsed.diagnostics, 'vrrp', 'Keepalived_vrrp', child.pid),
-      () => this.log(complete),
+      () => this.configRead(),
     );
     return true;
+  }
+
+  /**
+   * A child has read its configuration (config_notify.c child_reloaded_thread): the last one awaited completes
+   * the start-up or reload; one nobody awaited (the child reloaded on its own SIGHUP) is only counted.
+   */
+  private configRead(): void {
+    if (this.numReloading === 0) {
+      this.log('read eventfd count 1, num_reloading 0');
+      return;
+    }
+    if (--this.numReloading > 0) return;
+    this.log(this.loaded ? 'Reload complete' : 'Startup complete');
+    this.loaded = true;
   }
 
   signal(sig: SignalName): void {
@@ -145,10 +166,11 @@ class KeepalivedParent implements ProcessBehaviour {
     this.log('Reloading ...');
     const parsed = this.readConfig(false);
     if (!this.child?.proc.alive) {
-      this.startChild(parsed, 'Reload complete');
+      this.startChild(parsed);
       return;
     }
-    this.reloadChild(parsed, () => this.log('Reload complete'));
+    this.numReloading++;
+    this.reloadChild(parsed);
   }
 
   /** The child reads the file itself (so its own config lines are logged by it). */
@@ -156,7 +178,7 @@ class KeepalivedParent implements ProcessBehaviour {
     return parseKeepalivedConf(this.opts.conf, vfsSource(this.host), { interfaces: [...this.host.nics.keys()] });
   }
 
-  private reloadChild(parsed: ParseResult, complete: () => void): void {
+  private reloadChild(parsed: ParseResult): void {
     const child = this.child;
     if (!child?.proc.alive) return;
     const lines = reloadLines(this.host, parsed.diagnostics, () => child.proc.pid);
@@ -166,7 +188,7 @@ class KeepalivedParent implements ProcessBehaviour {
       return;
     }
     const { config, wires } = this.vrrpConfig(parsed);
-    child.vrrp.reload(parsed.config, config, wires, lines, complete);
+    child.vrrp.reload(parsed.config, config, wires, lines, () => this.configRead());
   }
 
   private stop(): void {

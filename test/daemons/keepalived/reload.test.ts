@@ -86,6 +86,22 @@ describe('keepalived SIGHUP (reload) on a simulated host', () => {
     expect(transitions(r, 'r1', 'VI_1', 'DELETED')).toEqual([HUP]);
   });
 
+  it('killall -HUP keepalived: the VRRP child reloads twice (propagated and its own signal), the parent counts the extra one', () => {
+    const r = run(instance(10), instance(10), 'killall -HUP keepalived');
+    const lines = after(r, HUP);
+    expect(lines.filter((l) => l === 'Reloading')).toHaveLength(2);
+    expect(lines.filter((l) => l === 'Reloading ...')).toHaveLength(1);
+    expect(lines.slice(lines.indexOf('Reload complete'))).toEqual([
+      'Reload complete',
+      'Reloading',
+      'Assigned address 10.0.0.1 for interface eth0',
+      '(VI_1) setting VIPs.',
+      'VRRP sockpool: [ifindex(  2), family(IPv4), proto(112), fd(14,15) multicast, address(224.0.0.18)]',
+      'read eventfd count 1, num_reloading 0',
+    ]);
+    expect(transitions(r, 'r1', 'VI_1', 'MASTER')).toEqual([mdi(100)]);
+  });
+
   it('a track script is carried over and runs again from the reload', () => {
     const script = 'vrrp_script chk {\nscript "true"\ninterval 1\nweight -5\n}\n';
     const conf = script + instance(10, 'track_script {\nchk\n}\n');
