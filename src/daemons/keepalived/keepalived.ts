@@ -1,9 +1,9 @@
 import type { Host } from '../../host/host';
 import type { Process, ProcessBehaviour, SignalName } from '../../host/process';
 import type { ServiceDefinition } from '../../host/services';
-import { parseKeepalivedConf, type ConfigSource, type Diagnostic, type Process as ConfProcess } from './config';
+import { ConfigErr, parseKeepalivedConf, type ConfigSource, type Diagnostic, type ParseResult, type Process as ConfProcess } from './config';
 import { toVrrpConfig } from './conf-to-vrrp';
-import { VrrpProcess } from './vrrp-process';
+import { EXIT_CONFIG, VrrpProcess, type ConfigLines } from './vrrp-process';
 
 export const KEEPALIVED_VERSION = 'Keepalived v2.2.7 (01/16,2022)';
 const DEFAULT_CONF = '/etc/keepalived/keepalived.conf';
@@ -44,14 +44,28 @@ function logDiagnostics(host: Host, diags: readonly Diagnostic[], process: ConfP
   for (const d of diags) if (d.process === process) host.syslog(ident, pid, d.text);
 }
 
+/** The VRRP child's config lines on a reload: SECURITY VIOLATION comes from the checks after the scripts are set up. */
+function reloadLines(host: Host, diags: readonly Diagnostic[], pid: () => number): ConfigLines {
+  const vrrp = diags.filter((d) => d.process === 'vrrp');
+  const security = (d: Diagnostic): boolean => d.category === ConfigErr.SecurityError;
+  return {
+    parsed: () => logDiagnostics(host, vrrp.filter((d) => !security(d)), 'vrrp', 'Keepalived_vrrp', pid()),
+    completed: () => logDiagnostics(host, vrrp.filter(security), 'vrrp', 'Keepalived_vrrp', pid()),
+  };
+}
+
 /**
  * The keepalived parent process: reads the configuration, starts the VRRP child (the checker child
- * arrives with IPVS), relays SIGTERM and reports the children's end, with keepalived 2.2.7's log lines.
+ * arrives with IPVS), relays SIGTERM, re-reads the configuration on SIGHUP and has the child reload it,
+ * and reports the children's end, with keepalived 2.2.7's log lines.
  */
 class KeepalivedParent implements ProcessBehaviour {
   private child: { proc: Process; vrrp: VrrpProcess } | undefined;
   proc!: Process;
   private stopping = false;
+  /** Children still to report their config read (config_notify.c num_reloading), and whether start-up was reported. */
+  private numReloading = 0;
+  private loaded = false;
 
   constructor(
     private readonly host: Host,
@@ -61,41 +75,120 @@ class KeepalivedParent implements ProcessBehaviour {
   start(proc: Process): void {
     this.proc = proc;
     const host = this.host;
-    const log = (text: string): void => host.syslog('Keepalived', proc.pid, text);
-    log(`Starting ${KEEPALIVED_VERSION}`);
-    log(`Running on Linux ${host.kernelRelease} (built for Linux 5.19.11)`);
-    log(`Command line: ${['keepalived', ...this.opts.argv].map((a) => `'${a}'`).join(' ')}`);
-    if (this.opts.detail) log(`Opening file '${this.opts.conf}'.`);
-    const interfaces = [...host.nics.keys()];
-    const parsed = parseKeepalivedConf(this.opts.conf, vfsSource(host), { interfaces });
-    logDiagnostics(host, parsed.diagnostics, 'parent', 'Keepalived', proc.pid);
-    log(`Configuration file ${this.opts.conf}`);
+    this.log(`Starting ${KEEPALIVED_VERSION}`);
+    this.log(`Running on Linux ${host.kernelRelease} (built for Linux 5.19.11)`);
+    this.log(`Command line: ${['keepalived', ...this.opts.argv].map((a) => `'${a}'`).join(' ')}`);
+    const parsed = this.readConfig(true);
     if (parsed.config.globalDefs.maxAutoPriority === undefined) {
-      log('NOTICE: setting config option max_auto_priority should result in better keepalived performance');
+      this.log('NOTICE: setting config option max_auto_priority should result in better keepalived performance');
     }
     if (parsed.verdict === 'aborted') {
-      log('Stopped');
+      this.log('Stopped');
       proc.exit(1);
       return;
     }
-    const { config, wires } = toVrrpConfig(parsed.config, (dev) => host.addresses.primary(dev)?.ip);
-    if (config.instances.length > 0) {
-      const vrrp = new VrrpProcess(host, parsed.config, config, wires, this.opts.detail);
-      const child = host.processes.spawn('keepalived', ['keepalived', ...this.opts.argv], vrrp, proc.pid);
-      this.child = { proc: child, vrrp };
-      log(`Starting VRRP child process, pid=${child.pid}`);
-      child.onExit(() => this.childGone());
-      vrrp.start(
-        child,
-        () => logDiagnostics(host, parsed.diagnostics, 'vrrp', 'Keepalived_vrrp', child.pid),
-        () => log('Startup complete'),
-      );
-    } else log('Startup complete');
+    if (!this.startChild(parsed)) {
+      this.log('Startup complete');
+      this.loaded = true;
+    }
+  }
+
+  private log(text: string): void {
+    this.host.syslog('Keepalived', this.proc.pid, text);
+  }
+
+  /**
+   * `Opening file` (-D), `Configuration file`, the parent's own config messages. keepalived logs
+   * `Configuration file` on opening, before it parses (lib/parser.c init_data; seen on reload); the start-up
+   * path still logs the messages first, as the pinned start-up traces have them.
+   */
+  private readConfig(messagesFirst: boolean): ParseResult {
+    const host = this.host;
+    if (this.opts.detail) this.log(`Opening file '${this.opts.conf}'.`);
+    const parsed = parseKeepalivedConf(this.opts.conf, vfsSource(host), { interfaces: [...host.nics.keys()] });
+    if (messagesFirst) logDiagnostics(host, parsed.diagnostics, 'parent', 'Keepalived', this.proc.pid);
+    this.log(`Configuration file ${this.opts.conf}`);
+    if (!messagesFirst) logDiagnostics(host, parsed.diagnostics, 'parent', 'Keepalived', this.proc.pid);
+    return parsed;
+  }
+
+  private vrrpConfig(parsed: ParseResult): ReturnType<typeof toVrrpConfig> {
+    return toVrrpConfig(parsed.config, (dev) => this.host.addresses.primary(dev)?.ip);
+  }
+
+  /** Starts the VRRP child when the config has instances; it reports when it has read its config. */
+  private startChild(parsed: ParseResult): boolean {
+    const host = this.host;
+    const { config, wires } = this.vrrpConfig(parsed);
+    if (config.instances.length === 0) return false;
+    const vrrp = new VrrpProcess(host, parsed.config, config, wires, this.opts.detail);
+    const child = host.processes.spawn('keepalived', ['keepalived', ...this.opts.argv], vrrp, this.proc.pid);
+    this.child = { proc: child, vrrp };
+    vrrp.onReloadSignal = () => this.reloadChild(this.readChildConfig());
+    this.log(`Starting VRRP child process, pid=${child.pid}`);
+    child.onExit((p) => this.childGone(p.exitCode));
+    this.numReloading++;
+    vrrp.start(
+      child,
+      () => logDiagnostics(host, parsed.diagnostics, 'vrrp', 'Keepalived_vrrp', child.pid),
+      () => this.configRead(),
+    );
+    return true;
+  }
+
+  /**
+   * A child has read its configuration (config_notify.c child_reloaded_thread): the last one awaited completes
+   * the start-up or reload; one nobody awaited (the child reloaded on its own SIGHUP) is only counted.
+   */
+  private configRead(): void {
+    if (this.numReloading === 0) {
+      this.log('read eventfd count 1, num_reloading 0');
+      return;
+    }
+    if (--this.numReloading > 0) return;
+    this.log(this.loaded ? 'Reload complete' : 'Startup complete');
+    this.loaded = true;
   }
 
   signal(sig: SignalName): void {
     if (sig === 'TERM' || sig === 'INT') this.stop();
-    // SIGHUP (reload) and SIGUSR1/2 (data dumps) are not simulated: keepalived carries on unchanged.
+    else if (sig === 'HUP') this.reload();
+    // SIGUSR1/2 (data dumps) are not simulated: keepalived carries on unchanged.
+  }
+
+  /**
+   * SIGHUP (core/main.c reload_config, propagate_signal): the parent re-reads the file, then signals the
+   * VRRP child, which reads it again itself and applies it; `Reload complete` once it has. No child yet
+   * (the old config had no instance): one is started if the new config has instances.
+   */
+  private reload(): void {
+    if (this.stopping) return;
+    this.log('Reloading ...');
+    const parsed = this.readConfig(false);
+    if (!this.child?.proc.alive) {
+      this.startChild(parsed);
+      return;
+    }
+    this.numReloading++;
+    this.reloadChild(parsed);
+  }
+
+  /** The child reads the file itself (so its own config lines are logged by it). */
+  private readChildConfig(): ParseResult {
+    return parseKeepalivedConf(this.opts.conf, vfsSource(this.host), { interfaces: [...this.host.nics.keys()] });
+  }
+
+  private reloadChild(parsed: ParseResult): void {
+    const child = this.child;
+    if (!child?.proc.alive) return;
+    const lines = reloadLines(this.host, parsed.diagnostics, () => child.proc.pid);
+    // A config keepalived could not start with (an interface that does not exist) stops the child.
+    if (parsed.verdict === 'aborted' || parsed.diagnostics.some((d) => d.category === ConfigErr.BadIf)) {
+      child.vrrp.reloadFailed(lines);
+      return;
+    }
+    const { config, wires } = this.vrrpConfig(parsed);
+    child.vrrp.reload(parsed.config, config, wires, lines, () => this.configRead());
   }
 
   private stop(): void {
@@ -103,13 +196,14 @@ class KeepalivedParent implements ProcessBehaviour {
     this.stopping = true;
     this.host.syslog('Keepalived', this.proc.pid, 'Stopping');
     if (this.child?.proc.alive) this.child.vrrp.terminate();
-    else this.childGone();
+    else this.childGone(0);
   }
 
-  private childGone(): void {
+  private childGone(code: number): void {
     if (!this.proc.alive) return;
     if (!this.stopping) {
-      this.host.syslog('Keepalived', this.proc.pid, `pid ${this.child?.proc.pid} exited with permanent error FATAL. Terminating`);
+      const error = code === EXIT_CONFIG ? 'CONFIG' : 'FATAL';
+      this.host.syslog('Keepalived', this.proc.pid, `pid ${this.child?.proc.pid} exited with permanent error ${error}. Terminating`);
     }
     if (this.opts.detail) {
       // Simulated processes use no CPU time.

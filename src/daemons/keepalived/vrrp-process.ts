@@ -3,7 +3,7 @@ import { formatIpv4, type Ipv4 } from '../../net/addr';
 import { IPPROTO_VRRP, type Ipv4Packet } from '../../net/packets';
 import { gratuitousArpFrame } from '../../host/arp';
 import type { Host } from '../../host/host';
-import type { Process, ProcessBehaviour } from '../../host/process';
+import type { Process, ProcessBehaviour, SignalName } from '../../host/process';
 import type { RawSocket } from '../../host/raw-socket';
 import './trace-events';
 import type { KeepalivedConfig } from './config';
@@ -21,6 +21,17 @@ const TIMER_INPUT: Record<VrrpTimer, (instance: string) => VrrpInput> = {
 /** How long the VRRP child lingers after SIGTERM before exiting (the IGMP-leave timer), as measured. */
 const STOP_LINGER_US = 1_000_000;
 
+/** keepalived's KEEPALIVED_EXIT_CONFIG: the parent reports it as `permanent error CONFIG` and stops. */
+export const EXIT_CONFIG = 2;
+
+/** What the VRRP child logs while it (re)reads the configuration, split where keepalived logs them. */
+export interface ConfigLines {
+  /** Parse-time lines (unknown keywords, missing braces, a missing interface …). */
+  readonly parsed: () => void;
+  /** Lines of the completion checks after the scripts are set up (SECURITY VIOLATION …). */
+  readonly completed: () => void;
+}
+
 /**
  * keepalived's VRRP child (Keepalived_vrrp): owns the sockets, timers and scripts, feeds what happens to
  * the pure state machine (./vrrp) and performs the actions it returns, in order.
@@ -29,16 +40,18 @@ export class VrrpProcess implements ProcessBehaviour {
   private readonly state: VrrpProcessState;
   private readonly timers = new Map<string, Timer>();
   private readonly sockets = new Map<string, RawSocket>();
-  private readonly wires = new Map<string, InstanceWire>();
-  private readonly scripts: TrackScripts;
+  private wires = new Map<string, InstanceWire>();
+  private scripts: TrackScripts;
   private unlisten: (() => void) | undefined;
   proc!: Process;
   private stopping = false;
+  /** SIGHUP sent to the child itself: it re-reads the configuration as on a reload from its parent. */
+  onReloadSignal: (() => void) | undefined;
 
   constructor(
     private readonly host: Host,
     conf: KeepalivedConfig,
-    private readonly config: VrrpConfig,
+    private config: VrrpConfig,
     wires: readonly InstanceWire[],
     /** `-D`: detailed log lines too. */
     private readonly detail: boolean,
@@ -46,8 +59,12 @@ export class VrrpProcess implements ProcessBehaviour {
     // An unfrozen copy the process alone owns, stepped in place.
     this.state = structuredClone(vrrpInitialState(config));
     for (const w of wires) this.wires.set(w.params.name, w);
-    this.scripts = new TrackScripts(
-      host,
+    this.scripts = this.trackScripts(conf, config);
+  }
+
+  private trackScripts(conf: KeepalivedConfig, config: VrrpConfig): TrackScripts {
+    return new TrackScripts(
+      this.host,
       conf.vrrpScripts.filter((s) => config.scripts.some((c) => c.name === s.name)),
       (script, outcome) => this.step({ kind: 'script_result', script, outcome }),
       (text) => this.log(text),
@@ -62,19 +79,88 @@ export class VrrpProcess implements ProcessBehaviour {
     this.proc = proc;
     this.detailLog('Registering Kernel netlink reflector');
     this.detailLog('Registering Kernel netlink command channel');
-    if (this.scripts.count > 0) {
-      this.log("Script user 'keepalived_script' does not exist");
-      for (const cmd of this.scripts.pathSearched()) {
-        this.log(`WARNING - script \`${cmd}\` resolved by path search to \`/usr/bin/${cmd}\`. Please specify full path.`);
-      }
-    }
+    if (this.scripts.count > 0) this.log("Script user 'keepalived_script' does not exist");
+    this.scriptWarnings();
     configured();
-    for (const dev of new Set([...this.wires.values()].map((w) => w.params.interface))) {
+    this.assignedAddresses();
+    this.detailLog('Registering gratuitous ARP shared channel');
+    ready();
+    this.openSockets();
+    this.unlisten = this.host.onNetlink({
+      link: (dev, up) => this.step({ kind: up ? 'interface_up' : 'interface_down', interface: dev }),
+    });
+    const down = [...this.wires.values()].map((w) => w.params.interface).filter((d) => !this.host.nic(d)?.running);
+    this.step({ kind: 'start', ...(down.length && { interfacesDown: down }) });
+    this.sockpool();
+    this.scripts.start();
+  }
+
+  /**
+   * SIGHUP (keepalived's reload_vrrp_thread): MASTERs advertise once more, every timer and script is
+   * stopped, the new configuration is applied by the state machine — the process, its sockets and the
+   * kept instances' states live on — then the scripts start again.
+   */
+  reload(conf: KeepalivedConfig, config: VrrpConfig, wires: readonly InstanceWire[], lines: ConfigLines, ready: () => void): void {
+    if (this.stopping || !this.proc.alive) return;
+    this.step({ kind: 'reload_signal' });
+    this.clearTimers();
+    this.scripts.stop();
+    lines.parsed();
+    this.scripts = this.trackScripts(conf, config);
+    if (this.scripts.count > 0) this.log("Script user 'keepalived_script' does not exist");
+    // The old wires still send what the machine does for removed instances (their priority-0 adverts).
+    for (const a of vrrpStepInPlace(this.config, this.state, { kind: 'reload', config }, this.host.sim.now)) {
+      if (a.kind !== 'config_completed') {
+        this.perform(a);
+        continue;
+      }
+      this.scriptWarnings();
+      lines.completed();
+      this.assignedAddresses(wires);
+    }
+    this.config = config;
+    this.wires = new Map(wires.map((w) => [w.params.name, w]));
+    for (const [dev, sock] of this.sockets) {
+      if ([...this.wires.values()].some((w) => w.params.interface === dev)) continue;
+      sock.close();
+      this.sockets.delete(dev);
+    }
+    this.openSockets();
+    this.sockpool();
+    ready();
+    this.scripts.start();
+  }
+
+  /**
+   * The reloaded configuration cannot be used (an interface that does not exist): keepalived's VRRP child
+   * logs why and exits at once — no priority-0 advert, the VIPs stay where they are [obs].
+   */
+  reloadFailed(lines: ConfigLines): void {
+    if (this.stopping || !this.proc.alive) return;
+    this.step({ kind: 'reload_signal' });
+    this.stopping = true;
+    this.clearTimers();
+    this.scripts.stop();
+    lines.parsed();
+    this.stoppedLine();
+    this.proc.exit(EXIT_CONFIG);
+  }
+
+  private scriptWarnings(): void {
+    for (const cmd of this.scripts.pathSearched()) {
+      this.log(`WARNING - script \`${cmd}\` resolved by path search to \`/usr/bin/${cmd}\`. Please specify full path.`);
+    }
+  }
+
+  /** The interfaces of `wires` (the new config's on a reload) that have an address. */
+  private assignedAddresses(wires: Iterable<InstanceWire> = this.wires.values()): void {
+    for (const dev of new Set([...wires].map((w) => w.params.interface))) {
       const ip = this.host.addresses.primary(dev)?.ip;
       if (ip !== undefined) this.detailLog(`Assigned address ${formatIpv4(ip)} for interface ${dev}`);
     }
-    this.detailLog('Registering gratuitous ARP shared channel');
-    ready();
+  }
+
+  private openSockets(): void {
     for (const w of this.wires.values()) {
       const dev = w.params.interface;
       if (this.sockets.has(dev)) continue;
@@ -83,18 +169,15 @@ export class VrrpProcess implements ProcessBehaviour {
       sock.onPacket = (pkt) => this.receive(dev, pkt);
       this.sockets.set(dev, sock);
     }
-    this.unlisten = this.host.onNetlink({
-      link: (dev, up) => this.step({ kind: up ? 'interface_up' : 'interface_down', interface: dev }),
-    });
-    const down = [...this.wires.values()].map((w) => w.params.interface).filter((d) => !this.host.nic(d)?.running);
-    this.step({ kind: 'start', ...(down.length && { interfacesDown: down }) });
+  }
+
+  private sockpool(): void {
     let fd = 14;
     for (const dev of this.sockets.keys()) {
       const index = String(this.host.nic(dev)?.index ?? 0).padStart(3);
       this.detailLog(`VRRP sockpool: [ifindex(${index}), family(IPv4), proto(112), fd(${fd},${fd + 1}) multicast, address(224.0.0.18)]`);
       fd += 2;
     }
-    this.scripts.start();
   }
 
   /** SIGTERM from the parent: priority-0 adverts and VIPs removed (by the machine), then exit. */
@@ -106,17 +189,22 @@ export class VrrpProcess implements ProcessBehaviour {
     this.clearTimers();
     this.host.timer(STOP_LINGER_US, () => {
       if (!this.proc.alive) return;
-      // Simulated processes use no CPU time.
-      if (!this.detail) this.log('Stopped');
-      else if (this.scripts.count > 0) this.log('Stopped - used (self/children) 0.000000/0.000000 user time, 0.000000/0.000000 system time');
-      else this.log('Stopped - used 0.000000 user time, 0.000000 system time');
+      this.stoppedLine();
       this.proc.exit(0);
     });
   }
 
-  signal(): void {
+  private stoppedLine(): void {
+    // Simulated processes use no CPU time.
+    if (!this.detail) this.log('Stopped');
+    else if (this.scripts.count > 0) this.log('Stopped - used (self/children) 0.000000/0.000000 user time, 0.000000/0.000000 system time');
+    else this.log('Stopped - used 0.000000 user time, 0.000000 system time');
+  }
+
+  signal(sig: SignalName): void {
+    if (sig === 'HUP') this.onReloadSignal?.();
     // The VRRP child is driven by its parent; SIGTERM to it directly behaves the same.
-    this.terminate();
+    else this.terminate();
   }
 
   terminated(): void {

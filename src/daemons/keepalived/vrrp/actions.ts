@@ -5,8 +5,8 @@ import type { VrrpStateName } from './state';
 /** Each instance has one VRRP deadline (keepalived's `sands`): the advert timer or the master-down timer. */
 export type VrrpTimer = 'master_down' | 'adver' | 'garp_master' | 'garp_lower_prio';
 
-/** The notify states keepalived passes to scripts. */
-export type NotifyState = 'MASTER' | 'BACKUP' | 'FAULT' | 'STOP';
+/** The notify states keepalived passes to scripts (DELETED: removed by a reload, with `notify_deleted`). */
+export type NotifyState = 'MASTER' | 'BACKUP' | 'FAULT' | 'STOP' | 'DELETED';
 
 /** What the daemon must do, in this order, at the instant of the input. */
 export type VrrpAction =
@@ -46,6 +46,11 @@ export type VrrpAction =
     }
   /** One line of Keepalived_vrrp's log; `detail` lines appear only with `-D` (CentOS passes it, Debian not). */
   | { readonly kind: 'log'; readonly text: string; readonly detail: boolean }
+  /**
+   * Reload only: the new configuration's scripts are carried over; what keepalived reports while completing
+   * the config (script warnings, SECURITY VIOLATION, `Assigned address …`) is logged here, before what follows.
+   */
+  | { readonly kind: 'config_completed' }
   /** For the trace: the instance changed state. */
   | {
       readonly kind: 'state_changed';

@@ -3,7 +3,8 @@
  * (`vrrpInitialState(config)`), calls `vrrpStep(config, state, input, now)` for every packet, carrier change,
  * script exit and timer, keeps the returned state and performs the actions in order: at most one of the
  * `master_down` / `adver` timers per instance is armed, `arm_timer` replaces a pending timer of that name.
- * Run the config through `vrrpCompleteTracking` once before use.
+ * Run the config through `vrrpCompleteTracking` once before use. A reload (SIGHUP) is `reload_signal`, then
+ * the glue cancels every timer, then `reload` with the new config, which the glue steps with from then on.
  */
 export * from './actions';
 export * from './inputs';

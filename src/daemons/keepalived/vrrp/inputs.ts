@@ -1,4 +1,5 @@
 import type { Micros } from '../../../sim/time';
+import type { VrrpConfig } from './params';
 
 /** How a vrrp_script run ended (vrrp_scheduler.c `vrrp_script_child_thread`). */
 export type ScriptOutcome =
@@ -40,4 +41,13 @@ export type VrrpInput =
   /** A run of a `vrrp_script` ended. */
   | { readonly kind: 'script_result'; readonly script: string; readonly outcome: ScriptOutcome }
   /** SIGTERM: graceful stop. */
-  | { readonly kind: 'stop' };
+  | { readonly kind: 'stop' }
+  /** SIGHUP reached the VRRP child: every MASTER advertises once more, then `Reloading`. */
+  | { readonly kind: 'reload_signal' }
+  /**
+   * The reloaded configuration (through `vrrpCompleteTracking`), right after `reload_signal`. Before it the
+   * glue cancels every pending timer (keepalived's thread_cleanup_master) and stops the scripts; after it the
+   * glue steps with `config` and restarts the scripts. Instances are matched by VRID, interface and
+   * unicast/multicast, not by name (vrrp_exist).
+   */
+  | { readonly kind: 'reload'; readonly config: VrrpConfig };

@@ -43,6 +43,8 @@ export interface NotifyScripts {
   readonly backup?: string;
   readonly fault?: string;
   readonly stop?: string;
+  /** `notify_deleted`: report an instance a reload removes as DELETED (not FAULT); '' when given without a script. */
+  readonly deleted?: string;
   /** Generic `notify`: run with `INSTANCE name STATE priority` appended. */
   readonly generic?: string;
 }

@@ -10,8 +10,6 @@ import {
   leaveMaster,
   masterRx,
   masterTx,
-  msDownTimer,
-  removeVips,
   restoreInterface,
   sendInstanceNotifies,
   sendLinkUpdate,
@@ -19,11 +17,12 @@ import {
   stateBackup,
 } from './instance';
 import type { VrrpConfig } from './params';
-import { scriptResult, scriptStatus } from './script';
+import { reload, reloadSignal } from './reload';
+import { scriptResult } from './script';
 import type { VrrpProcessState } from './state';
-import { groupOf, sendGroupNotifies, tsmHandle } from './sync';
-import { skewTime } from './timers';
-import { setEffectivePriority, updateInterface, updateScriptPriorities } from './track';
+import { sendGroupNotifies, tsmHandle } from './sync';
+import { start } from './startup';
+import { updateInterface, updateScriptPriorities } from './track';
 
 export interface VrrpStep {
   readonly state: VrrpProcessState;
@@ -53,7 +52,6 @@ export function vrrpStepInPlace(config: VrrpConfig, state: VrrpProcessState, inp
   dispatch({ index: trackingIndex(config), draft: state as Draft<VrrpProcessState>, now, actions }, config, input);
   return actions;
 }
-
 
 function dispatch(ctx: Ctx, config: VrrpConfig, input: VrrpInput): void {
   switch (input.kind) {
@@ -92,6 +90,10 @@ function dispatch(ctx: Ctx, config: VrrpConfig, input: VrrpInput): void {
     }
     case 'stop':
       return stop(ctx, config);
+    case 'reload_signal':
+      return reloadSignal(ctx, config);
+    case 'reload':
+      return reload(ctx, config, input.config);
   }
 }
 
@@ -128,106 +130,6 @@ function sandsExpired(ctx: Ctx, v: Vrrp, timer: 'master_down' | 'adver'): void {
   }
   tsmHandle(ctx, prev, v);
   initInstanceSands(ctx, v);
-}
-
-/**
- * Start-up: tracking initial state (vrrp_track.c initialise_tracking_priorities), fault marking
- * (vrrp_complete_init), VIP clean-up (vrrp_restore_interfaces_startup), then vrrp_init_state and
- * vrrp_init_sands. Every non-owner enters BACKUP with a full Master_Down_Interval whatever `state` says.
- */
-function start(ctx: Ctx, config: VrrpConfig, interfacesDown: readonly string[]): void {
-  for (const ifname of interfacesDown) ctx.draft.interfacesDown[ifname] = true;
-  const all = config.instances.map((p) => vrrpOf(ctx, p.name));
-
-  for (const v of all) {
-    initialiseTracking(ctx, v);
-    const g = groupOf(ctx, v);
-    if (!g) continue;
-    if (v.s.state === 'FAULT') {
-      if (g.s.state !== 'FAULT') {
-        g.s.state = 'FAULT';
-        log(ctx, `VRRP_Group(${g.p.name}): Syncing ${v.p.name} to FAULT state`);
-      }
-      g.s.numMemberFault++;
-    }
-    if (v.s.numScriptInit > 0) {
-      g.s.numMemberInit++;
-      if (g.s.state !== 'FAULT') g.s.state = 'INIT';
-    }
-  }
-
-  for (const v of all) {
-    if (v.s.state === 'FAULT' || groupOf(ctx, v)?.s.state === 'FAULT') {
-      setState(ctx, v, 'FAULT');
-      log(ctx, `(${v.p.name}) entering FAULT state`);
-      sendInstanceNotifies(ctx, v);
-    }
-  }
-
-  // keepalived marks VIPs of an existing interface as set, to force their removal at start-up.
-  for (const v of all) removeVips(ctx, v);
-
-  for (const g of config.syncGroups) {
-    const s = ctx.draft.groups[g.name]!;
-    if (s.state === 'FAULT' || s.state === 'BACKUP') sendGroupNotifies(ctx, { p: g, s });
-  }
-  for (const v of all) initState(ctx, v);
-  for (const v of all) initInstanceSands(ctx, v);
-}
-
-function initialiseTracking(ctx: Ctx, v: Vrrp): void {
-  const toFault = (why: string) => {
-    log(ctx, `(${v.p.name}): entering FAULT state ${why}`);
-    setState(ctx, v, 'FAULT');
-    v.s.numScriptIfFault++;
-  };
-  const zeroWeightIfs = [
-    ...(v.p.dontTrackPrimary ? [] : [{ name: v.p.interface, reverse: false }]),
-    ...v.p.trackInterfaces.filter((t) => t.weight === 0),
-  ];
-  for (const t of zeroWeightIfs) {
-    const up = !ctx.draft.interfacesDown[t.name];
-    if (up !== !t.reverse) toFault(`(interface ${t.name} down)`);
-  }
-  for (const t of v.p.trackScripts) {
-    const params = ctx.index.script.get(t.name);
-    const script = ctx.draft.scripts[t.name];
-    if (t.weight !== 0 || !params || !script) continue;
-    const status = scriptStatus(params, script);
-    if (status === 'init') v.s.numScriptInit++;
-    else if ((status === 'good') === t.reverse) toFault(`due to script ${t.name}`);
-  }
-  setEffectivePriority(ctx, v);
-}
-
-/** vrrp_init_state for one instance. */
-function initState(ctx: Ctx, v: Vrrp): void {
-  const begin = v.s.state;
-  if (v.s.state === 'FAULT') v.s.wantstate = 'FAULT';
-  const g = groupOf(ctx, v);
-  const newState = g ? g.s.state : v.s.wantstate;
-  const isUp = v.s.numScriptIfFault === 0;
-  const noneInit = v.s.numScriptInit === 0 && (!g || g.s.numMemberInit === 0);
-  if (isUp && newState === 'MASTER' && noneInit && v.s.basePriority === 255 && v.s.wantstate === 'MASTER') {
-    // The owner "times out" of BACKUP 1 µs later: MASTER at the first scheduler pass, no (init) line.
-    setState(ctx, v, 'BACKUP');
-    v.s.msDownTimer = 1;
-    return;
-  }
-  v.s.msDownTimer =
-    newState === 'BACKUP' && v.s.wantstate === 'MASTER'
-      ? v.s.masterAdverInt + skewTime(v.p.version, 255, v.s.masterAdverInt)
-      : msDownTimer(v);
-  restoreInterface(ctx, v, false);
-  if (isUp && newState !== 'FAULT' && noneInit) {
-    if (v.s.state !== 'BACKUP') {
-      log(ctx, `(${v.p.name}) Entering BACKUP STATE (init)`);
-      setState(ctx, v, 'BACKUP');
-    }
-  } else {
-    setState(ctx, v, 'FAULT');
-  }
-  if (begin !== v.s.state && (v.s.state !== 'FAULT' || v.s.numScriptIfFault > 0)) sendInstanceNotifies(ctx, v);
 }
 
 /**

@@ -78,3 +78,30 @@ export function scriptResult(
   }
   return { state: { result, lastStatus, initState: 'done' }, logs, change };
 }
+
+/**
+ * A script kept across a reload (vrrp.c clear_diff_script): one still in its initial state starts over;
+ * otherwise its counter keeps its distance from `rise` under the new rise/fall, and keepalived says which
+ * side it is on. `log` is null when nothing is logged.
+ */
+export function scriptOnReload(
+  before: VrrpScriptParams,
+  state: VrrpScriptState,
+  after: VrrpScriptParams,
+): { readonly state: VrrpScriptState; readonly log: string | null } {
+  if (state.initState === 'init') return { state: initialScriptState(after), log: null };
+  const top = after.rise + after.fall - 1;
+  let result: number;
+  let verdict: string;
+  if (state.result < before.rise) {
+    result = state.result === 0 ? 0 : Math.max(0, after.rise - (before.rise - state.result));
+    verdict = 'unsuccessful';
+  } else {
+    result = state.result === before.rise + before.fall - 1 ? top : Math.min(top, after.rise + (state.result - before.rise));
+    verdict = 'successful';
+  }
+  return {
+    state: { result, lastStatus: state.lastStatus, initState: 'done' },
+    log: `VRRP_Script(${after.name}) considered ${verdict} on reload`,
+  };
+}

@@ -2,8 +2,11 @@ import type { Micros } from '../../../sim/time';
 import type { VrrpConfig } from './params';
 import { initialScriptState, type VrrpScriptState } from './script';
 
-/** keepalived's VRRP_STATE_* (include/vrrp.h); FAULT and STOP are keepalived's own, not RFC states. */
-export type VrrpStateName = 'INIT' | 'BACKUP' | 'MASTER' | 'FAULT' | 'STOP';
+/**
+ * keepalived's VRRP_STATE_* (include/vrrp.h); FAULT, STOP and DELETED (an instance a reload removed, only
+ * ever reported) are keepalived's own, not RFC states.
+ */
+export type VrrpStateName = 'INIT' | 'BACKUP' | 'MASTER' | 'FAULT' | 'STOP' | 'DELETED';
 
 /** One `vrrp_instance` at run time: keepalived's `vrrp_t` fields that decide behaviour. */
 export interface VrrpInstanceState {

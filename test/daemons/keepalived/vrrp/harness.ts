@@ -65,7 +65,7 @@ export class Driver {
   readonly timers = new Map<string, number>();
   readonly all: VrrpAction[] = [];
 
-  constructor(readonly config: VrrpConfig) {
+  constructor(public config: VrrpConfig) {
     this.state = vrrpInitialState(config);
   }
 
@@ -79,6 +79,18 @@ export class Driver {
     }
     this.all.push(...step.actions);
     return [...step.actions];
+  }
+
+  /**
+   * SIGHUP with `next` as the new config, as the glue does it: the signal step, every pending timer
+   * cancelled, the reload step; from then on the driver steps with `next`.
+   */
+  reload(next: VrrpConfig, at = this.now): VrrpAction[] {
+    const out = this.feed({ kind: 'reload_signal' }, at);
+    this.timers.clear();
+    out.push(...this.feed({ kind: 'reload', config: next }, at));
+    this.config = next;
+    return out;
   }
 
   deadline(instance: string, timer: string): number | undefined {
@@ -167,21 +179,33 @@ export class Lan {
       if (chosen.timer) this.nodes[chosen.node]!.driver.timers.delete(chosen.timer);
       else this.pending.splice(this.pending.indexOf(chosen as (typeof this.pending)[number]), 1);
       if (this.dead.has(chosen.node)) continue;
-      const actions = this.nodes[chosen.node]!.driver.feed(chosen.input, chosen.at);
-      for (const a of actions) {
-        if (a.kind !== 'send_advert') continue;
-        this.nodes.forEach((_, other) => {
-          if (other === chosen.node || this.dead.has(other)) return;
-          const input: VrrpInput = {
-            kind: 'advert_received',
-            instance: a.instance,
-            srcIp: this.nodes[chosen.node]!.ip,
-            priority: a.priority,
-            adverInt: a.adverInt,
-          };
-          this.at(chosen.at + this.latency, other, input);
-        });
-      }
+      this.deliver(chosen.node, chosen.at, this.nodes[chosen.node]!.driver.feed(chosen.input, chosen.at));
+    }
+  }
+
+  /** SIGHUP to `node` at `time` (after everything due until then), `next` its new config. */
+  reload(time: number, node: number, next: VrrpConfig): VrrpAction[] {
+    this.run(time);
+    const actions = this.nodes[node]!.driver.reload(next, time);
+    this.deliver(node, time, actions);
+    return actions;
+  }
+
+  /** The adverts among `actions` reach every other live node `latency` µs later. */
+  private deliver(node: number, at: number, actions: readonly VrrpAction[]): void {
+    for (const a of actions) {
+      if (a.kind !== 'send_advert') continue;
+      this.nodes.forEach((_, other) => {
+        if (other === node || this.dead.has(other)) return;
+        const input: VrrpInput = {
+          kind: 'advert_received',
+          instance: a.instance,
+          srcIp: this.nodes[node]!.ip,
+          priority: a.priority,
+          adverInt: a.adverInt,
+        };
+        this.at(at + this.latency, other, input);
+      });
     }
   }
 }
