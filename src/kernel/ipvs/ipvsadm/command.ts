@@ -73,6 +73,7 @@ function kernelMessage(errno: IpvsErrno, op: Op): string {
     ENOENT: 'No such file or directory',
     ESRCH: 'No such process',
     ERANGE: 'Numerical result out of range',
+    ENODEV: 'No such device',
   };
   return byOp[op]?.[errno] ?? generic[errno];
 }
