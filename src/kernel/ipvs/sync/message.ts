@@ -10,9 +10,10 @@
 
 export const SYNC_HEADER_LENGTH = 8;
 export const SYNC_V4_LENGTH = 36;
+const SYNC_V6_LENGTH = 84;
 export const SYNC_PROTO_VER = 1;
 
-/** Entry type bit: an IPv6 entry (ip_vs_sync_v6, 84 bytes), which an IPv4-only simulation skips. */
+/** Entry type bit: an IPv6 entry (ip_vs_sync_v6, 84 bytes). */
 const STYPE_F_INET6 = 1;
 const SVER_SHIFT = 12;
 const SVER_MASK = 0x0fff;
@@ -127,7 +128,8 @@ export function decodeSyncMessage(b: Uint8Array): DecodedSyncMessage {
 /** ip_vs_proc_sync_conn's checks of one entry and its options. */
 function entry(b: Uint8Array, v: DataView, p: number, end: number): SyncConnRecord | 'skip' | 'error' {
   const type = v.getUint8(p);
-  if (type & STYPE_F_INET6) return 'skip';
+  // IPv6 entries are checked for length and passed over: the simulation has no IPv6.
+  if (type & STYPE_F_INET6) return p + SYNC_V6_LENGTH > end ? 'error' : 'skip';
   if (type !== 0) return 'error';
   let q = p + SYNC_V4_LENGTH;
   if (q > end) return 'error';
