@@ -168,18 +168,22 @@ describe('IPVS connection sync between two directors', () => {
       const fields = execFileSync(
         'tshark',
         ['-r', file, '-Y', 'udp.dstport == 8848', '-o', 'udp.check_checksum:TRUE', '-o', 'ip.check_checksum:TRUE', '-T', 'fields', '-E', 'separator=|',
-          '-e', 'frame.protocols', '-e', 'ip.dst', '-e', 'udp.checksum.status', '-e', '_ws.malformed', '-e', '_ws.expert.severity'],
+          '-e', 'frame.protocols', '-e', 'ip.dst', '-e', 'udp.checksum.status', '-e', '_ws.malformed', '-e', '_ws.expert.severity',
+          '-e', 'ipvs.syncid', '-e', 'ipvs.size', '-e', 'ipvs.conncount', '-e', 'ipvs.version', '-e', 'ipvs.size.v1', '-e', 'ipvs.flags.v1',
+          '-e', 'ipvs.cport', '-e', 'ipvs.timeout', '-e', 'ipvs.caddr', '-e', 'ipvs.vaddr', '-e', 'ipvs.daddr'],
         { encoding: 'utf8' },
       ).trim().split('\n');
       expect(fields.length).toBe(1);
-      const [protocols, dst, checksum, malformed, severity] = fields[0]!.split('|');
-      expect(protocols).toMatch(/^eth:ethertype:ip:udp/);
-      expect(dst).toBe('224.0.0.81');
-      expect(checksum).toBe('1');
-      expect(malformed).toBe('');
-      expect(severity ?? '').toBe('');
-      // The ipvs dissector (if this Wireshark has one) names the message.
-      expect(['eth:ethertype:ip:udp:data', 'eth:ethertype:ip:udp:ipvs']).toContain(protocols);
+      const [protocols, dst, checksum, malformed, severity, syncid, size, count, version, sizes, flags, cports, timeouts, caddr, vaddr, daddr] = fields[0]!.split('|');
+      // Wireshark's "IP Virtual Services Sync Daemon" dissector (ipvs) sits on UDP 8848 and reads every field.
+      expect(protocols).toBe('eth:ethertype:ip:udp:ipvs');
+      expect([dst, checksum, malformed, severity]).toEqual(['224.0.0.81', '1', '', '']);
+      expect([syncid, size, count, version]).toEqual(['0', '188', '5', '1']);
+      expect(sizes).toBe('36,36,36,36,36');
+      expect(flags).toBe('0x00001100,0x00001100,0x00000000,0x00001100,0x00001100');
+      expect(cports!.split(',')[2]).not.toBe('0');
+      expect(timeouts).toBe('5,5,900,5,5');
+      expect([caddr!.split(',')[0], vaddr!.split(',')[0], daddr!.split(',')[0]]).toEqual(['172.16.23.1', '172.16.23.80', '192.168.23.80']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
