@@ -153,6 +153,20 @@ describe('IPVS connection sync between two directors', () => {
     expect([again(), dup(), nodev()]).toEqual(['No daemon is running\n', 'Daemon has already run\n', 'No such device\n']);
   });
 
+  it('keepalived without an instance runs master and backup on both directors: the active director\'s entries reach the other, nobody hears itself', () => {
+    const l = lab();
+    const { w, d1, d2 } = l;
+    for (const d of [d1, d2]) d.run('ipvsadm --start-daemon master --mcast-interface eth1 && ipvsadm --start-daemon backup --mcast-interface eth1');
+    w.sim.runUntil(SECOND);
+    l.connect();
+    w.sim.runUntil(4.5 * SECOND);
+    expect(l.syncPackets.map((p) => formatIpv4(p.src))).toEqual(['192.168.23.100']);
+    expect(w.mem.records.filter((r) => r.kind === 'ipvs.sync.receive').map((r) => r.host)).toEqual(['lvs2']);
+    expect(l.ipvs.get(d2)!.conns.entries().map((c) => c.state)).toEqual(['ASSURED', 'ESTABLISHED']);
+    // lvs1's own table is unchanged by the exchange (its entries are not synced ones).
+    expect(l.ipvs.get(d1)!.conns.entries().map((c) => c.synced)).toEqual([false, false]);
+  });
+
   it.skipIf(!hasTshark())('Wireshark decodes the sync datagrams as UDP to 8848 (its ipvs dissector)', () => {
     const l = lab();
     const { w, d1, d2 } = l;
