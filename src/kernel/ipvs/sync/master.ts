@@ -59,7 +59,7 @@ export class MasterSyncDaemon {
 
   stop(): void {
     this.stopped = true;
-    if (this.ipvs.syncMaster) this.ipvs.syncMaster = undefined;
+    this.ipvs.syncMaster = undefined;
     const sim = this.host.sim;
     if (this.thread) sim.cancel(this.thread);
     if (this.wakeupWork) sim.cancel(this.wakeupWork);
