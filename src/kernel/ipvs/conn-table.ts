@@ -1,6 +1,13 @@
 import { EventQueue, SECOND, type Micros } from '../../sim';
 import type { Conn } from './conn';
-import type { Dest } from './dest';
+import type { Dest, FwdMethod } from './dest';
+
+/** What a sync message says of an entry the backup creates (the IP_VS_CONN_F_BACKUP_MASK flags). */
+export interface SyncedFlags {
+  readonly fwd: FwdMethod;
+  readonly noOutput: boolean;
+  readonly inactive: boolean;
+}
 
 /** The heap only orders entry timeouts; `expire` pops them itself. */
 const NO_CALLBACK = (): void => undefined;
@@ -20,6 +27,8 @@ export class ConnTable {
   private readonly all = new Set<Conn>();
   private readonly timers = new EventQueue();
   private seq = 0;
+  /** A template re-armed because it still controls entries: the master sync daemon sends it then. */
+  onExpireLater: ((ct: Conn, at: Micros) => void) | undefined;
 
   get size(): number {
     return this.all.size;
@@ -43,10 +52,15 @@ export class ConnTable {
     return this.templates.get(inKey(protocol, cnet, 0, vaddr, vport));
   }
 
-  /** ip_vs_conn_new: binds the dest (counters, overload) and starts the 3 s initial timer. */
+  /**
+   * ip_vs_conn_new: binds the dest (counters, overload) and starts the 3 s initial timer. An entry made by
+   * the sync daemon (`synced`) keeps the message's activity; method and NOOUTPUT come from the dest when
+   * there is one, else from the message.
+   */
   create(
-    fields: Omit<Conn, 'seq' | 'timer' | 'expires' | 'nControl' | 'control' | 'inactive' | 'noOutput' | 'fwd'>,
+    fields: Omit<Conn, 'seq' | 'timer' | 'expires' | 'nControl' | 'control' | 'inactive' | 'noOutput' | 'fwd' | 'inPkts' | 'synced'>,
     now: Micros,
+    synced?: SyncedFlags,
   ): Conn {
     const dest = fields.dest;
     // One literal shape for every entry (no spread): keeps the hot path monomorphic.
@@ -64,9 +78,11 @@ export class ConnTable {
       onePacket: fields.onePacket,
       timeout: fields.timeout,
       dest,
-      fwd: dest ? dest.fwd : 'route',
-      inactive: true,
-      noOutput: dest ? dest.fwd !== 'masq' : false,
+      fwd: dest ? dest.fwd : (synced?.fwd ?? 'route'),
+      inactive: synced ? synced.inactive : true,
+      noOutput: dest ? dest.fwd !== 'masq' : (synced?.noOutput ?? false),
+      inPkts: 0,
+      synced: synced !== undefined,
       control: undefined,
       nControl: 0,
       timer: undefined,
@@ -84,6 +100,16 @@ export class ConnTable {
   /** ip_vs_conn_put: the entry was used; its timer restarts from now with the current state's timeout. */
   touch(cp: Conn, now: Micros): void {
     this.arm(cp, now);
+  }
+
+  /** ip_vs_try_bind_dest for a synced entry: the dest now exists; its method decides how replies are found. */
+  bindSynced(cp: Conn, dest: Dest): void {
+    this.unhash(cp);
+    cp.dest = dest;
+    cp.fwd = dest.fwd;
+    cp.noOutput = dest.fwd !== 'masq';
+    bindDest(cp, dest);
+    this.hash(cp);
   }
 
   /** Connection cp is created under template ct (ip_vs_control_add). */
@@ -141,6 +167,7 @@ export class ConnTable {
     if (cp.nControl > 0) {
       cp.timeout = EXPIRE_LATER;
       this.arm(cp, now);
+      this.onExpireLater?.(cp, now);
       return;
     }
     this.unhash(cp);

@@ -35,6 +35,10 @@ export interface Conn {
   control: Conn | undefined;
   /** How many connections a template controls (n_control). */
   nControl: number;
+  /** Client packets handled (in_pkts): the sync daemon's packet threshold counts them. */
+  inPkts: number;
+  /** Created by the backup sync daemon from a master's message (IP_VS_CONN_F_SYNC). */
+  synced: boolean;
   /** @internal the pending expiry timer */
   timer: Timer | undefined;
   /** @internal creation order, for a stable listing */

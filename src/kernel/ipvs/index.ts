@@ -1,6 +1,6 @@
 /** Linux IPVS for simulated hosts: the kernel's tables and decisions, and ipvsadm 1.31 on top. */
 export { Ipvs, IPVS_CONN_TAB_SIZE, IPVS_VERSION } from './ipvs';
-export type { InVerdict, IpvsPacket, IpvsSysctls, OutVerdict } from './ipvs';
+export type { InVerdict, IpvsPacket, IpvsSysctls, OutVerdict, SyncedConn, SyncMasterHook } from './ipvs';
 export { IpvsError } from './errors';
 export type { IpvsErrno } from './errors';
 export { Service, DEFAULT_PERSISTENT_TIMEOUT } from './service';

@@ -1,7 +1,7 @@
 import { SECOND, type Micros } from '../../sim/time';
 import { ipv4ToU32, parseIpv4 } from './addr';
 import type { Conn } from './conn';
-import { ConnTable } from './conn-table';
+import { ConnTable, type SyncedFlags } from './conn-table';
 import { Dest, type DestSpec, type FwdMethod } from './dest';
 import { DestTrash } from './dest-trash';
 import { IpvsError } from './errors';
@@ -10,7 +10,7 @@ import { templateKey } from './persistence';
 import { flagsOf, Service, serviceKeyText, type Protocol, type ServiceKey, type ServiceSpec } from './service';
 import { ESTIMATOR_PERIOD, IpvsStats } from './stats';
 import { setConnState } from './conn-state';
-import { ProtoTimeouts, type TcpFlags } from './tcp-state';
+import { ProtoTimeouts, type TcpFlags, type TcpState } from './tcp-state';
 
 /** IP_VS_VERSION_CODE 1.2.1 and the connection hash size 2^CONFIG_IP_VS_TAB_BITS (12), as ipvsadm prints. */
 export const IPVS_VERSION = '1.2.1';
@@ -24,7 +24,36 @@ export interface IpvsSysctls {
   connReuseMode: number;
   /** Create entries on any TCP packet, not only SYN (useful after a failover without sync). */
   sloppyTcp: boolean;
+  /** sync_threshold: an entry is synced at its Nth client packet … */
+  syncThreshold: number;
+  /** … and every sync_period packets after (0: only at the threshold and on state changes). */
+  syncPeriod: number;
 }
+
+/**
+ * The master sync daemon's hook (ip_vs_sync_conn): called after each client packet an entry handled, with
+ * its packet count, and for a template re-armed because it still controls entries.
+ */
+export type SyncMasterHook = (cp: Conn, pkts: number, now: Micros) => void;
+
+/** One entry of a sync message as the backup applies it (ip_vs_proc_conn's arguments). */
+export interface SyncedConn extends SyncedFlags {
+  readonly protocol: Conn['protocol'];
+  readonly caddr: string;
+  readonly cport: number;
+  readonly vaddr: string;
+  readonly vport: number;
+  readonly daddr: string;
+  readonly dport: number;
+  readonly fwmark: number;
+  readonly template: boolean;
+  readonly state: Conn['state'];
+  /** The master's timeout for the entry; 0 = the protocol's table (3 minutes for a template). */
+  readonly timeout: Micros;
+}
+
+/** A template whose sync message carried no timeout (version 0 messages) lives 3 minutes. */
+const SYNC_TEMPLATE_TIMEOUT = 180 * SECOND;
 
 /** A packet as IPVS sees it at the director. `length` is the IP datagram size (byte counters). */
 export interface IpvsPacket {
@@ -69,7 +98,14 @@ export type OutVerdict =
  * steps) is applied first. Control calls throw IpvsError with the kernel's errno.
  */
 export class Ipvs {
-  readonly sysctl: IpvsSysctls = { expireNodestConn: false, expireQuiescentTemplate: false, connReuseMode: 1, sloppyTcp: false };
+  readonly sysctl: IpvsSysctls = {
+    expireNodestConn: false,
+    expireQuiescentTemplate: false,
+    connReuseMode: 1,
+    sloppyTcp: false,
+    syncThreshold: 3,
+    syncPeriod: 50,
+  };
   readonly timeouts = new ProtoTimeouts();
   readonly conns = new ConnTable();
   /** Everything this namespace's IPVS handled (tot_stats, /proc/net/ip_vs_stats). */
@@ -77,9 +113,12 @@ export class Ipvs {
   private readonly services: Service[] = [];
   private readonly trash = new DestTrash();
   private nextTick: Micros;
+  /** Set while a master sync daemon runs (sync_state & IP_VS_STATE_MASTER). */
+  syncMaster: SyncMasterHook | undefined;
 
   constructor(created: Micros = 0) {
     this.nextTick = created + ESTIMATOR_PERIOD;
+    this.conns.onExpireLater = (ct, at) => this.syncMaster?.(ct, this.sysctl.syncThreshold, at);
   }
 
   /** Applies what fell due up to now: entry timeouts and 2-second estimator steps. */
@@ -272,7 +311,90 @@ export class Ipvs {
     // A one-packet entry is released with its packet; others restart their timer.
     if (cp.onePacket) this.conns.expireNow(cp, now);
     else this.conns.touch(cp, now);
+    // One-packet entries are never synced themselves: the master daemon only looks at their template.
+    const pkts = cp.onePacket ? this.sysctl.syncThreshold : ++cp.inPkts;
+    if (this.syncMaster) this.syncMaster(cp, pkts, now);
+    else if (cp.onePacket && cp.control) cp.control.inPkts++;
     return { kind: 'forward', conn: cp, fwd: cp.fwd, daddr: cp.daddr, dport: cp.dport };
+  }
+
+  /**
+   * The backup sync daemon applies one synced entry (ip_vs_proc_conn): an existing entry gets the state,
+   * activity and timeout; a new one is bound to the matching real server if this director has it, and is
+   * kept unbound otherwise (it still forwards by the master's method). An entry for the same client but
+   * another real server is replaced, unless the message is the old one's (inactive) last word.
+   */
+  syncConn(s: SyncedConn, now: Micros): Conn | undefined {
+    this.advance(now);
+    let cp: Conn | undefined;
+    if (!s.template) {
+      cp = this.conns.lookupIn(s.protocol, s.caddr, s.cport, s.vaddr, s.vport);
+      if (cp && (cp.dport !== s.dport || cp.daddr !== s.daddr)) {
+        if (s.inactive) return undefined;
+        this.conns.expireNow(cp, now);
+        cp = undefined;
+      }
+    } else {
+      cp = this.conns.lookupTemplate(s.protocol, s.caddr, s.vaddr, s.vport);
+    }
+    if (cp) {
+      const d = cp.dest;
+      if (!s.template && d && cp.inactive !== s.inactive) {
+        if (s.inactive) {
+          d.activeConns--;
+          d.inactConns++;
+        } else {
+          d.activeConns++;
+          d.inactConns--;
+        }
+      }
+      cp.inactive = s.inactive;
+      if (!d) {
+        const found = this.findSyncDest(s);
+        if (found) this.conns.bindSynced(cp, found);
+      }
+    } else {
+      cp = this.conns.create(
+        {
+          protocol: s.protocol,
+          caddr: s.caddr,
+          cport: s.cport,
+          vaddr: s.vaddr,
+          vport: s.vport,
+          daddr: s.daddr,
+          dport: s.dport,
+          fwmark: s.fwmark,
+          template: s.template,
+          state: s.state,
+          onePacket: false,
+          timeout: 3 * SECOND,
+          dest: this.findSyncDest(s),
+        },
+        now,
+        s,
+      );
+    }
+    cp.inPkts = this.sysctl.syncThreshold;
+    cp.state = s.state;
+    if (s.timeout) cp.timeout = s.timeout;
+    else if (s.template) cp.timeout = SYNC_TEMPLATE_TIMEOUT;
+    else cp.timeout = s.protocol === 'UDP' ? this.timeouts.udp : this.timeouts.tcp[s.state as TcpState];
+    this.conns.touch(cp, now);
+    return cp;
+  }
+
+  /**
+   * ip_vs_find_dest: the service by fwmark or protocol/VIP/port (then a port-zero one), then the real
+   * server by address and port (port 0 for a non-NAT fwmark entry), retried with the other of the two.
+   */
+  private findSyncDest(s: SyncedConn): Dest | undefined {
+    const svc =
+      (s.fwmark ? this.services.find((v) => v.fwmark === s.fwmark) : undefined) ??
+      (s.protocol === 'IP' ? undefined : this.getService({ protocol: s.protocol, addr: s.vaddr, port: s.vport })) ??
+      (s.protocol === 'IP' ? undefined : this.getService({ protocol: s.protocol, addr: s.vaddr, port: 0 }));
+    if (!svc) return undefined;
+    const port = s.fwmark && s.fwd !== 'masq' ? 0 : s.dport;
+    return svc.findDest(s.daddr, port) ?? svc.findDest(s.daddr, port ^ s.dport);
   }
 
   /**

@@ -7,6 +7,8 @@ import { DEFAULT_PERSISTENT_TIMEOUT, type Protocol, type ServiceKey, type Servic
 import { listAll, listConnections, listService, listTimeout, type HostNamer, type ListFormat } from './list';
 import { OPTNAMES, tokenize, type Command, type OptName } from './options';
 import { serviceToPort } from './services-db';
+import { daemonLine, startSyncDaemon, stopSyncDaemon, syncDaemons, type SyncState } from '../sync';
+import { syncHostOf } from '../sync/daemons';
 
 /** What a process run of ipvsadm leaves: its output streams and exit status. */
 export interface IpvsadmResult {
@@ -18,6 +20,8 @@ export interface IpvsadmResult {
 const PROG = 'ipvsadm';
 const VERSION = 'ipvsadm v1.31 2019/12/24 (compiled with popt and IPVS v1.2.1)';
 const MAX_TIMEOUT = 86400 * 31;
+/** DEF_MCAST_IFN: --start-daemon without --mcast-interface. */
+const DEF_MCAST_IFN = 'eth0';
 
 /** `fail(2, …)`: a usage error, printed with a newline, exit status 2. */
 class Fail extends Error {
@@ -43,7 +47,17 @@ export function runIpvsadm(ipvs: Ipvs, argv: readonly string[], now: Micros, hos
   }
 }
 
-type Op = 'add-service' | 'edit-service' | 'delete-service' | 'zero' | 'add-server' | 'edit-server' | 'delete-server' | 'flush';
+type Op =
+  | 'add-service'
+  | 'edit-service'
+  | 'delete-service'
+  | 'zero'
+  | 'add-server'
+  | 'edit-server'
+  | 'delete-server'
+  | 'flush'
+  | 'start-daemon'
+  | 'stop-daemon';
 
 /** The kernel refused: ipvsadm prints ipvs_strerror(errno) and exits with status 255 (its -1). */
 function kernel(op: Op, call: () => void): string {
@@ -66,6 +80,8 @@ function kernelMessage(errno: IpvsErrno, op: Op): string {
     'add-server': { ESRCH: 'Service not defined', EEXIST: 'Destination already exists' },
     'edit-server': { ESRCH: 'Service not defined', ENOENT: 'No such destination' },
     'delete-server': { ESRCH: 'Service not defined', ENOENT: 'No such destination' },
+    'start-daemon': { EEXIST: 'Daemon has already run' },
+    'stop-daemon': { ESRCH: 'No daemon is running' },
   };
   const generic: Record<IpvsErrno, string> = {
     EINVAL: 'Invalid operation.  Possibly wrong module version, address not unicast, ...',
@@ -73,6 +89,7 @@ function kernelMessage(errno: IpvsErrno, op: Op): string {
     ENOENT: 'No such file or directory',
     ESRCH: 'No such process',
     ERANGE: 'Numerical result out of range',
+    ENODEV: 'No such device',
   };
   return byOp[op]?.[errno] ?? generic[errno];
 }
@@ -84,6 +101,7 @@ interface Entry {
   dest: { addr: string; port: number; weight: number; fwd: FwdMethod; u: number; l: number };
   format: { -readonly [K in keyof ListFormat]: ListFormat[K] };
   timeouts?: [number, number, number];
+  daemon: { state: SyncState; ifn: string; syncid: number; group?: string; port?: number; ttl?: number; maxlen?: number };
 }
 
 function execute(ipvs: Ipvs, argv: readonly string[], now: Micros, hostName?: HostNamer): string {
@@ -141,8 +159,7 @@ function execute(ipvs: Ipvs, argv: readonly string[], now: Micros, hostName?: Ho
         return listService(svc, ce.format, hostName);
       }
       if (o.has('timeout')) return listTimeout(ipvs);
-      // No sync daemon is ever running in the simulation: nothing to print.
-      if (o.has('daemon')) return '';
+      if (o.has('daemon')) return syncDaemons(ipvs).map(daemonLine).join('');
       ipvs.advance(now);
       return listAll(ipvs, ce.format, hostName);
     }
@@ -172,6 +189,28 @@ function execute(ipvs: Ipvs, argv: readonly string[], now: Micros, hostName?: Ho
     }
     case 'version':
       return `${VERSION}\n`;
+    case 'start-daemon': {
+      const d = ce.daemon;
+      return kernel(cmd, () => {
+        const host = syncHostOf(ipvs);
+        if (!host) throw new IpvsError('ENODEV', `Unknown mcast interface: ${d.ifn}`);
+        startSyncDaemon(host, ipvs, {
+          state: d.state,
+          mcastIfn: d.ifn || DEF_MCAST_IFN,
+          syncid: d.syncid,
+          ...(d.group !== undefined && { group: d.group }),
+          ...(d.port !== undefined && { port: d.port }),
+          ...(d.ttl !== undefined && { ttl: d.ttl }),
+          ...(d.maxlen !== undefined && { maxlen: d.maxlen }),
+        });
+      });
+    }
+    case 'stop-daemon':
+      return kernel(cmd, () => {
+        const host = syncHostOf(ipvs);
+        if (!host) throw new IpvsError('ESRCH', 'no sync daemon');
+        stopSyncDaemon(host, ipvs, ce.daemon.state);
+      });
   }
 }
 
@@ -186,6 +225,7 @@ function parse(argv: readonly string[]): Entry {
     svc: { protocol: 'TCP', addr: '0.0.0.0', port: 0, fwmark: 0, scheduler: '', netmask: '255.255.255.255', onePacket: false, pe: '', flags: [] },
     dest: { addr: '0.0.0.0', port: 0, weight: 1, fwd: 'route', u: 0, l: 0 },
     format: {},
+    daemon: { state: 'master', ifn: '', syncid: 0 },
   };
   const { opts, args, error } = tokenize(argv);
   const first = opts[0];
@@ -196,6 +236,12 @@ function parse(argv: readonly string[]): Entry {
       // Only the first option may be a command; popt hands a later one to the option switch, which rejects it.
       if (ce.cmd !== undefined) throw new Fail(`invalid option \`${o.text}'`);
       ce.cmd = o.def.command;
+      if (ce.cmd === 'start-daemon' || ce.cmd === 'stop-daemon') {
+        if (o.value !== 'master' && o.value !== 'backup') {
+          throw new Fail(ce.cmd === 'start-daemon' ? 'illegal start-daemon parameter specified' : 'illegal start_daemon specified');
+        }
+        ce.daemon.state = o.value;
+      }
       continue;
     }
     const v = o.value;
@@ -308,6 +354,31 @@ function parse(argv: readonly string[]): Entry {
         setOption(ce, 'sched-flags');
         ce.svc.flags = v!.split(',');
         break;
+      case 'mcast-interface':
+        setOption(ce, 'mcast-interface');
+        ce.daemon.ifn = v!.slice(0, 16);
+        break;
+      case 'syncid':
+        setOption(ce, 'syncid');
+        ce.daemon.syncid = numberIn(v!, 0, 255, 'illegal syncid specified');
+        break;
+      case 'mcast-group':
+        setOption(ce, 'mcast-group');
+        if (parseIpv4(v!) === undefined) throw new Fail(`invalid IPv4 mcast-group \`${v}'`);
+        ce.daemon.group = v!;
+        break;
+      case 'mcast-port':
+        setOption(ce, 'mcast-port');
+        ce.daemon.port = numberIn(v!, 1, 65535, 'illegal mcast-port specified');
+        break;
+      case 'mcast-ttl':
+        setOption(ce, 'mcast-ttl');
+        ce.daemon.ttl = numberIn(v!, 1, 255, 'illegal mcast-ttl specified');
+        break;
+      case 'sync-maxlen':
+        setOption(ce, 'sync-maxlen');
+        ce.daemon.maxlen = numberIn(v!, 1, 65535 - 20 - 8, 'illegal sync-maxlen specified');
+        break;
     }
   }
   if (error) throw new Fail(error.message, 255);
@@ -376,19 +447,21 @@ function schedFlags(words: readonly string[], scheduler: string): { sched1: bool
  * '1' at most one of them, ' ' optional.
  */
 const TABLE: Record<Command, string> = {
-  //              n c s s p M r f w x y m t d s r t p s s e o p b
-  'add-service': 'xx+   xxxxxxxxxxxxxxx   ',
-  'edit-service': 'xx+   xxxxxxxxxxxxxxx   ',
-  'delete-service': 'xx+xxxxxxxxxxxxxxxxxxxxx',
-  flush: 'xxxxxxxxxxxxxxxxxxxxxxxx',
-  list: ' 11xxxxxxxxx11       xxx',
-  'add-server': 'xx+xxx+    xxxxxxxxxxxxx',
-  'delete-server': 'xx+xxx+xxxxxxxxxxxxxxxxx',
-  'edit-server': 'xx+xxx+    xxxxxxxxxxxxx',
-  set: 'xxxxxxxxxxxxxxxxxxxxxxxx',
-  save: ' xxxxxxxxxxxxxxxxxxxxxxx',
-  zero: 'xx xxxxxxxxxxxxxxxxxxxxx',
-  version: '                        ',
+  //              n c s s p M r f w x y m t d s r t p s s e o p b g p t l
+  'add-service': 'xx+   xxxxxxxxxxxxxxx   xxxx',
+  'edit-service': 'xx+   xxxxxxxxxxxxxxx   xxxx',
+  'delete-service': 'xx+xxxxxxxxxxxxxxxxxxxxxxxxx',
+  flush: 'xxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+  list: ' 11xxxxxxxxx11       xxxxxxx',
+  'add-server': 'xx+xxx+    xxxxxxxxxxxxxxxxx',
+  'delete-server': 'xx+xxx+xxxxxxxxxxxxxxxxxxxxx',
+  'edit-server': 'xx+xxx+    xxxxxxxxxxxxxxxxx',
+  set: 'xxxxxxxxxxxxxxxxxxxxxxxxxxxx',
+  save: ' xxxxxxxxxxxxxxxxxxxxxxxxxxx',
+  zero: 'xx xxxxxxxxxxxxxxxxxxxxxxxxx',
+  version: '                            ',
+  'start-daemon': 'xxxxxxxxxxx xxxxxxx xxxx    ',
+  'stop-daemon': 'xxxxxxxxxxxxxxxxxxx xxxxxxxx',
 };
 
 function genericOptCheck(ce: Entry): void {

@@ -17,6 +17,8 @@ export const COMMANDS = [
   'save',
   'zero',
   'version',
+  'start-daemon',
+  'stop-daemon',
 ] as const;
 export type Command = (typeof COMMANDS)[number];
 
@@ -46,6 +48,10 @@ export const OPTNAMES = [
   'ops',
   'pe',
   'sched-flags',
+  'mcast-group',
+  'mcast-port',
+  'mcast-ttl',
+  'sync-maxlen',
 ] as const;
 export type OptName = (typeof OPTNAMES)[number];
 
@@ -72,6 +78,14 @@ const DEFS: readonly OptDef[] = [
   { long: 'set', arg: 'none', command: 'set' },
   { long: 'save', short: 'S', arg: 'none', command: 'save' },
   { long: 'version', short: 'v', arg: 'none', command: 'version' },
+  { long: 'start-daemon', arg: 'required', command: 'start-daemon' },
+  { long: 'stop-daemon', arg: 'required', command: 'stop-daemon' },
+  { long: 'mcast-interface', arg: 'required' },
+  { long: 'syncid', arg: 'required' },
+  { long: 'mcast-group', arg: 'required' },
+  { long: 'mcast-port', arg: 'required' },
+  { long: 'mcast-ttl', arg: 'required' },
+  { long: 'sync-maxlen', arg: 'required' },
   { long: 'tcp-service', short: 't', arg: 'required' },
   { long: 'udp-service', short: 'u', arg: 'required' },
   { long: 'fwmark-service', short: 'f', arg: 'required' },
