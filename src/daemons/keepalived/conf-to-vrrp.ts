@@ -68,7 +68,7 @@ function instanceParams(i: VrrpInstance, primaryOf: (dev: string) => Ipv4 | unde
     trackScripts: i.trackScript.map((t) => ({ name: t.name, weight: t.weight, reverse: t.reverse })),
     trackInterfaces: i.trackInterface.map((t) => ({ name: t.name, weight: t.weight, reverse: t.reverse })),
     dontTrackPrimary: i.dontTrackPrimary,
-    notify: notifyScripts(i),
+    notify: { ...notifyScripts(i), ...(i.notifyDeleted !== undefined && { deleted: i.notifyDeleted }) },
     lowerPrioNoAdvert: i.lowerPrioNoAdvert,
     higherPrioSendAdvert: i.higherPrioSendAdvert,
     unicastPeers: i.unicastPeer.map((p) => parseIpv4(p)).filter((p): p is number => p !== undefined),

@@ -3,6 +3,8 @@ import type { Process, ProcessBehaviour, SignalName } from '../../host/process';
 import type { ServiceDefinition } from '../../host/services';
 import { ConfigErr, parseKeepalivedConf, type ConfigSource, type Diagnostic, type ParseResult, type Process as ConfProcess } from './config';
 import { toVrrpConfig } from './conf-to-vrrp';
+import { CheckerProcess } from './check';
+import { attachIpvs, ipvsOf } from '../../kernel/ipvs/netfilter';
 import { EXIT_CONFIG, VrrpProcess, type ConfigLines } from './vrrp-process';
 
 export const KEEPALIVED_VERSION = 'Keepalived v2.2.7 (01/16,2022)';
@@ -61,6 +63,7 @@ function reloadLines(host: Host, diags: readonly Diagnostic[], pid: () => number
  */
 class KeepalivedParent implements ProcessBehaviour {
   private child: { proc: Process; vrrp: VrrpProcess } | undefined;
+  private checker: { proc: Process; check: CheckerProcess } | undefined;
   proc!: Process;
   private stopping = false;
   /** Children still to report their config read (config_notify.c num_reloading), and whether start-up was reported. */
@@ -87,10 +90,33 @@ class KeepalivedParent implements ProcessBehaviour {
       proc.exit(1);
       return;
     }
-    if (!this.startChild(parsed)) {
+    // keepalived starts the checker child first, then the VRRP child.
+    const checker = this.startChecker(parsed);
+    const vrrp = this.startChild(parsed);
+    if (!checker && !vrrp) {
       this.log('Startup complete');
       this.loaded = true;
     }
+  }
+
+  /** The healthcheckers child, when the config has virtual servers (both directors run it, MASTER or not). */
+  private startChecker(parsed: ParseResult): boolean {
+    const host = this.host;
+    if (parsed.config.virtualServers.length === 0) return false;
+    // keepalived loads the ip_vs module if it is not there yet.
+    const ipvs = ipvsOf(host) ?? attachIpvs(host);
+    const check = new CheckerProcess(host, parsed.config, ipvs, this.opts.detail);
+    const proc = host.processes.spawn('keepalived', ['keepalived', ...this.opts.argv], check, this.proc.pid);
+    this.checker = { proc, check };
+    this.log(`Starting Healthcheck child process, pid=${proc.pid}`);
+    proc.onExit((p) => this.childGone(p));
+    this.numReloading++;
+    check.start(
+      proc,
+      () => logDiagnostics(host, parsed.diagnostics, 'checker', 'Keepalived_healthcheckers', proc.pid),
+      () => this.configRead(),
+    );
+    return true;
   }
 
   private log(text: string): void {
@@ -126,7 +152,7 @@ class KeepalivedParent implements ProcessBehaviour {
     this.child = { proc: child, vrrp };
     vrrp.onReloadSignal = () => this.reloadChild(this.readChildConfig());
     this.log(`Starting VRRP child process, pid=${child.pid}`);
-    child.onExit((p) => this.childGone(p.exitCode));
+    child.onExit((p) => this.childGone(p));
     this.numReloading++;
     vrrp.start(
       child,
@@ -195,16 +221,26 @@ class KeepalivedParent implements ProcessBehaviour {
     if (this.stopping) return;
     this.stopping = true;
     this.host.syslog('Keepalived', this.proc.pid, 'Stopping');
+    if (this.checker?.proc.alive) this.checker.check.terminate();
     if (this.child?.proc.alive) this.child.vrrp.terminate();
-    else this.childGone(0);
+    if (!this.checker?.proc.alive && !this.child?.proc.alive) this.allChildrenGone();
   }
 
-  private childGone(code: number): void {
+  /** A child exited: on its own it is a permanent error and keepalived stops the rest; the parent ends after the last. */
+  private childGone(child: Process): void {
     if (!this.proc.alive) return;
     if (!this.stopping) {
-      const error = code === EXIT_CONFIG ? 'CONFIG' : 'FATAL';
-      this.host.syslog('Keepalived', this.proc.pid, `pid ${this.child?.proc.pid} exited with permanent error ${error}. Terminating`);
+      const error = child.exitCode === EXIT_CONFIG ? 'CONFIG' : 'FATAL';
+      this.host.syslog('Keepalived', this.proc.pid, `pid ${child.pid} exited with permanent error ${error}. Terminating`);
+      this.stopping = true;
+      if (this.checker?.proc.alive) this.checker.check.terminate();
+      if (this.child?.proc.alive) this.child.vrrp.terminate();
     }
+    if (this.checker?.proc.alive || this.child?.proc.alive) return;
+    this.allChildrenGone();
+  }
+
+  private allChildrenGone(): void {
     if (this.opts.detail) {
       // Simulated processes use no CPU time.
       this.host.syslog('Keepalived', this.proc.pid, 'CPU usage (self/children) user: 0.000000/0.000000 system: 0.000000/0.000000');
@@ -215,6 +251,7 @@ class KeepalivedParent implements ProcessBehaviour {
 
   terminated(): void {
     // The children asked the kernel for SIGTERM when their parent dies (PR_SET_PDEATHSIG).
+    if (this.checker?.proc.alive) this.host.signal(this.checker.proc.pid, 'TERM');
     if (this.child?.proc.alive) this.host.signal(this.child.proc.pid, 'TERM');
   }
 }

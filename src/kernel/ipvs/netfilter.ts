@@ -4,6 +4,7 @@ import { ICMP_DEST_UNREACH, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type Ipv4Packet,
 import type { Host } from '../../host/host';
 import { Ipvs, type IpvsPacket } from './ipvs';
 import { runIpvsadm } from './ipvsadm/command';
+import { attachSyncDaemons } from './sync';
 
 declare module '../../sim/trace' {
   interface TraceEvents {
@@ -52,6 +53,7 @@ function withPorts(pkt: Ipv4Packet, ports: { src?: number; dst?: number }, addrs
 export function attachIpvs(host: Host): Ipvs {
   const ipvs = new Ipvs(host.sim.now);
   hostIpvs.set(host, ipvs);
+  attachSyncDaemons(host, ipvs);
   const sim = host.sim;
   host.ip.hooks.localIn.push((pkt) => {
     if (ipvs.listServices().length === 0) return 'accept';
