@@ -123,6 +123,8 @@ export interface ScriptDraft {
   rise?: number;
   fall?: number;
   user?: string;
+  /** `user` named an account the host does not have. */
+  userFailed?: boolean;
   initFail: boolean;
 }
 
@@ -249,9 +251,16 @@ export interface Draft {
   /** Options the caller gave: the host's interfaces (undefined = do not check) and script lookup. */
   readonly interfaces: ReadonlySet<string> | undefined;
   readonly scriptExists: (command: string) => boolean;
+  readonly userExists: (name: string) => boolean;
+  /** keepalived's default script user, looked up once per run: unset, found, or failed. */
+  defaultUser: 'unset' | 'ok' | 'fail';
 }
 
-export function newDraft(interfaces: ReadonlySet<string> | undefined, scriptExists: (c: string) => boolean): Draft {
+export function newDraft(
+  interfaces: ReadonlySet<string> | undefined,
+  scriptExists: (c: string) => boolean,
+  userExists: (name: string) => boolean,
+): Draft {
   return {
     global: {
       notificationEmail: [],
@@ -281,6 +290,8 @@ export function newDraft(interfaces: ReadonlySet<string> | undefined, scriptExis
     nonExistentInterface: false,
     interfaces,
     scriptExists,
+    userExists,
+    defaultUser: 'unset',
   };
 }
 

@@ -112,8 +112,13 @@ export const GLOBAL_DEFS = genericTable(
     gd.enableScriptSecurity = true;
   }),
   script_user: g((p, w, gd) => {
-    if (w.length < 2) p.report(ConfigErr.GeneralError, 'No script username specified');
-    else gd.scriptUser = w[1]!;
+    if (w.length < 2) {
+      p.report(ConfigErr.GeneralError, 'No script username specified');
+      return;
+    }
+    gd.scriptUser = w[1]!;
+    p.state.defaultUser = p.state.userExists(w[1]!) ? 'ok' : 'fail';
+    if (p.state.defaultUser === 'fail') p.report(ConfigErr.GeneralError, 'Error setting global script uid/gid');
   }),
   vrrp_version: g((p, w, gd) => {
     const v = readInt(p.word(w, 1), 2, 3, rep(p));

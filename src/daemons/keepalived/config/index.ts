@@ -31,6 +31,8 @@ export interface ParseOptions {
    * SECURITY VIOLATION. Default: every script exists.
    */
   readonly scriptExists?: (command: string) => boolean;
+  /** Whether the host has this user account (script `user`, `script_user`, keepalived_script). Default: only root. */
+  readonly userExists?: (name: string) => boolean;
 }
 
 export interface ParseResult {
@@ -92,7 +94,11 @@ function defaultScriptExists(): boolean {
  */
 export function parseKeepalivedConf(path: string, source: ConfigSource, opts: ParseOptions = {}): ParseResult {
   const diagnostics: Diagnostic[] = [];
-  const draft = newDraft(opts.interfaces ? new Set(opts.interfaces) : undefined, opts.scriptExists ?? defaultScriptExists);
+  const draft = newDraft(
+    opts.interfaces ? new Set(opts.interfaces) : undefined,
+    opts.scriptExists ?? defaultScriptExists,
+    opts.userExists ?? ((name) => name === 'root'),
+  );
   const read = readConfig(path, source, opts.configId);
   let exitOverride: { verdict: Verdict; exitCode: number } | undefined;
   let vrrpDone: { instances: VrrpInstance[]; scripts: VrrpScript[]; syncGroups: VrrpSyncGroup[] } | undefined;

@@ -91,3 +91,21 @@ export function scriptArgs(p: Parse<Draft>, words: readonly string[]): string[] 
   }
   return args;
 }
+
+/**
+ * keepalived's get_default_script_user: scripts without `user` run as `keepalived_script` when script
+ * security is on; if that user does not exist it says so once, and every such script is removed.
+ */
+export function defaultScriptUser(p: Parse<Draft>): boolean {
+  const d = p.state;
+  if (d.defaultUser === 'fail') return false;
+  if (d.defaultUser === 'unset') {
+    d.defaultUser = 'ok';
+    if (d.global.enableScriptSecurity && !d.userExists('keepalived_script')) {
+      p.report(ConfigErr.GeneralError, 'Unable to set default user keepalived_script for script');
+      d.defaultUser = 'fail';
+      return false;
+    }
+  }
+  return true;
+}

@@ -5,7 +5,7 @@ import { table, type Keyword, type KeywordTable, type Parse } from './engine';
 import { genericTable } from './generic';
 import { interfaceExists } from './interfaces';
 import { checkRoute, checkRule } from './routes';
-import { scriptArgs } from './script-words';
+import { defaultScriptUser, scriptArgs } from './script-words';
 import type { SourceRef, StaticLine, TrackedInterface, TrackedScriptRef, VirtualIp } from './model';
 import { readDecimal, readInt, readUnsigned, trueFalse } from './numbers';
 
@@ -617,6 +617,10 @@ const SCRIPT: KeywordTable<Draft> = genericTable('vrrp_script', {
   }),
   user: scriptKeyword((p, w, s) => {
     s.user = w.slice(1).join(' ') || p.word(w, 1);
+    if (!p.state.userExists(w[1]!)) {
+      p.report(ConfigErr.GeneralError, `Unable to set uid/gid for script ${s.script.join(' ')}`);
+      s.userFailed = true;
+    }
   }),
   init_fail: scriptKeyword((_p, _w, s) => {
     s.initFail = true;
@@ -747,8 +751,15 @@ export const VRRP_ROOTS: Record<string, Keyword<Draft>> = {
     sub: SCRIPT,
     close: (p) => {
       const s = lastScript(p);
+      let remove = s.userFailed === true;
       if (s.script.length === 0) {
         p.report(ConfigErr.GeneralError, `No script set for vrrp_script ${s.name} - removing`);
+        remove = true;
+      } else if (!remove && s.user === undefined && !defaultScriptUser(p)) {
+        p.report(ConfigErr.GeneralError, `Unable to set default user for vrrp script ${s.name} - removing`);
+        remove = true;
+      }
+      if (remove) {
         p.state.scripts.pop();
         p.state.removedScripts.add(s.name);
       }
