@@ -84,6 +84,7 @@ export interface InstanceDraft {
   trackFile: TrackedFileRef[];
   dontTrackPrimary: boolean;
   mcastSrcIp?: string;
+  mcastDstIp?: string;
   unicastSrcIp?: string;
   unicastConfigured: boolean;
   unicastPeer: string[];

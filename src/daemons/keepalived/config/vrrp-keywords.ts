@@ -1,4 +1,4 @@
-import { familyOf } from './address';
+import { familyOf, ipv4ToNumber } from './address';
 import { ConfigErr } from './diagnostic';
 import { type Draft, type InstanceDraft, type NotifyKind, type ScriptDraft, type SyncGroupDraft } from './draft';
 import { table, type Keyword, type KeywordTable, type Parse } from './engine';
@@ -413,6 +413,25 @@ const INSTANCE: KeywordTable<Draft> = genericTable(
       return;
     }
     vi.mcastSrcIp = ip;
+  }),
+  mcast_dst_ip: instanceKeyword((p, w, vi) => {
+    const ip = p.word(w, 1);
+    const fam = familyOf(ip.split(/[-/]/)[0]!);
+    if (fam === undefined || fam !== (ip.includes(':') ? 6 : 4)) {
+      p.report(ConfigErr.GeneralError, `(${vi.name}) malformed mcast dest address ${ip}. Skipping...`);
+      return;
+    }
+    if (vi.family === undefined) vi.family = fam;
+    else if (fam !== vi.family) {
+      p.report(ConfigErr.GeneralError, `(${vi.name}) mcast dest address ${ip} MUST match VRRP instance family. Skipping...`);
+      return;
+    }
+    const multicast = fam === 4 ? ipv4ToNumber(ip) >= 0xe0000000 && ipv4ToNumber(ip) <= 0xefffffff : /^ff[0-9a-f]2:/i.test(ip);
+    if (!multicast) {
+      p.report(ConfigErr.GeneralError, `(${vi.name}) mcast_dst_ip ${ip} not${fam === 6 ? ' link-local' : ''} multicast. Skipping...`);
+      return;
+    }
+    vi.mcastDstIp = ip;
   }),
   unicast_src_ip: instanceKeyword((p, w, vi) => {
     vi.unicastConfigured = true;
