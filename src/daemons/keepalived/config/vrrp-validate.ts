@@ -398,6 +398,7 @@ function finish(
     ...(vi.authType !== undefined ? { authType: vi.authType } : {}),
     ...(vi.authPass !== undefined ? { authPass: vi.authPass } : {}),
     ...(vi.mcastSrcIp !== undefined ? { mcastSrcIp: vi.mcastSrcIp } : {}),
+    ...(vi.mcastDstIp !== undefined && vi.unicastPeer.length === 0 ? { mcastDstIp: vi.mcastDstIp } : {}),
     ...(vi.unicastSrcIp !== undefined ? { unicastSrcIp: vi.unicastSrcIp } : {}),
     ...(vi.unicastTtl !== undefined ? { unicastTtl: vi.unicastTtl } : {}),
     ...(vi.useVmac !== undefined ? { useVmac: vi.useVmac } : {}),
