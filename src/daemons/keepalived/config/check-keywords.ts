@@ -417,7 +417,7 @@ const CHECKERS: Record<string, Keyword<Draft>> = {
         const where = formatServer(r.ip, r.port, vs(p));
         addExtraWords(checker(p), w);
         if (w.length !== 2) {
-          p.report(ConfigErr.GeneralError, `(${where}) BFD_CHECK - No or too many names specified`);
+          p.report(ConfigErr.GeneralError, `(${where}) BFD_CHECK - No or too many names specified - skipping checker`);
           return;
         }
         const known = (p.state.extra['bfd_instance'] ?? []).some((b) => b[0] === w[1]);

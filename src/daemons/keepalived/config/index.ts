@@ -50,7 +50,8 @@ type P = Parse<Draft>;
 /** An unmodelled top-level keyword: kept in `extra`, its block's keywords under `block.keyword`. */
 function keptRoot(name: string, processes: readonly Process[]): RootKeyword<Draft> {
   const sub = KEYWORDS[name] ? genericTable(name, {}, (p) => p.state.extra, `${name}.`) : undefined;
-  if (!sub) return { processes, handler: (p, w) => keep(p, w, p.state.extra) };
+  const valueBlock = name === 'linkbeat_interfaces' || name === 'interface_up_down_delays';
+  if (!sub) return { processes, handler: (p, w) => keep(p, w, p.state.extra, '', valueBlock) };
   return { processes, handler: (p, w) => addExtra(p.state.extra, w), sub };
 }
 

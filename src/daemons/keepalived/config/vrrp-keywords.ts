@@ -637,7 +637,7 @@ const SCRIPT: KeywordTable<Draft> = genericTable('vrrp_script', {
   user: scriptKeyword((p, w, s) => {
     s.user = w.slice(1).join(' ') || p.word(w, 1);
     if (!p.state.userExists(w[1]!)) {
-      p.report(ConfigErr.GeneralError, `Unable to set uid/gid for script ${s.script.join(' ')}`);
+      p.report(ConfigErr.GeneralError, `Unable to set uid/gid for script ${s.script.map((a) => `'${a}'`).join(' ')}`);
       s.userFailed = true;
     }
   }),
