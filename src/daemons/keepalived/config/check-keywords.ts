@@ -5,7 +5,7 @@ import type { Keyword, KeywordTable, Parse } from './engine';
 import { genericTable } from './generic';
 import type { CheckerKind, LvsMethod, StatusRange, VirtualServerGroupEntry } from './model';
 import { readTimer, readUnsigned, TIMER_MAXIMUM, trueFalse } from './numbers';
-import { defaultScriptUser, scriptArgs } from './script-words';
+import { defaultScriptUser, notifyArgs, scriptArgs } from './script-words';
 
 /** The keywords the checker process reads (keepalived/check/check_parser.c, check_*.c). */
 
@@ -488,13 +488,13 @@ const REAL_SERVER: KeywordTable<Draft> = genericTable(
     },
     notify_up: {
       handler: (p, w) => {
-        const args = script(p, w);
+        const args = notifyArgs(p, w);
         if (args) rs(p).notifyUp = args;
       },
     },
     notify_down: {
       handler: (p, w) => {
-        const args = script(p, w);
+        const args = notifyArgs(p, w);
         if (args) rs(p).notifyDown = args;
       },
     },
@@ -622,13 +622,13 @@ const VIRTUAL_SERVER: KeywordTable<Draft> = genericTable(
     },
     quorum_up: {
       handler: (p, w) => {
-        const args = script(p, w);
+        const args = notifyArgs(p, w);
         if (args) vs(p).quorumUp = args;
       },
     },
     quorum_down: {
       handler: (p, w) => {
-        const args = script(p, w);
+        const args = notifyArgs(p, w);
         if (args) vs(p).quorumDown = args;
       },
     },

@@ -109,3 +109,13 @@ export function defaultScriptUser(p: Parse<Draft>): boolean {
   }
   return true;
 }
+
+/**
+ * A notify script's command (notify_master …, notify_up …): without a user after the command it runs as
+ * the default script user, and keepalived drops it (saying so once) when that user cannot be set.
+ */
+export function notifyArgs(p: Parse<Draft>, words: readonly string[]): string[] | undefined {
+  const args = scriptArgs(p, words);
+  if (args && words.length === 2 && !defaultScriptUser(p)) return undefined;
+  return args;
+}

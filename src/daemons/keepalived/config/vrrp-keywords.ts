@@ -5,7 +5,7 @@ import { table, type Keyword, type KeywordTable, type Parse } from './engine';
 import { genericTable } from './generic';
 import { interfaceExists } from './interfaces';
 import { checkRoute, checkRule } from './routes';
-import { defaultScriptUser, scriptArgs } from './script-words';
+import { defaultScriptUser, notifyArgs, scriptArgs } from './script-words';
 import type { SourceRef, StaticLine, TrackedInterface, TrackedScriptRef, VirtualIp } from './model';
 import { readDecimal, readInt, readUnsigned, trueFalse } from './numbers';
 
@@ -47,7 +47,7 @@ function setNotify(kind: NotifyKind, keyword: string): Keyword<Draft> {
       p.report(ConfigErr.GeneralError, `(${vi.name}) ${keyword} script already specified - ignoring ${p.word(w, 1)}`);
       return;
     }
-    const args = scriptArgs(p, w);
+    const args = notifyArgs(p, w);
     if (args) vi.notify[kind] = args;
   });
 }
@@ -656,7 +656,7 @@ function groupNotify(kind: NotifyKind): Keyword<Draft> {
         p.report(ConfigErr.GeneralError, `(${g.name}) ${w[0]} script already specified - ignoring ${p.word(w, 1)}`);
         return;
       }
-      const args = scriptArgs(p, w);
+      const args = notifyArgs(p, w);
       if (args) g.notify[kind] = args;
     },
   };
