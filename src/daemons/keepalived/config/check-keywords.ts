@@ -28,7 +28,7 @@ function vs(p: P): VirtualServerDraft {
 
 function rs(p: P): RealServerDraft {
   const v = vs(p);
-  return v.realServers[v.realServers.length - 1] ?? { ref: p.here(), ip: '0.0.0.0', checkers: [], extra: {} };
+  return v.realServers[v.realServers.length - 1] ?? (p.state.currentRs ??= { ref: p.here(), ip: '0.0.0.0', checkers: [], extra: {} });
 }
 
 function checker(p: P): CheckerDraft {
@@ -691,12 +691,12 @@ const VIRTUAL_SERVER: KeywordTable<Draft> = genericTable(
         const v = vs(p);
         const ip = p.word(w, 1);
         const port = portWord(w[2]);
+        const r: RealServerDraft = { ref: p.here(), ip, checkers: [], extra: {} };
         if (!sockaddr(p, ip, port)) {
           p.report(ConfigErr.GeneralError, `Invalid real server ip address/port ${ip}/${w[2] ?? '(null)'} - skipping`);
           p.skipBlock();
           return;
         }
-        const r: RealServerDraft = { ref: p.here(), ip, checkers: [], extra: {} };
         if (port !== undefined) r.port = Number(port);
         v.realServers.push(r);
       },
@@ -707,6 +707,7 @@ const VIRTUAL_SERVER: KeywordTable<Draft> = genericTable(
 );
 
 function newVs(p: P, address: VirtualServerDraft['address']): VirtualServerDraft {
+  delete p.state.currentRs;
   return {
     ref: p.here(),
     address,

@@ -245,6 +245,11 @@ export interface Draft {
   readonly vsGroups: VirtualServerGroup[];
   readonly virtualServers: VirtualServerDraft[];
   readonly extra: ExtraDraft;
+  /**
+   * What real-server keywords act on when the virtual server has none yet (keepalived's recovery after a
+   * rejected real_server whose `{` is missing): one detached object per virtual server.
+   */
+  currentRs?: RealServerDraft;
   /** Preferences given to rules written without one. */
   readonly ruleCounter: { v4: number; v6: number };
   /** A vrrp keyword named an interface that does not exist: the VRRP process stops after reading. */

@@ -33,6 +33,11 @@ export function splitQuotedEscaped(text: string): { words: string[] } | { open: 
       } else if (blank(c)) {
         break;
       } else if (c === '"' || c === "'") {
+        // a quote opening at the very end of the line closes nothing and is not an error
+        if (i + 1 >= n) {
+          i++;
+          break;
+        }
         quote = c;
         i++;
       } else if (c === '\\' && i + 1 < n) {
@@ -115,7 +120,20 @@ export function defaultScriptUser(p: Parse<Draft>): boolean {
  * the default script user, and keepalived drops it (saying so once) when that user cannot be set.
  */
 export function notifyArgs(p: Parse<Draft>, words: readonly string[]): string[] | undefined {
-  const args = scriptArgs(p, words);
-  if (args && words.length === 2 && !defaultScriptUser(p)) return undefined;
-  return args;
+  const text = p.line?.text ?? words.join(' ');
+  const r = splitQuotedEscaped(text);
+  if ('open' in r) {
+    p.report(ConfigErr.UnmatchedQuote, `String '${text}': missing terminating ${r.open}`);
+    return undefined;
+  }
+  const [, command, user] = r.words;
+  if (command === undefined) return [p.word(words, 1)];
+  // words after the command are the user (and group) to run it as: an unknown user drops the script
+  if (user !== undefined) return p.state.userExists(user) ? splitCommand(command) : undefined;
+  return defaultScriptUser(p) ? splitCommand(command) : undefined;
+}
+
+function splitCommand(command: string): string[] {
+  const again = splitQuotedEscaped(command);
+  return 'words' in again ? again.words : [command];
 }

@@ -653,7 +653,7 @@ function groupNotify(kind: NotifyKind): Keyword<Draft> {
     handler: (p, w) => {
       const g = lastGroup(p);
       if (g.notify[kind]) {
-        p.report(ConfigErr.GeneralError, `(${g.name}) ${w[0]} script already specified - ignoring ${p.word(w, 1)}`);
+        p.report(ConfigErr.GeneralError, `vrrp group ${g.name}: ${w[0]} script already specified - ignoring ${p.word(w, 1)}`);
         return;
       }
       const args = notifyArgs(p, w);
