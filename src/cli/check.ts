@@ -131,6 +131,17 @@ function globOne(pattern: string, abs: (p: string) => string): string[] {
   return paths.filter((p) => p !== '' && p !== '/');
 }
 
+/** Whether this machine has the user account (from /etc/passwd), as keepalived's getpwnam sees it. */
+export function diskUserExists(name: string): boolean {
+  try {
+    return readFileSync('/etc/passwd', 'utf8')
+      .split('\n')
+      .some((l) => l.split(':')[0] === name);
+  } catch {
+    return name === 'root';
+  }
+}
+
 /** Whether keepalived would find and run a script: an executable path, or a bare name on PATH. */
 export function diskScriptExists(command: string): boolean {
   const executable = (p: string): boolean => {
@@ -259,7 +270,7 @@ export function checkFiles(files: readonly string[], opts: CheckOptions = {}): C
       ...(h ? { interfaces: h.interfaces } : {}),
       ...(job.host ? { configId: job.host.split('.')[0]! } : {}),
       // on the real disk, scripts are looked up as keepalived -t here would; on a simulated host they exist
-      ...(job.local ? { scriptExists: diskScriptExists } : {}),
+      ...(job.local ? { scriptExists: diskScriptExists, userExists: diskUserExists } : {}),
     });
     results.push({ name: job.name, ...(job.host ? { host: job.host } : {}), result });
     lines.push(`== ${job.name}${job.host ? ` (host ${job.host})` : ''}`);

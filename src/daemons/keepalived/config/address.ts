@@ -2,17 +2,13 @@
 export function isIPv4(text: string): boolean {
   const parts = text.split('.');
   if (parts.length !== 4) return false;
-  for (const p of parts) {
-    if (!/^[0-9]{1,3}$/.test(p) || Number(p) > 255) return false;
-    // inet_pton rejects leading zeros? glibc accepts "01"; keepalived then does too
-  }
-  return true;
+  // inet_pton: four decimal parts of at most three digits, each ≤ 255
+  return parts.every((p) => /^[0-9]{1,3}$/.test(p) && Number(p) <= 255);
 }
 
 export function isIPv6(text: string): boolean {
   if (!/^[0-9a-fA-F:.]+$/.test(text) || !text.includes(':')) return false;
   let head = text;
-  let groupsNeeded = 8;
   const lastColon = text.lastIndexOf(':');
   const tail = text.slice(lastColon + 1);
   if (tail.includes('.')) {
@@ -26,9 +22,7 @@ export function isIPv6(text: string): boolean {
   const right = dbl.length === 2 ? groups(dbl[1]!) : [];
   const all = [...left, ...right];
   if (!all.every((g) => /^[0-9a-fA-F]{1,4}$/.test(g))) return false;
-  if (dbl.length === 2) return all.length < groupsNeeded;
-  groupsNeeded = 8;
-  return all.length === groupsNeeded;
+  return dbl.length === 2 ? all.length < 8 : all.length === 8;
 }
 
 export function familyOf(text: string): 4 | 6 | undefined {

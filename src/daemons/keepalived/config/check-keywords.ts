@@ -5,7 +5,7 @@ import type { Keyword, KeywordTable, Parse } from './engine';
 import { genericTable } from './generic';
 import type { CheckerKind, LvsMethod, StatusRange, VirtualServerGroupEntry } from './model';
 import { readTimer, readUnsigned, TIMER_MAXIMUM, trueFalse } from './numbers';
-import { scriptArgs } from './script-words';
+import { defaultScriptUser, notifyArgs, scriptArgs } from './script-words';
 
 /** The keywords the checker process reads (keepalived/check/check_parser.c, check_*.c). */
 
@@ -28,7 +28,7 @@ function vs(p: P): VirtualServerDraft {
 
 function rs(p: P): RealServerDraft {
   const v = vs(p);
-  return v.realServers[v.realServers.length - 1] ?? { ref: p.here(), ip: '0.0.0.0', checkers: [], extra: {} };
+  return v.realServers[v.realServers.length - 1] ?? (p.state.currentRs ??= { ref: p.here(), ip: '0.0.0.0', checkers: [], extra: {} });
 }
 
 function checker(p: P): CheckerDraft {
@@ -73,8 +73,8 @@ function lvsMethod(p: P, words: readonly string[], serverType: string): LvsMetho
   return undefined;
 }
 
-function timer(p: P, words: readonly string[], msg: string, set: (us: number) => void, min = 1): void {
-  const v = readTimer(p.word(words, 1), min, TIMER_MAXIMUM, rep(p));
+function timer(p: P, words: readonly string[], msg: string, set: (us: number) => void, min = 1, max = TIMER_MAXIMUM): void {
+  const v = readTimer(p.word(words, 1), min, max, rep(p));
   if (v === undefined) p.report(ConfigErr.GeneralError, msg.replace('%s', words[1]!));
   else set(v);
 }
@@ -138,7 +138,7 @@ function checkerCommon(): Record<string, Keyword<Draft>> {
       },
     },
     connect_timeout: {
-      handler: (p, w) => timer(p, w, 'connect_timeout %s invalid - ignoring', (v) => (checker(p).connectTimeout = v)),
+      handler: (p, w) => timer(p, w, 'connect_timeout %s invalid - ignoring', (v) => (checker(p).connectTimeout = v), 1, UINT_MAX),
     },
     fwmark: {
       handler: (p, w) => {
@@ -384,6 +384,9 @@ const CHECKERS: Record<string, Keyword<Draft>> = {
       if (c.miscPath.length === 0) {
         p.report(ConfigErr.GeneralError, 'No script path has been specified for MISC_CHECKER - skipping');
         c.dropped = true;
+      } else if (c.user === undefined && !defaultScriptUser(p)) {
+        p.report(ConfigErr.GeneralError, `Unable to set default user for misc script ${c.miscPath.join(' ')} - removing`);
+        c.dropped = true;
       }
     },
   ),
@@ -414,7 +417,7 @@ const CHECKERS: Record<string, Keyword<Draft>> = {
         const where = formatServer(r.ip, r.port, vs(p));
         addExtraWords(checker(p), w);
         if (w.length !== 2) {
-          p.report(ConfigErr.GeneralError, `(${where}) BFD_CHECK - No or too many names specified`);
+          p.report(ConfigErr.GeneralError, `(${where}) BFD_CHECK - No or too many names specified - skipping checker`);
           return;
         }
         const known = (p.state.extra['bfd_instance'] ?? []).some((b) => b[0] === w[1]);
@@ -442,8 +445,8 @@ function addExtraWords(c: CheckerDraft, w: readonly string[]): void {
 
 // ---------------------------------------------------------------- real_server
 
-function rsTimer(message: string, set: (r: RealServerDraft, v: number) => void, min = 1): Keyword<Draft> {
-  return { handler: (p, w) => timer(p, w, message, (v) => set(rs(p), v), min) };
+function rsTimer(message: string, set: (r: RealServerDraft, v: number) => void, min = 1, max = TIMER_MAXIMUM): Keyword<Draft> {
+  return { handler: (p, w) => timer(p, w, message, (v) => set(rs(p), v), min, max) };
 }
 
 const REAL_SERVER: KeywordTable<Draft> = genericTable(
@@ -485,13 +488,13 @@ const REAL_SERVER: KeywordTable<Draft> = genericTable(
     },
     notify_up: {
       handler: (p, w) => {
-        const args = script(p, w);
+        const args = notifyArgs(p, w);
         if (args) rs(p).notifyUp = args;
       },
     },
     notify_down: {
       handler: (p, w) => {
-        const args = script(p, w);
+        const args = notifyArgs(p, w);
         if (args) rs(p).notifyDown = args;
       },
     },
@@ -509,7 +512,7 @@ const REAL_SERVER: KeywordTable<Draft> = genericTable(
         else rs(p).retry = v;
       },
     },
-    connect_timeout: rsTimer('real server connect_timeout %s invalid - ignoring', (r, v) => (r.connectTimeout = v)),
+    connect_timeout: rsTimer('real server connect_timeout %s invalid - ignoring', (r, v) => (r.connectTimeout = v), 1, UINT_MAX),
     delay_loop: rsTimer("real server delay_loop '%s' invalid - ignoring", (r, v) => (r.delayLoop = v)),
     delay_before_retry: rsTimer("real server delay_before_retry '%s' invalid - ignoring", (r, v) => (r.delayBeforeRetry = v), 0),
     warmup: rsTimer("real server warmup '%s' invalid - ignoring", (r, v) => (r.warmup = v), 0),
@@ -526,8 +529,8 @@ const REAL_SERVER: KeywordTable<Draft> = genericTable(
 
 // ---------------------------------------------------------------- virtual_server
 
-function vsTimer(msg: string, set: (v: VirtualServerDraft, us: number) => void, min = 1): Keyword<Draft> {
-  return { handler: (p, w) => timer(p, w, msg, (v) => set(vs(p), v), min) };
+function vsTimer(msg: string, set: (v: VirtualServerDraft, us: number) => void, min = 1, max = TIMER_MAXIMUM): Keyword<Draft> {
+  return { handler: (p, w) => timer(p, w, msg, (v) => set(vs(p), v), min, max) };
 }
 
 function scheduler(): Keyword<Draft> {
@@ -561,7 +564,7 @@ const VIRTUAL_SERVER: KeywordTable<Draft> = genericTable(
       },
     },
     delay_loop: vsTimer("virtual server delay loop '%s' invalid - ignoring", (v, us) => (v.delayLoop = us)),
-    connect_timeout: vsTimer('virtual server connect_timeout %s invalid - ignoring', (v, us) => (v.connectTimeout = us)),
+    connect_timeout: vsTimer('virtual server connect_timeout %s invalid - ignoring', (v, us) => (v.connectTimeout = us), 1, UINT_MAX),
     delay_before_retry: vsTimer("virtual server delay before retry '%s' invalid - ignoring", (v, us) => (v.delayBeforeRetry = us), 0),
     warmup: vsTimer("virtual server warmup '%s' invalid - ignoring", (v, us) => (v.warmup = us), 0),
     retry: {
@@ -619,13 +622,13 @@ const VIRTUAL_SERVER: KeywordTable<Draft> = genericTable(
     },
     quorum_up: {
       handler: (p, w) => {
-        const args = script(p, w);
+        const args = notifyArgs(p, w);
         if (args) vs(p).quorumUp = args;
       },
     },
     quorum_down: {
       handler: (p, w) => {
-        const args = script(p, w);
+        const args = notifyArgs(p, w);
         if (args) vs(p).quorumDown = args;
       },
     },
@@ -688,12 +691,12 @@ const VIRTUAL_SERVER: KeywordTable<Draft> = genericTable(
         const v = vs(p);
         const ip = p.word(w, 1);
         const port = portWord(w[2]);
+        const r: RealServerDraft = { ref: p.here(), ip, checkers: [], extra: {} };
         if (!sockaddr(p, ip, port)) {
-          p.report(ConfigErr.GeneralError, `Invalid real server ip address/port ${ip}/${port ?? '(null)'} - skipping`);
+          p.report(ConfigErr.GeneralError, `Invalid real server ip address/port ${ip}/${w[2] ?? '(null)'} - skipping`);
           p.skipBlock();
           return;
         }
-        const r: RealServerDraft = { ref: p.here(), ip, checkers: [], extra: {} };
         if (port !== undefined) r.port = Number(port);
         v.realServers.push(r);
       },
@@ -704,6 +707,7 @@ const VIRTUAL_SERVER: KeywordTable<Draft> = genericTable(
 );
 
 function newVs(p: P, address: VirtualServerDraft['address']): VirtualServerDraft {
+  delete p.state.currentRs;
   return {
     ref: p.here(),
     address,

@@ -138,6 +138,20 @@ function portChecks(
       r.port = vsPort;
     }
   }
+  const sorry = v.sorryServer;
+  if (sorry && v.lbKind !== 'NAT') {
+    if (v.address.kind === 'fwmark') {
+      if (sorry.port) {
+        say(`WARNING - virtual server ${formatVs(v)}, sorry server has port specified - clearing`);
+        sorry.port = 0;
+      }
+    } else if (!sorry.port) {
+      sorry.port = vsPort;
+    } else if (sorry.port !== vsPort) {
+      say(`WARNING - virtual server ${formatVs(v)} and sorry server ports don't match - resetting`);
+      sorry.port = vsPort;
+    }
+  }
 }
 
 function checkScriptSecurity(p: Parse<Draft>): void {

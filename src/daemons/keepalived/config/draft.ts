@@ -84,6 +84,7 @@ export interface InstanceDraft {
   trackFile: TrackedFileRef[];
   dontTrackPrimary: boolean;
   mcastSrcIp?: string;
+  mcastDstIp?: string;
   unicastSrcIp?: string;
   unicastConfigured: boolean;
   unicastPeer: string[];
@@ -123,6 +124,8 @@ export interface ScriptDraft {
   rise?: number;
   fall?: number;
   user?: string;
+  /** `user` named an account the host does not have. */
+  userFailed?: boolean;
   initFail: boolean;
 }
 
@@ -242,6 +245,11 @@ export interface Draft {
   readonly vsGroups: VirtualServerGroup[];
   readonly virtualServers: VirtualServerDraft[];
   readonly extra: ExtraDraft;
+  /**
+   * What real-server keywords act on when the virtual server has none yet (keepalived's recovery after a
+   * rejected real_server whose `{` is missing): one detached object per virtual server.
+   */
+  currentRs?: RealServerDraft;
   /** Preferences given to rules written without one. */
   readonly ruleCounter: { v4: number; v6: number };
   /** A vrrp keyword named an interface that does not exist: the VRRP process stops after reading. */
@@ -249,9 +257,16 @@ export interface Draft {
   /** Options the caller gave: the host's interfaces (undefined = do not check) and script lookup. */
   readonly interfaces: ReadonlySet<string> | undefined;
   readonly scriptExists: (command: string) => boolean;
+  readonly userExists: (name: string) => boolean;
+  /** keepalived's default script user, looked up once per run: unset, found, or failed. */
+  defaultUser: 'unset' | 'ok' | 'fail';
 }
 
-export function newDraft(interfaces: ReadonlySet<string> | undefined, scriptExists: (c: string) => boolean): Draft {
+export function newDraft(
+  interfaces: ReadonlySet<string> | undefined,
+  scriptExists: (c: string) => boolean,
+  userExists: (name: string) => boolean,
+): Draft {
   return {
     global: {
       notificationEmail: [],
@@ -281,6 +296,8 @@ export function newDraft(interfaces: ReadonlySet<string> | undefined, scriptExis
     nonExistentInterface: false,
     interfaces,
     scriptExists,
+    userExists,
+    defaultUser: 'unset',
   };
 }
 

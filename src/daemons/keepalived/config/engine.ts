@@ -137,7 +137,11 @@ export class Parse<S> {
   private next(): readonly string[] | undefined {
     for (;;) {
       const l = this.lines[this.pos++];
-      if (!l) return undefined;
+      if (!l) {
+        // at the end of the text no file is open: keepalived prints later reports without a line
+        this.line = undefined;
+        return undefined;
+      }
       this.line = l;
       for (const n of l.notes) {
         if (!n.parentOnly || this.process === 'parent') {

@@ -15,7 +15,8 @@ export function genericTable(
 ): KeywordTable<Draft> {
   const t = new Map<string, Keyword<Draft>>();
   for (const name of KEYWORDS[block] ?? []) {
-    t.set(name, handled[name] ?? { handler: (p, words) => keep(p, words, extraOf(p), prefix) });
+    const valueBlock = VALUE_BLOCKS.has(`${block} ${name}`);
+    t.set(name, handled[name] ?? { handler: (p, words) => keep(p, words, extraOf(p), prefix, valueBlock) });
   }
   // the inventory says which keywords keepalived installs in this block (MISC_CHECK has no connect_port)
   const known = KEYWORDS[block];
@@ -23,9 +24,22 @@ export function genericTable(
   return t;
 }
 
-/** Keeps a keyword's words (and the lines of its value block) under `prefix + keyword`. */
-export function keep(p: Parse<Draft>, words: readonly string[], extra: ExtraDraft, prefix = ''): void {
+/** Unmodelled keywords whose handler in keepalived reads a `{ … }` value block. */
+const VALUE_BLOCKS = new Set([
+  'top linkbeat_interfaces',
+  'top interface_up_down_delays',
+  'track_group group',
+  'garp_group interfaces',
+  'vrrp_sync_group track_file',
+  'vrrp_sync_group track_process',
+  'vrrp_sync_group track_bfd',
+  'vrrp_instance track_process',
+  'vrrp_instance track_bfd',
+]);
+
+/** Keeps a keyword's words (and the lines of its value block, if it has one) under `prefix + keyword`. */
+export function keep(p: Parse<Draft>, words: readonly string[], extra: ExtraDraft, prefix = '', valueBlock = false): void {
   const key = [prefix + words[0]!, ...words.slice(1)];
-  if (p.nextIsBlockStart()) addExtra(extra, [...key, ...p.valueBlock(words).flat()]);
+  if (valueBlock) addExtra(extra, [...key, ...p.valueBlock(words).flat()]);
   else addExtra(extra, key);
 }

@@ -83,7 +83,8 @@ export const GLOBAL_DEFS = genericTable(
     if (gd.notificationEmail.length === before) p.report(ConfigErr.GeneralError, 'Warning - empty notification_email block');
   }),
   notification_email_from: g((p, w, gd) => {
-    gd.notificationEmailFrom = p.word(w, 1);
+    if (w.length < 2) p.report(ConfigErr.GeneralError, 'emailfrom missing - ignoring');
+    else gd.notificationEmailFrom = w[1]!;
   }),
   smtp_server: g((p, w, gd) => {
     const host = p.word(w, 1);
@@ -112,8 +113,13 @@ export const GLOBAL_DEFS = genericTable(
     gd.enableScriptSecurity = true;
   }),
   script_user: g((p, w, gd) => {
-    if (w.length < 2) p.report(ConfigErr.GeneralError, 'No script username specified');
-    else gd.scriptUser = w[1]!;
+    if (w.length < 2) {
+      p.report(ConfigErr.GeneralError, 'No script username specified');
+      return;
+    }
+    gd.scriptUser = w[1]!;
+    p.state.defaultUser = p.state.userExists(w[1]!) ? 'ok' : 'fail';
+    if (p.state.defaultUser === 'fail') p.report(ConfigErr.GeneralError, 'Error setting global script uid/gid');
   }),
   vrrp_version: g((p, w, gd) => {
     const v = readInt(p.word(w, 1), 2, 3, rep(p));
@@ -217,6 +223,20 @@ export const GLOBAL_DEFS = genericTable(
 
 /** Top-level keywords of the parent process that vrrpsim checks (the others are kept as they are). */
 export const PARENT_ROOTS: Record<string, Keyword<Draft>> = {
+  net_namespace: {
+    handler: (p, w) => {
+      if (w.length < 2) p.report(ConfigErr.GeneralError, 'net_namespace name missing - ignoring');
+      else if (p.state.extra['net_namespace']) p.report(ConfigErr.GeneralError, `Duplicate net_namespace definition ${w[1]} - ignoring`);
+      else keep(p, w, p.state.extra);
+    },
+  },
+  instance: {
+    handler: (p, w) => {
+      if (w.length < 2) p.report(ConfigErr.GeneralError, 'instance name missing - ignoring');
+      else if (p.state.extra['instance']) p.report(ConfigErr.GeneralError, `Duplicate instance definition ${w[1]} - ignoring`);
+      else keep(p, w, p.state.extra);
+    },
+  },
   child_wait_time: {
     handler: (p, w) => {
       const v = readUnsigned(p.word(w, 1), 0, UINT_MAX, rep(p));

@@ -31,6 +31,8 @@ export interface ParseOptions {
    * SECURITY VIOLATION. Default: every script exists.
    */
   readonly scriptExists?: (command: string) => boolean;
+  /** Whether the host has this user account (script `user`, `script_user`, keepalived_script). Default: only root. */
+  readonly userExists?: (name: string) => boolean;
 }
 
 export interface ParseResult {
@@ -48,7 +50,8 @@ type P = Parse<Draft>;
 /** An unmodelled top-level keyword: kept in `extra`, its block's keywords under `block.keyword`. */
 function keptRoot(name: string, processes: readonly Process[]): RootKeyword<Draft> {
   const sub = KEYWORDS[name] ? genericTable(name, {}, (p) => p.state.extra, `${name}.`) : undefined;
-  if (!sub) return { processes, handler: (p, w) => keep(p, w, p.state.extra) };
+  const valueBlock = name === 'linkbeat_interfaces' || name === 'interface_up_down_delays';
+  if (!sub) return { processes, handler: (p, w) => keep(p, w, p.state.extra, '', valueBlock) };
   return { processes, handler: (p, w) => addExtra(p.state.extra, w), sub };
 }
 
@@ -92,7 +95,11 @@ function defaultScriptExists(): boolean {
  */
 export function parseKeepalivedConf(path: string, source: ConfigSource, opts: ParseOptions = {}): ParseResult {
   const diagnostics: Diagnostic[] = [];
-  const draft = newDraft(opts.interfaces ? new Set(opts.interfaces) : undefined, opts.scriptExists ?? defaultScriptExists);
+  const draft = newDraft(
+    opts.interfaces ? new Set(opts.interfaces) : undefined,
+    opts.scriptExists ?? defaultScriptExists,
+    opts.userExists ?? ((name) => name === 'root'),
+  );
   const read = readConfig(path, source, opts.configId);
   let exitOverride: { verdict: Verdict; exitCode: number } | undefined;
   let vrrpDone: { instances: VrrpInstance[]; scripts: VrrpScript[]; syncGroups: VrrpSyncGroup[] } | undefined;

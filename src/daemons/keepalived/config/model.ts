@@ -108,6 +108,7 @@ export interface VrrpInstance {
   readonly trackFile: readonly TrackedFileRef[];
   readonly dontTrackPrimary: boolean;
   readonly mcastSrcIp?: string;
+  readonly mcastDstIp?: string;
   readonly unicastSrcIp?: string;
   readonly unicastPeer: readonly string[];
   readonly unicastTtl?: number;

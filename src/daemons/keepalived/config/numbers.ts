@@ -12,6 +12,8 @@ const UINT_MAX = 4294967295;
 
 /** strtol-like prefix parse: returns the value and whether the whole string was consumed. */
 function parseC(text: string, signed: boolean): { value: number; whole: boolean; overflow: boolean } {
+  // strtol of "" converts nothing and leaves nothing behind: keepalived takes it as 0
+  if (text === '') return { value: 0, whole: true, overflow: false };
   // keepalived reads its numbers in base 10
   const m = /^[ \t\n\r\f\v]*([+-]?)([0-9]+)/.exec(text);
   if (!m) return { value: 0, whole: false, overflow: false };

@@ -361,7 +361,7 @@ class Reader {
     let path = pattern.startsWith('/') ? '' : '';
     for (let i = 0; i < parts.length; i++) {
       const part = parts[i]!;
-      if (/[*?[{]/.test(part)) return false;
+      if (/[*?[]/.test(part) || /\{[^}]*,[^}]*\}/.test(part)) return false;
       path = i === 0 ? part : `${path}/${part}`;
       if (path === '' || path === '.' || path === '..') continue;
       if (this.source.glob(path).length === 0) return true;

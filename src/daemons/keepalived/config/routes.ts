@@ -20,6 +20,11 @@ const ROUTE_OPTS_WITH_VALUE = new Set([
   'pref', 'expires', 'ttl-propagate', 'vrf', 'track_group', 'hoplimit', 'quickack', 'fastopen_no_cookie',
 ]);
 
+/** rt_tables types can be given by number (0..255). */
+function isTypeNumber(text: string): boolean {
+  return /^[0-9]+$/.test(text) && Number(text) <= 255;
+}
+
 function validPrefix(text: string): boolean {
   const [addr, len, more] = text.split('/');
   if (more !== undefined || addr === undefined) return false;
@@ -86,7 +91,7 @@ export function checkRoute(p: P, w: readonly string[]): boolean {
       let j = i;
       if (w[j] === 'to') j++;
       // a route type, by name or number (rt_tables lookup), precedes the destination
-      if (ROUTE_TYPES.has(w[j]!) || /^[0-9]+$/.test(w[j]!)) j++;
+      if (ROUTE_TYPES.has(w[j]!) || isTypeNumber(w[j]!)) j++;
       const d = p.word(w, j);
       if (d !== 'default' && !routeDestination(p, d)) {
         p.report(ConfigErr.GeneralError, `unknown route keyword ${d}`);
@@ -158,7 +163,7 @@ export function checkRule(p: P, w: readonly string[], counter: RuleCounter): boo
       // flags without a value
     } else if (RULE_OPTS_WITH_VALUE.has(s)) {
       i++;
-    } else if (ROUTE_TYPES.has(s) || /^[0-9]+$/.test(s)) {
+    } else if (ROUTE_TYPES.has(s) || isTypeNumber(s)) {
       // a route type other than blackhole/prohibit/unreachable is no rule action
       p.report(ConfigErr.GeneralError, `Invalid rule action ${s}`);
       return false;

@@ -33,6 +33,11 @@ export function splitQuotedEscaped(text: string): { words: string[] } | { open: 
       } else if (blank(c)) {
         break;
       } else if (c === '"' || c === "'") {
+        // a quote opening at the very end of the line closes nothing and is not an error
+        if (i + 1 >= n) {
+          i++;
+          break;
+        }
         quote = c;
         i++;
       } else if (c === '\\' && i + 1 < n) {
@@ -90,4 +95,45 @@ export function scriptArgs(p: Parse<Draft>, words: readonly string[]): string[] 
     if ('words' in again) return again.words;
   }
   return args;
+}
+
+/**
+ * keepalived's get_default_script_user: scripts without `user` run as `keepalived_script` when script
+ * security is on; if that user does not exist it says so once, and every such script is removed.
+ */
+export function defaultScriptUser(p: Parse<Draft>): boolean {
+  const d = p.state;
+  if (d.defaultUser === 'fail') return false;
+  if (d.defaultUser === 'unset') {
+    d.defaultUser = 'ok';
+    if (d.global.enableScriptSecurity && !d.userExists('keepalived_script')) {
+      p.report(ConfigErr.GeneralError, 'Unable to set default user keepalived_script for script');
+      d.defaultUser = 'fail';
+      return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * A notify script's command (notify_master …, notify_up …): without a user after the command it runs as
+ * the default script user, and keepalived drops it (saying so once) when that user cannot be set.
+ */
+export function notifyArgs(p: Parse<Draft>, words: readonly string[]): string[] | undefined {
+  const text = p.line?.text ?? words.join(' ');
+  const r = splitQuotedEscaped(text);
+  if ('open' in r) {
+    p.report(ConfigErr.UnmatchedQuote, `String '${text}': missing terminating ${r.open}`);
+    return undefined;
+  }
+  const [, command, user] = r.words;
+  if (command === undefined) return [p.word(words, 1)];
+  // words after the command are the user (and group) to run it as: an unknown user drops the script
+  if (user !== undefined) return p.state.userExists(user) ? splitCommand(command) : undefined;
+  return defaultScriptUser(p) ? splitCommand(command) : undefined;
+}
+
+function splitCommand(command: string): string[] {
+  const again = splitQuotedEscaped(command);
+  return 'words' in again ? again.words : [command];
 }

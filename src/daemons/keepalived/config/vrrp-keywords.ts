@@ -1,11 +1,11 @@
-import { familyOf } from './address';
+import { familyOf, ipv4ToNumber } from './address';
 import { ConfigErr } from './diagnostic';
 import { type Draft, type InstanceDraft, type NotifyKind, type ScriptDraft, type SyncGroupDraft } from './draft';
 import { table, type Keyword, type KeywordTable, type Parse } from './engine';
 import { genericTable } from './generic';
 import { interfaceExists } from './interfaces';
 import { checkRoute, checkRule } from './routes';
-import { scriptArgs } from './script-words';
+import { defaultScriptUser, notifyArgs, scriptArgs } from './script-words';
 import type { SourceRef, StaticLine, TrackedInterface, TrackedScriptRef, VirtualIp } from './model';
 import { readDecimal, readInt, readUnsigned, trueFalse } from './numbers';
 
@@ -47,7 +47,7 @@ function setNotify(kind: NotifyKind, keyword: string): Keyword<Draft> {
       p.report(ConfigErr.GeneralError, `(${vi.name}) ${keyword} script already specified - ignoring ${p.word(w, 1)}`);
       return;
     }
-    const args = scriptArgs(p, w);
+    const args = notifyArgs(p, w);
     if (args) vi.notify[kind] = args;
   });
 }
@@ -414,6 +414,25 @@ const INSTANCE: KeywordTable<Draft> = genericTable(
     }
     vi.mcastSrcIp = ip;
   }),
+  mcast_dst_ip: instanceKeyword((p, w, vi) => {
+    const ip = p.word(w, 1);
+    const fam = familyOf(ip.split(/[-/]/)[0]!);
+    if (fam === undefined || fam !== (ip.includes(':') ? 6 : 4)) {
+      p.report(ConfigErr.GeneralError, `(${vi.name}) malformed mcast dest address ${ip}. Skipping...`);
+      return;
+    }
+    if (vi.family === undefined) vi.family = fam;
+    else if (fam !== vi.family) {
+      p.report(ConfigErr.GeneralError, `(${vi.name}) mcast dest address ${ip} MUST match VRRP instance family. Skipping...`);
+      return;
+    }
+    const multicast = fam === 4 ? ipv4ToNumber(ip) >= 0xe0000000 && ipv4ToNumber(ip) <= 0xefffffff : /^ff[0-9a-f]2:/i.test(ip);
+    if (!multicast) {
+      p.report(ConfigErr.GeneralError, `(${vi.name}) mcast_dst_ip ${ip} not${fam === 6 ? ' link-local' : ''} multicast. Skipping...`);
+      return;
+    }
+    vi.mcastDstIp = ip;
+  }),
   unicast_src_ip: instanceKeyword((p, w, vi) => {
     vi.unicastConfigured = true;
     const ip = p.word(w, 1);
@@ -617,6 +636,10 @@ const SCRIPT: KeywordTable<Draft> = genericTable('vrrp_script', {
   }),
   user: scriptKeyword((p, w, s) => {
     s.user = w.slice(1).join(' ') || p.word(w, 1);
+    if (!p.state.userExists(w[1]!)) {
+      p.report(ConfigErr.GeneralError, `Unable to set uid/gid for script ${s.script.map((a) => `'${a}'`).join(' ')}`);
+      s.userFailed = true;
+    }
   }),
   init_fail: scriptKeyword((_p, _w, s) => {
     s.initFail = true;
@@ -630,10 +653,10 @@ function groupNotify(kind: NotifyKind): Keyword<Draft> {
     handler: (p, w) => {
       const g = lastGroup(p);
       if (g.notify[kind]) {
-        p.report(ConfigErr.GeneralError, `(${g.name}) ${w[0]} script already specified - ignoring ${p.word(w, 1)}`);
+        p.report(ConfigErr.GeneralError, `vrrp group ${g.name}: ${w[0]} script already specified - ignoring ${p.word(w, 1)}`);
         return;
       }
-      const args = scriptArgs(p, w);
+      const args = notifyArgs(p, w);
       if (args) g.notify[kind] = args;
     },
   };
@@ -747,8 +770,15 @@ export const VRRP_ROOTS: Record<string, Keyword<Draft>> = {
     sub: SCRIPT,
     close: (p) => {
       const s = lastScript(p);
+      let remove = s.userFailed === true;
       if (s.script.length === 0) {
         p.report(ConfigErr.GeneralError, `No script set for vrrp_script ${s.name} - removing`);
+        remove = true;
+      } else if (!remove && s.user === undefined && !defaultScriptUser(p)) {
+        p.report(ConfigErr.GeneralError, `Unable to set default user for vrrp script ${s.name} - removing`);
+        remove = true;
+      }
+      if (remove) {
         p.state.scripts.pop();
         p.state.removedScripts.add(s.name);
       }

@@ -268,6 +268,30 @@ function completeInstance(p: Parse<Draft>, vi: InstanceDraft, global: GlobalDefs
     say('down_timer_adverts is incompatible with strict mode - resetting');
     vi.downTimerAdverts = 3;
   }
+  vi.accept ??= vi.priority === 255 ? true : !strict;
+  if (vi.accept && vi.priority !== 255 && strict && vi.version === 2) {
+    say('warning - accept mode for VRRP version 2 does not comply with RFC3768 - resetting');
+    vi.accept = false;
+  }
+  if (vi.mcastDstIp !== undefined && vi.unicastPeer.length > 0) {
+    say('multicast destination specified with unicast - ignoring');
+  }
+  if (strict && vi.garpLowerPrioRepeat) {
+    say('Strict mode requires no repeat garps. resetting');
+    vi.garpLowerPrioRepeat = 0;
+  }
+  if (strict && vi.garpLowerPrioDelay) {
+    say('Strict mode requires no repeat garp delay. resetting');
+    vi.garpLowerPrioDelay = 0;
+  }
+  if (strict && vi.lowerPrioNoAdvert === false) {
+    say('Strict mode requires no lower priority advert. resetting');
+    vi.lowerPrioNoAdvert = true;
+  }
+  if (strict && vi.higherPrioSendAdvert === true) {
+    say('strict mode requires higher_prio_send_advert to be clear. resetting');
+    vi.higherPrioSendAdvert = false;
+  }
   vi.advertInt ??= SECOND;
   if (vi.version === 2) {
     if (vi.advertInt >= 256 * SECOND) {
@@ -374,6 +398,7 @@ function finish(
     ...(vi.authType !== undefined ? { authType: vi.authType } : {}),
     ...(vi.authPass !== undefined ? { authPass: vi.authPass } : {}),
     ...(vi.mcastSrcIp !== undefined ? { mcastSrcIp: vi.mcastSrcIp } : {}),
+    ...(vi.mcastDstIp !== undefined && vi.unicastPeer.length === 0 ? { mcastDstIp: vi.mcastDstIp } : {}),
     ...(vi.unicastSrcIp !== undefined ? { unicastSrcIp: vi.unicastSrcIp } : {}),
     ...(vi.unicastTtl !== undefined ? { unicastTtl: vi.unicastTtl } : {}),
     ...(vi.useVmac !== undefined ? { useVmac: vi.useVmac } : {}),

@@ -71,6 +71,8 @@ export function consistency(group: readonly Member[]): LintFinding[] {
     }
   }
 
+  out.push(...unicastPeers(group, hosts, vrid, lan));
+
   const masters = group.filter((m) => m.instance.state === 'MASTER' && m.instance.priority < 255);
   for (let i = 0; i < masters.length; i++) {
     for (let j = i + 1; j < masters.length; j++) {
@@ -98,4 +100,41 @@ function vipSet(vips: readonly { address: string }[]): string {
     .map((v) => v.address)
     .sort()
     .join(', ');
+}
+
+/** unicast_peer lists must name every other router of the VRID (and not the router itself). */
+function unicastPeers(group: readonly Member[], hosts: string[], vrid: number, lan: string): LintFinding[] {
+  const out: LintFinding[] = [];
+  for (const a of group) {
+    const peers = a.instance.unicastPeer;
+    if (peers.length === 0) continue;
+    const at = { host: a.host.host, ref: a.instance.ref };
+    const self = sourceIp(a);
+    if (self !== undefined && peers.includes(self)) {
+      out.push({
+        code: 'unicast-peer-self',
+        severity: 'warning',
+        hosts: [a.host.host],
+        at,
+        message: `VRID ${vrid} on ${lan}: ${where(a)} lists its own address ${self} in unicast_peer.`,
+        why: 'keepalived sends its adverts to every listed peer, itself included; the list is usually copied from another node and then misses that node.',
+        fix: `Remove ${self} from ${a.host.host}'s unicast_peer and make sure every other router of the VRID is listed.`,
+      });
+    }
+    for (const b of group) {
+      if (b === a) continue;
+      const ip = sourceIp(b);
+      if (ip === undefined || peers.includes(ip)) continue;
+      out.push({
+        code: 'unicast-peer-missing',
+        severity: 'error',
+        hosts,
+        at,
+        message: `VRID ${vrid} on ${lan}: ${where(a)} sends its adverts by unicast to [${peers.join(', ')}], not to ${where(b)} (${ip}).`,
+        why: `${b.host.host} never hears ${a.host.host}'s adverts, so it becomes MASTER as well: both hold the VIPs.`,
+        fix: `Add ${ip} to unicast_peer on ${a.host.host}.`,
+      });
+    }
+  }
+  return out;
 }

@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { diskScriptExists, diskSource } from '../../../../src/cli/check';
+import { diskScriptExists, diskSource, diskUserExists } from '../../../../src/cli/check';
 import { parseKeepalivedConf } from '../../../../src/daemons/keepalived/config';
 
 /**
@@ -27,7 +27,7 @@ describe.each(['samples', 'seed', 'probes', 'mutants'])('keepalived -t agreement
   it.each(files)('%s', (file) => {
     const expected = readFileSync(join(root, dir, `${file}.expected`), 'utf8').split('\n').filter((l) => l !== '');
     const rc = Number(readFileSync(join(root, dir, `${file}.rc`), 'utf8').trim());
-    const r = parseKeepalivedConf(file, diskSource(join(root, dir)), { interfaces, configId, scriptExists: diskScriptExists });
+    const r = parseKeepalivedConf(file, diskSource(join(root, dir)), { interfaces, configId, scriptExists: diskScriptExists, userExists: diskUserExists });
     expect(r.diagnostics.map((d) => d.text)).toEqual(expected);
     expect(r.exitCode).toBe(rc);
   });

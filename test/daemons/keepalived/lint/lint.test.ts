@@ -160,3 +160,19 @@ describe('the LVS half of the seed lab', () => {
     expect(lintKeepalived([{ host: 'proxy1', config: noGateway }]).map((f) => f.code)).toContain('nat-no-gateway-vip');
   });
 });
+
+describe('unicast peers', () => {
+  const uni = (src: string, peers: string[]): string =>
+    instance({ prio: 100 }).replace('virtual_ipaddress {', `unicast_src_ip ${src}\n  unicast_peer {\n    ${peers.join('\n    ')}\n  }\n  virtual_ipaddress {`);
+
+  it('a peer list that misses the other router means it never hears the adverts', () => {
+    const f = lintKeepalived(pair(uni('10.0.0.1', ['10.0.0.3']), uni('10.0.0.2', ['10.0.0.1'])));
+    const m = f.find((x) => x.code === 'unicast-peer-missing')!;
+    expect(m.message).toContain('not to b (VI_1) (10.0.0.2)');
+    expect(m.fix).toBe('Add 10.0.0.2 to unicast_peer on a.');
+  });
+
+  it('listing yourself is flagged; complete lists are fine', () => {
+    expect(codes(pair(uni('10.0.0.1', ['10.0.0.1', '10.0.0.2']), uni('10.0.0.2', ['10.0.0.1'])))).toEqual(['unicast-peer-self']);
+  });
+});
