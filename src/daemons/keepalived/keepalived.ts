@@ -37,6 +37,19 @@ function options(host: Host, argv: readonly string[]): Options {
   return { conf, detail, argv: args };
 }
 
+/**
+ * What keepalived checks on the machine while it reads its config: the interfaces, and whether a script
+ * user exists (getpwnam): the users of the host's /etc/passwd, or root alone when the scenario gives none
+ * (as on the seed's hosts, which have no keepalived_script user).
+ */
+function parseOptions(host: Host): { interfaces: string[]; userExists: (user: string) => boolean } {
+  const passwd = host.vfs.readText('/etc/passwd');
+  return {
+    interfaces: [...host.nics.keys()],
+    userExists: (user) => user === 'root' || (passwd !== undefined && passwd.split('\n').some((l) => l.split(':')[0] === user)),
+  };
+}
+
 function vfsSource(host: Host): ConfigSource {
   return { read: (p) => host.vfs.readText(p), glob: (p) => host.vfs.glob(p) };
 }
@@ -131,7 +144,7 @@ class KeepalivedParent implements ProcessBehaviour {
   private readConfig(messagesFirst: boolean): ParseResult {
     const host = this.host;
     if (this.opts.detail) this.log(`Opening file '${this.opts.conf}'.`);
-    const parsed = parseKeepalivedConf(this.opts.conf, vfsSource(host), { interfaces: [...host.nics.keys()] });
+    const parsed = parseKeepalivedConf(this.opts.conf, vfsSource(host), parseOptions(host));
     if (messagesFirst) logDiagnostics(host, parsed.diagnostics, 'parent', 'Keepalived', this.proc.pid);
     this.log(`Configuration file ${this.opts.conf}`);
     if (!messagesFirst) logDiagnostics(host, parsed.diagnostics, 'parent', 'Keepalived', this.proc.pid);
@@ -201,7 +214,7 @@ class KeepalivedParent implements ProcessBehaviour {
 
   /** The child reads the file itself (so its own config lines are logged by it). */
   private readChildConfig(): ParseResult {
-    return parseKeepalivedConf(this.opts.conf, vfsSource(this.host), { interfaces: [...this.host.nics.keys()] });
+    return parseKeepalivedConf(this.opts.conf, vfsSource(this.host), parseOptions(this.host));
   }
 
   private reloadChild(parsed: ParseResult): void {
