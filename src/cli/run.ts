@@ -20,13 +20,27 @@ export function registerRun(program: Command, setExit: (code: number) => void): 
   program
     .command('run')
     .description('replay a scenario: console timeline, expectation results, reports')
-    .argument('<scenario>', 'scenario YAML file')
+    .argument('<scenarios...>', 'scenario YAML files, run one after the other')
     .option('--seed <n>', "override the scenario's seed")
     .option('--out <dir>', 'report folder (default reports/<scenario name>)')
     .option('--pcap', 'write one pcap per LAN')
     .option('--quiet', 'print only the expectation results')
     .option('--json', 'print a JSON summary instead of text')
-    .action((file: string, flags: RunFlags) => setExit(run(file, flags)));
+    .action((files: string[], flags: RunFlags) => setExit(runAll(files, flags)));
+}
+
+/** Several scenarios: each runs on its own; the exit code is the worst (bad input 2 > failed 1 > ok 0). */
+function runAll(files: readonly string[], flags: RunFlags): number {
+  if (files.length > 1 && flags.out !== undefined) {
+    process.stderr.write('vrrpsim: --out names one report folder: give it with a single scenario\n');
+    return EXIT_BAD_INPUT;
+  }
+  let worst = EXIT_OK;
+  files.forEach((file, i) => {
+    if (i > 0 && !flags.json) process.stdout.write('\n');
+    worst = Math.max(worst, run(file, flags));
+  });
+  return worst;
 }
 
 function run(file: string, flags: RunFlags): number {

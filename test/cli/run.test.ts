@@ -37,6 +37,13 @@ describe('vrrpsim run', () => {
     expect(first).toMatchObject({ t: 0, kind: 'addr.add' });
   });
 
+  it('runs several scenarios in turn; the exit code is the worst', () => {
+    const r = vrrpsim('run', '--quiet', 'scenarios/basics/arp-and-ping.yaml', 'no/such.yaml');
+    expect(r.code).toBe(2);
+    expect(r.stdout).toContain('7 passed, 0 failed');
+    expect(r.stderr).toBe('no/such.yaml:1:1: no such scenario file\n');
+  });
+
   it('--json prints a machine-readable summary', () => {
     const out = mkdtempSync(join(tmpdir(), 'vrrpsim-'));
     const r = vrrpsim('run', 'scenarios/basics/arp-and-ping.yaml', '--json', '--out', out);
