@@ -56,7 +56,7 @@ describe('vrrpsim run', () => {
     expect(v.stdout.trim()).toMatch(/^\d+\.\d+\.\d+$/);
     const h = vrrpsim('--help');
     expect(h.code).toBe(0);
-    expect(h.stdout).toContain('run [options] <scenario>');
+    expect(h.stdout).toContain('run [options] <scenarios...>');
   });
 
   it.skipIf(!hasTshark)('tshark decodes every frame of the demo pcap, none malformed', () => {
