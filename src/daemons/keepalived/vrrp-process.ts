@@ -8,6 +8,7 @@ import type { RawSocket } from '../../host/raw-socket';
 import './trace-events';
 import type { KeepalivedConfig } from './config';
 import { quoteArgs, TrackScripts } from './track-scripts';
+import { LvsSyncControl } from './lvs-sync';
 import { vrrpInitialState, vrrpStepInPlace, type VrrpAction, type VrrpConfig, type VrrpInput, type VrrpProcessState, type VrrpTimer } from './vrrp';
 import { buildAdvert, checkAdvert, VRRP_GROUP, type InstanceWire } from './vrrp-packet';
 
@@ -60,7 +61,15 @@ export class VrrpProcess implements ProcessBehaviour {
     this.state = structuredClone(vrrpInitialState(config));
     for (const w of wires) this.wires.set(w.params.name, w);
     this.scripts = this.trackScripts(conf, config);
+    const sync = conf.globalDefs.lvsSyncDaemon;
+    const owner = sync && this.wires.get(sync.instance);
+    if (sync && owner) {
+      this.lvsSync = new LvsSyncControl(host, sync.interface, sync.instance, sync.syncId ?? owner.params.vrid, (t) => this.log(t));
+    }
   }
+
+  /** The IPVS sync daemon that follows one instance (global_defs lvs_sync_daemon). */
+  private readonly lvsSync: LvsSyncControl | undefined;
 
   private trackScripts(conf: KeepalivedConfig, config: VrrpConfig): TrackScripts {
     return new TrackScripts(
@@ -186,6 +195,7 @@ export class VrrpProcess implements ProcessBehaviour {
     this.stopping = true;
     this.scripts.stop();
     this.step({ kind: 'stop' });
+    this.lvsSync?.stop();
     this.clearTimers();
     this.host.timer(STOP_LINGER_US, () => {
       if (!this.proc.alive) return;
@@ -303,6 +313,7 @@ export class VrrpProcess implements ProcessBehaviour {
         return;
       case 'state_changed':
         host.sim.trace.emit('vrrp.state', { host: host.name, instance: a.instance, from: a.from, to: a.to, priority: a.priority });
+        this.lvsSync?.stateChanged(a.instance, a.to);
         return;
     }
   }

@@ -21,7 +21,7 @@ const SIMULATED: Readonly<Record<string, readonly string[]>> = {
   top: ['global_defs', 'static_routes', 'vrrp_sync_group', 'vrrp_instance', 'vrrp_script', 'virtual_server'],
   global_defs: [
     'router_id', 'enable_script_security', 'script_user', 'vrrp_version', 'vrrp_garp_master_delay', 'vrrp_garp_master_repeat', 'vrrp_garp_master_refresh',
-    'vrrp_garp_master_refresh_repeat', 'vrrp_garp_lower_prio_delay', 'vrrp_garp_lower_prio_repeat', 'vrrp_lower_prio_no_advert', 'vrrp_higher_prio_send_advert', 'vrrp_down_timer_adverts', 'checker_log_all_failures',
+    'vrrp_garp_master_refresh_repeat', 'vrrp_garp_lower_prio_delay', 'vrrp_garp_lower_prio_repeat', 'vrrp_lower_prio_no_advert', 'vrrp_higher_prio_send_advert', 'vrrp_down_timer_adverts', 'checker_log_all_failures', 'lvs_sync_daemon',
   ],
   vrrp_instance: [
     'state', 'interface', 'virtual_router_id', 'priority', 'advert_int', 'version', 'virtual_ipaddress', 'track_interface', 'track_script', 'dont_track_primary', 'mcast_src_ip',
