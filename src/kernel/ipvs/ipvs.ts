@@ -270,7 +270,7 @@ export class Ipvs {
   }
 
   /** `ipvsadm --set tcp tcpfin udp` (seconds; 0 leaves a value unchanged). */
-  setTimeouts(tcp: number, tcpFin: number, udp: number): void {
+  setProtocolTimeouts(tcp: number, tcpFin: number, udp: number): void {
     if (tcp) this.timeouts.tcp.ESTABLISHED = tcp * SECOND;
     if (tcpFin) this.timeouts.tcp.FIN_WAIT = tcpFin * SECOND;
     if (udp) this.timeouts.udp = udp * SECOND;

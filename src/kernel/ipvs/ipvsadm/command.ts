@@ -184,7 +184,7 @@ function execute(ipvs: Ipvs, argv: readonly string[], now: Micros, hostName?: Ho
       return kernel(cmd, () => ipvs.deleteDest(key, ce.dest.addr, ce.dest.port, now));
     case 'set': {
       const [tcp, fin, udp] = ce.timeouts!;
-      ipvs.setTimeouts(tcp, fin, udp);
+      ipvs.setProtocolTimeouts(tcp, fin, udp);
       return '';
     }
     case 'version':
