@@ -1,6 +1,7 @@
 import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import '../daemons/nginx/trace-events';
 import { FormattingSink, JsonLinesSink, type TraceRecord } from '../sim/trace';
 import { formatDiagnostic } from '../scenario/diagnostic';
 import { loadScenarioFile } from '../scenario/load';
@@ -56,16 +57,21 @@ function run(file: string, flags: RunFlags): number {
   const outDir = flags.out ?? join('reports', spec.name);
   mkdirSync(outDir, { recursive: true });
   const traceFile = createWriteStream(join(outDir, 'trace.jsonl'));
+  // Per host and file: syslog's messages, nginx's access.log and error.log.
   const logs = new Map<string, string[]>();
+  const keep = (host: string, file: string, line: string): void => {
+    const key = `${host}/${file}`;
+    const lines = logs.get(key) ?? [];
+    lines.push(line);
+    logs.set(key, lines);
+  };
   const sinks = [
     new JsonLinesSink((l) => traceFile.write(l)),
     {
       write: (r: TraceRecord) => {
-        if (r.kind === 'log') {
-          const lines = logs.get(r.host) ?? [];
-          lines.push(syslogLine(r));
-          logs.set(r.host, lines);
-        }
+        if (r.kind === 'log') keep(r.host, 'messages', syslogLine(r));
+        else if (r.kind === 'nginx.access') keep(r.host, 'access.log', r.line);
+        else if (r.kind === 'nginx.error') keep(r.host, 'error.log', r.line);
       },
     },
   ];
@@ -80,9 +86,9 @@ function run(file: string, flags: RunFlags): number {
     sinks,
   });
   traceFile.end();
-  for (const [host, lines] of logs) {
-    mkdirSync(join(outDir, host), { recursive: true });
-    writeFileSync(join(outDir, host, 'messages'), lines.join('\n') + '\n');
+  for (const [path, lines] of logs) {
+    mkdirSync(join(outDir, path.split('/')[0]!), { recursive: true });
+    writeFileSync(join(outDir, path), lines.join('\n') + '\n');
   }
   for (const [lan, bytes] of result.pcaps) writeFileSync(join(outDir, `${lan}.pcap`), bytes);
   if (flags.json) {
