@@ -32,4 +32,4 @@ describe.skipIf(!hasTshark)('pcaps of the proxy-HA scenarios decode in tshark', 
     expect(garps.length).toBe(20);
   });
 });
-if (!hasTshark) describe('pcaps', () => it('tshark is not installed (apt-get install tshark): pcap decoding was not checked', () => {}));
+if (!hasTshark) console.warn('tshark is not installed (apt-get install tshark): pcap decoding was not checked');

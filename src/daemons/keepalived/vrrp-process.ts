@@ -301,9 +301,6 @@ export class VrrpProcess implements ProcessBehaviour {
         }
         return;
       case 'notify':
-        if (a.script !== undefined) host.run(a.script);
-        if (a.generic !== undefined) host.run(`${a.generic} ${quoteArgs(a.genericArgs)}`);
-        return;
       case 'notify_group':
         if (a.script !== undefined) host.run(a.script);
         if (a.generic !== undefined) host.run(`${a.generic} ${quoteArgs(a.genericArgs)}`);
