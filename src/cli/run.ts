@@ -7,6 +7,7 @@ import { formatDiagnostic } from '../scenario/diagnostic';
 import { loadScenarioFile } from '../scenario/load';
 import { runScenario } from '../scenario/runner';
 import { formatResults, syslogLine, timelineLine } from '../report/console';
+import { snapshotBlock } from '../report/snapshots';
 import { EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK } from './exit-codes';
 
 interface RunFlags {
@@ -57,7 +58,7 @@ function run(file: string, flags: RunFlags): number {
   const outDir = flags.out ?? join('reports', spec.name);
   mkdirSync(outDir, { recursive: true });
   const traceFile = createWriteStream(join(outDir, 'trace.jsonl'));
-  // Per host and file: syslog's messages, nginx's access.log and error.log.
+  // Per host and file: syslog's messages, nginx's access.log and error.log, the timeline's snapshots.
   const logs = new Map<string, string[]>();
   const keep = (host: string, file: string, line: string): void => {
     const key = `${host}/${file}`;
@@ -72,6 +73,7 @@ function run(file: string, flags: RunFlags): number {
         if (r.kind === 'log') keep(r.host, 'messages', syslogLine(r));
         else if (r.kind === 'nginx.access') keep(r.host, 'access.log', r.line);
         else if (r.kind === 'nginx.error') keep(r.host, 'error.log', r.line);
+        else if (r.kind === 'snapshot') keep(r.host, 'snapshots.txt', snapshotBlock(r));
       },
     },
   ];
@@ -88,7 +90,8 @@ function run(file: string, flags: RunFlags): number {
   traceFile.end();
   for (const [path, lines] of logs) {
     mkdirSync(join(outDir, path.split('/')[0]!), { recursive: true });
-    writeFileSync(join(outDir, path), lines.join('\n') + '\n');
+    // Log lines are bare lines; snapshot blocks carry their own newlines.
+    writeFileSync(join(outDir, path), path.endsWith('/snapshots.txt') ? lines.join('') : lines.join('\n') + '\n');
   }
   for (const [lan, bytes] of result.pcaps) writeFileSync(join(outDir, `${lan}.pcap`), bytes);
   if (flags.json) {

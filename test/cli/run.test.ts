@@ -36,6 +36,8 @@ describe('vrrpsim run', () => {
     expect(existsSync(join(out, 'lan.pcap'))).toBe(true);
     const first = JSON.parse(readFileSync(join(out, 'trace.jsonl'), 'utf8').split('\n')[0]!);
     expect(first).toMatchObject({ t: 0, kind: 'addr.add' });
+    // The timeline's `snapshot: ip neigh` on the client, at 20 s, in the client's folder.
+    expect(readFileSync(join(out, 'client', 'snapshots.txt'), 'utf8')).toMatch(/^# 20\.000000s client\$ ip neigh\n10\.0\.0\.80 dev eth0 lladdr /);
   });
 
   it('runs several scenarios in turn; the exit code is the worst', () => {

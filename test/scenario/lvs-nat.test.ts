@@ -31,6 +31,24 @@ describe('lvs-nat: the seed directors in a VRRP sync group', () => {
     // Coming back takes two good checks a delay_loop apart.
     const back = logLines(run, 'director1', 'Adding service [192.168.23.80]:tcp:80')[0]!.t;
     expect(back - 60 * SECOND).toBeGreaterThanOrEqual(6 * SECOND);
+    // The report's `ipvsadm -L -n` on the master director in each phase, as the simulated ipvsadm 1.31
+    // prints it (%-10u columns leave trailing blanks). One client with persistence 5 sticks to one server;
+    // rr's first pick is the last real server keepalived added (.81). Finished NAT connections wait 120 s in
+    // TIME_WAIT, so InActConn counts every request of the last two minutes, and a real server that comes
+    // back from the dest trash brings its old connections with it.
+    const head = 'IP Virtual Server version 1.2.1 (size=4096)\nProt LocalAddress:Port Scheduler Flags\n  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\nTCP  172.16.23.80:80 rr persistent 5\n';
+    const snaps = run.records.flatMap((r) => (r.kind === 'snapshot' ? [{ t: r.t / SECOND, host: r.host, command: r.command, output: r.output }] : []));
+    expect(snaps).toEqual([
+      {
+        t: 20, host: 'director1', command: 'ipvsadm -L -n',
+        output: `${head}  -> 192.168.23.80:80             Masq    1      0          0         \n  -> 192.168.23.81:8080           Masq    1      0          20        \n`,
+      },
+      { t: 50, host: 'director1', command: 'ipvsadm -L -n', output: `${head}  -> 192.168.23.121:8080          Masq    1      0          18        \n` },
+      {
+        t: 85, host: 'director1', command: 'ipvsadm -L -n',
+        output: `${head}  -> 192.168.23.80:80             Masq    1      0          1         \n  -> 192.168.23.81:8080           Masq    1      0          90        \n`,
+      },
+    ]);
     expect(hash.slice(0, 16)).toMatchInlineSnapshot(`"cc21106de29a9702"`);
   });
 });
