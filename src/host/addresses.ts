@@ -27,8 +27,8 @@ const SCOPE_RANK: Record<Scope, number> = { global: 0, link: 253, host: 254 };
 
 /**
  * Interface addresses with Linux's rules (net/ipv4/devinet.c): an address in the subnet of an existing
- * primary with the same mask becomes its secondary; primaries keep insertion order by scope, secondaries
- * go last; deleting a primary takes its secondaries with it (promote_secondaries off, the default).
+ * primary with the same mask becomes its secondary; a new primary goes after the last primary of the same or
+ * a narrower scope, secondaries go last; deleting a primary takes its secondaries with it (promote_secondaries off, the default).
  */
 export class AddressTable {
   private readonly byDev = new Map<string, InterfaceAddress[]>();
@@ -45,7 +45,9 @@ export class AddressTable {
     let insertAt = 0;
     for (let i = 0; i < list.length; i++) {
       const e = list[i]!;
-      if (!e.secondary && SCOPE_RANK[scope] >= SCOPE_RANK[e.scope]) insertAt = i + 1;
+      // __inet_insert_ifa: after the last primary whose scope is the same as the new one's or narrower
+      // (a global VIP on lo goes after 127.0.0.1, scope host).
+      if (!e.secondary && SCOPE_RANK[scope] <= SCOPE_RANK[e.scope]) insertAt = i + 1;
       if (netmask(e.prefix) === mask && inSubnet(a.ip, e)) {
         if (e.ip === a.ip) return 'RTNETLINK answers: File exists';
         if (e.scope !== scope) return 'RTNETLINK answers: Invalid argument';

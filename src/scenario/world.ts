@@ -4,7 +4,7 @@ import { parseMac, type Mac } from '../net/addr';
 import { Lan } from '../net/lan';
 import { Host } from '../host/host';
 import { initScript } from '../host/commands/service';
-import { attachIpvs } from '../kernel/ipvs/netfilter';
+import { attachIpvs, rebootIpvs } from '../kernel/ipvs/netfilter';
 import { registerClientCommands } from '../daemons/client';
 import type { ServiceDefinition } from '../host/services';
 import type { HostSpec, ScenarioSpec } from './spec';
@@ -77,6 +77,7 @@ export function buildWorld(spec: ScenarioSpec, services: ReadonlyMap<string, Ser
       const hs = spec.hosts.find((h) => h.name === name)!;
       // A reboot forgets run-time addresses (VIPs) and returns to the boot configuration.
       for (const nic of host.nics.values()) if (!nic.isLoopback) host.addresses.flush(nic.name);
+      rebootIpvs(host);
       host.powerOn();
       configure(host, hs);
       startServices(host, hs);
@@ -97,7 +98,8 @@ function configure(host: Host, hs: HostSpec, build = false): void {
         dev: n.name,
         ip: a.value,
         prefix: a.prefix,
-        ...(n.name === 'lo' ? { scope: 'host' as const } : a.prefix < 31 ? { broadcast: '+' as const } : {}),
+        // iproute2 gives 127/8 scope host; anything else on lo (a LVS-DR VIP) is scope global, no broadcast.
+        ...(n.name === 'lo' ? (a.value >>> 24 === 127 ? { scope: 'host' as const } : {}) : a.prefix < 31 ? { broadcast: '+' as const } : {}),
       });
     }
   }

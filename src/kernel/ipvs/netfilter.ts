@@ -4,7 +4,7 @@ import { ICMP_DEST_UNREACH, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type Ipv4Packet,
 import type { Host } from '../../host/host';
 import { Ipvs, type IpvsPacket } from './ipvs';
 import { runIpvsadm } from './ipvsadm/command';
-import { attachSyncDaemons } from './sync';
+import { attachSyncDaemons, stopAllSyncDaemons } from './sync';
 
 declare module '../../sim/trace' {
   interface TraceEvents {
@@ -17,6 +17,19 @@ const hostIpvs = new WeakMap<Host, Ipvs>();
 /** The IPVS of a host (created with the host, like the kernel module loaded at boot). */
 export function ipvsOf(host: Host): Ipvs | undefined {
   return hostIpvs.get(host);
+}
+
+/**
+ * A host that lost power boots with an empty IPVS: no services, no connection entries, default sysctls and
+ * timeouts, no sync daemon (they were kernel threads). keepalived fills it again when it starts.
+ */
+export function rebootIpvs(host: Host): void {
+  const old = hostIpvs.get(host);
+  if (!old) return;
+  stopAllSyncDaemons(old);
+  const fresh = new Ipvs(host.sim.now);
+  hostIpvs.set(host, fresh);
+  attachSyncDaemons(host, fresh);
 }
 
 function view(pkt: Ipv4Packet): IpvsPacket | undefined {
@@ -51,11 +64,12 @@ function withPorts(pkt: Ipv4Packet, ports: { src?: number; dst?: number }, addrs
  * back to the VIP (SNAT) on the FORWARD path. Also gives the host's shell `ipvsadm`.
  */
 export function attachIpvs(host: Host): Ipvs {
-  const ipvs = new Ipvs(host.sim.now);
-  hostIpvs.set(host, ipvs);
-  attachSyncDaemons(host, ipvs);
+  const first = new Ipvs(host.sim.now);
+  hostIpvs.set(host, first);
+  attachSyncDaemons(host, first);
   const sim = host.sim;
   host.ip.hooks.localIn.push((pkt) => {
+    const ipvs = hostIpvs.get(host)!;
     if (ipvs.listServices().length === 0) return 'accept';
     const v = view(pkt);
     if (!v) return 'accept';
@@ -84,6 +98,7 @@ export function attachIpvs(host: Host): Ipvs {
     }
   });
   host.ip.hooks.forward.push((pkt) => {
+    const ipvs = hostIpvs.get(host)!;
     if (ipvs.listServices().length === 0 && ipvs.conns.size === 0) return 'accept';
     const v = view(pkt);
     if (!v) return 'accept';
@@ -92,10 +107,10 @@ export function attachIpvs(host: Host): Ipvs {
     return withPorts(pkt, { src: verdict.sport }, { src: parseIpv4(verdict.saddr)! });
   });
   host.shell.register('ipvsadm', (ctx) => {
-    const r = runIpvsadm(ipvs, ctx.argv.slice(1), sim.now);
+    const r = runIpvsadm(hostIpvs.get(host)!, ctx.argv.slice(1), sim.now);
     ctx.out(r.stdout);
     ctx.err(r.stderr);
     return r.exitCode;
   });
-  return ipvs;
+  return first;
 }

@@ -98,6 +98,15 @@ describe('shell execution', () => {
     );
   });
 
+  it('a LVS-DR VIP added to lo (scope global) is listed after 127.0.0.1 (scope host), as __inet_insert_ifa orders them', () => {
+    const r = sh('ip addr add 10.0.0.80/32 dev lo; ip addr add 127.0.0.2/8 dev lo scope host; ip addr show dev lo');
+    expect(r.stdout.match(/inet \S+ .*/g)).toEqual([
+      'inet 127.0.0.1/8 scope host lo',
+      'inet 10.0.0.80/32 scope global lo',
+      'inet 127.0.0.2/8 scope host secondary lo',
+    ]);
+  });
+
   it('sysctl reads and writes, as procps prints it', () => {
     expect(sh('sysctl -w net.ipv4.ip_forward=1; sysctl net.ipv4.ip_forward; sysctl -n net.ipv4.ip_forward').stdout).toBe(
       'net.ipv4.ip_forward = 1\nnet.ipv4.ip_forward = 1\n1\n',

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { SECOND } from '../../../src/sim/time';
 import { formatIpv4 } from '../../../src/net/addr';
 import { IPPROTO_TCP, TCP_ACK, TCP_SYN, type Ipv4Packet, type TcpSegment } from '../../../src/net/packets';
-import { attachIpvs } from '../../../src/kernel/ipvs/netfilter';
+import { attachIpvs, rebootIpvs } from '../../../src/kernel/ipvs/netfilter';
 import { world } from '../../host/helpers';
 
 /** The seed's LVS-NAT layout in miniature: client — director (VIP, ip_forward) — real server whose gateway is the director. */
@@ -54,5 +54,64 @@ describe('IPVS in the director packet path', () => {
     syn();
     w.sim.runUntil(SECOND);
     expect(seen.rs).toEqual([]);
+  });
+});
+
+describe('IPVS direct routing (LVS-DR) on one LAN', () => {
+  /** client, director (VIP on eth0) and a real server with the VIP on lo and arp_ignore 1, all on one LAN. */
+  function drLab() {
+    const w = world();
+    const client = w.host('client', { eth0: { lan: 'lan', ip: '10.0.0.1/24' } });
+    const director = w.host('director', { eth0: { lan: 'lan', ip: '10.0.0.100/24' } });
+    const rs = w.host('rs', { eth0: { lan: 'lan', ip: '10.0.0.11/24' } });
+    attachIpvs(director);
+    director.run('ip addr add 10.0.0.80/32 dev eth0');
+    director.run('ipvsadm -A -t 10.0.0.80:80 -s rr && ipvsadm -a -t 10.0.0.80:80 -r 10.0.0.11:80 -g');
+    rs.run('ip addr add 10.0.0.80/32 dev lo; sysctl -w net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.arp_announce=2');
+    rs.tcp.listen(0, 80, () => ({}));
+    const frames: Array<{ from: number; to: number; src: string; dst: string; flags: number }> = [];
+    w.lans.get('lan')!.onFrame((_t, f) => {
+      if (f.payload.kind === 'ipv4' && f.payload.payload.kind === 'tcp') {
+        frames.push({ from: f.src, to: f.dst, src: formatIpv4(f.payload.src), dst: formatIpv4(f.payload.dst), flags: f.payload.payload.flags });
+      }
+    });
+    return { w, client, director, rs, frames };
+  }
+
+  it('the director passes the SYN on to the real server by MAC only; the SYN-ACK goes from the real server straight to the client', () => {
+    const { w, client, director, rs, frames } = drLab();
+    w.sim.runUntil(SECOND);
+    client.tcp.connect({ dst: w.ip('10.0.0.80'), dport: 80 }, {});
+    w.sim.runUntil(2 * SECOND);
+    const mac = (h: typeof client) => h.nic('eth0')!.mac;
+    expect(frames.filter((f) => f.flags === TCP_SYN)).toEqual([
+      { from: mac(client), to: mac(director), src: '10.0.0.1', dst: '10.0.0.80', flags: TCP_SYN },
+      { from: mac(director), to: mac(rs), src: '10.0.0.1', dst: '10.0.0.80', flags: TCP_SYN },
+    ]);
+    expect(frames.filter((f) => f.flags === (TCP_SYN | TCP_ACK))).toEqual([
+      { from: mac(rs), to: mac(client), src: '10.0.0.80', dst: '10.0.0.1', flags: TCP_SYN | TCP_ACK },
+    ]);
+    // The client's ARP cache has the VIP at the director: the real server did not answer for it.
+    expect(client.nic('eth0')!.neighbours.get(w.ip('10.0.0.80'))?.mac).toBe(mac(director));
+  });
+
+  it('a reboot empties the table: services, connection entries and sync daemons are gone', () => {
+    const { w, client, director } = drLab();
+    w.sim.runUntil(SECOND);
+    client.tcp.connect({ dst: w.ip('10.0.0.80'), dport: 80 }, {});
+    director.run('ipvsadm --start-daemon master --mcast-interface eth0');
+    w.sim.runUntil(2 * SECOND);
+    const out: string[] = [];
+    const list = () => director.run('ipvsadm -L -n; ipvsadm -L -n -c; ipvsadm -L --daemon', (r) => out.push(r.stdout));
+    list();
+    director.crash();
+    rebootIpvs(director);
+    director.powerOn();
+    list();
+    expect(out[0]).toContain('Route   1      1          0');
+    expect(out[0]).toContain('master sync daemon');
+    expect(out[1]).toBe(
+      'IP Virtual Server version 1.2.1 (size=4096)\nProt LocalAddress:Port Scheduler Flags\n  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\nIPVS connection entries\npro expire state       source             virtual            destination\n',
+    );
   });
 });

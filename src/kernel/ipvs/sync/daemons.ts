@@ -58,6 +58,16 @@ export function stopSyncDaemon(host: Host, ipvs: Ipvs, state: SyncState): void {
   d[state] = undefined;
 }
 
+/** Every daemon of this IPVS stops (the host lost power); unsent messages are lost. */
+export function stopAllSyncDaemons(ipvs: Ipvs): void {
+  const d = byIpvs.get(ipvs);
+  if (!d) return;
+  d.master?.stop();
+  d.backup?.stop();
+  d.master = undefined;
+  d.backup = undefined;
+}
+
 /** The running daemons, master first (IPVS_CMD_GET_DAEMON's order). */
 export function syncDaemons(ipvs: Ipvs): SyncDaemonConfig[] {
   const d = byIpvs.get(ipvs);
