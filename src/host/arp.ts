@@ -1,4 +1,4 @@
-import { BROADCAST_MAC, ZERO_MAC, type Ipv4, type Mac } from '../net/addr';
+import { BROADCAST_MAC, ZERO_MAC, inSubnet, type Ipv4, type Mac } from '../net/addr';
 import { ARP_REPLY, ARP_REQUEST, type ArpPacket, type EthernetFrame } from '../net/packets';
 import type { AddressTable } from './addresses';
 import type { Nic } from './nic';
@@ -28,7 +28,8 @@ export function processArp(nic: Nic, arp: ArpPacket, addresses: AddressTable, po
   const isGarp = sip === tip;
   const forUs = addresses.isLocal(tip);
   if (arp.op === ARP_REQUEST && forUs && isOursToAnswer(nic, tip, addresses, policy)) {
-    nic.neighbours.learn(sip, arp.senderMac, { create: true, confirm: false, override: false });
+    // neigh_event_ns: the asker's address is taken as it is, whatever locktime says.
+    nic.neighbours.learn(sip, arp.senderMac, { create: true, confirm: false, override: true });
     return reply(nic.mac, tip, arp);
   }
   const create = (arp.op === ARP_REPLY && forUs) || (isGarp && policy.arpAccept(nic.name) === 1);
@@ -47,6 +48,21 @@ function isOursToAnswer(nic: Nic, tip: Ipv4, addresses: AddressTable, policy: Ar
     return policy.arpIgnore(nic.name) === 0;
   }
   return policy.arpIgnore(nic.name) === 0 || addresses.has(nic.name, tip);
+}
+
+/**
+ * arp_solicit's sender address by arp_announce (the larger of conf/all and conf/DEV): 0 takes the waiting
+ * packet's source if it is any local address (a LVS-DR real server's reply from the VIP on lo then asks
+ * "who has the client? tell the VIP", and the client's ARP cache learns the VIP at the real server); 1
+ * takes it only if it shares a subnet of the interface with the target; 2 never does. Undefined: the
+ * interface's own address for the target (inet_select_addr), what the caller falls back to.
+ */
+export function arpRequestSource(dev: string, target: Ipv4, packetSrc: Ipv4 | undefined, addresses: AddressTable, policy: ArpPolicy): Ipv4 | undefined {
+  if (packetSrc === undefined || !addresses.isLocal(packetSrc)) return undefined;
+  const announce = policy.arpAnnounce(dev);
+  if (announce === 0) return packetSrc;
+  if (announce === 1 && addresses.of(dev).some((a) => inSubnet(target, a) && inSubnet(packetSrc, a))) return packetSrc;
+  return undefined;
 }
 
 function reply(ourMac: Mac, tip: Ipv4, req: ArpPacket): ArpPacket {

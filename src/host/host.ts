@@ -4,7 +4,7 @@ import { formatIpv4, type Ipv4, type Mac } from '../net/addr';
 import type { Lan } from '../net/lan';
 import type { EthernetFrame } from '../net/packets';
 import { AddressTable, type AddAddress } from './addresses';
-import { arpRequestFrame, processArp, type ArpPolicy } from './arp';
+import { arpRequestFrame, arpRequestSource, processArp, type ArpPolicy } from './arp';
 import { HostClock } from './clock';
 import { Icmp } from './icmp';
 import { IpStack } from './ip';
@@ -109,7 +109,7 @@ export class Host implements NicOwner, ArpPolicy {
     // Every IPv4 interface is in the all-hosts group (RFC 1112).
     nic.joinGroup(ALL_HOSTS);
     nic.neighbours = new NeighbourTable(this.sim, this.name, name, this.sim.rng.stream(`neigh:${this.name}:${name}`), {
-      solicit: (target, unicastTo) => this.solicit(nic, target, unicastTo),
+      solicit: (target, unicastTo, packetSrc) => this.solicit(nic, target, unicastTo, packetSrc),
     });
     this.nics.set(name, nic);
     return nic;
@@ -187,10 +187,8 @@ export class Host implements NicOwner, ArpPolicy {
     if (this.powered) for (const l of this.netlink) l.link?.(nic.name, up);
   }
 
-  private solicit(nic: Nic, target: Ipv4, unicastTo: Mac | undefined): void {
-    // arp_announce 0 would use the triggering packet's source; the interface's address for the
-    // target's subnet is what the seed's hosts use (and what arp_announce 2 mandates).
-    const src = this.addresses.sourceFor(nic.name, target);
+  private solicit(nic: Nic, target: Ipv4, unicastTo: Mac | undefined, packetSrc: Ipv4 | undefined): void {
+    const src = arpRequestSource(nic.name, target, packetSrc, this.addresses, this) ?? this.addresses.sourceFor(nic.name, target);
     if (src === undefined) return;
     nic.transmit(arpRequestFrame(nic, src, target, unicastTo));
   }

@@ -155,6 +155,7 @@ export class IpStack {
         this.drop(pkt, 'neighbour unreachable');
         onError?.('EHOSTUNREACH');
       },
+      pkt.src,
     );
   }
 

@@ -40,12 +40,18 @@ export interface NeighbourEntry {
   probes: number;
   timer: Timer | undefined;
   queue: Array<(mac: Mac) => void>;
+  /** Source address of the last packet queued while INCOMPLETE (the skb arp_solicit looks at). */
+  queuedSrc: Ipv4 | undefined;
   failed: Array<() => void>;
 }
 
-/** What the cache asks of its interface: send an ARP request (broadcast when `to` is undefined). */
+/**
+ * What the cache asks of its interface: send an ARP request (broadcast when `unicastTo` is undefined).
+ * `packetSrc` is the source address of the packet waiting for the answer, if one is queued: arp_announce
+ * decides whether the request may carry it.
+ */
 export interface ArpSolicitor {
-  solicit(target: Ipv4, unicastTo: Mac | undefined): void;
+  solicit(target: Ipv4, unicastTo: Mac | undefined, packetSrc: Ipv4 | undefined): void;
 }
 
 declare module '../sim/trace' {
@@ -87,16 +93,17 @@ export class NeighbourTable {
   }
 
   /**
-   * Resolves ip for an outgoing packet: calls `send(mac)` now or once resolved, `fail()` if resolution
-   * fails (the packet is dropped; a local sender sees EHOSTUNREACH).
+   * Resolves ip for an outgoing packet from `src`: calls `send(mac)` now or once resolved, `fail()` if
+   * resolution fails (the packet is dropped; a local sender sees EHOSTUNREACH).
    */
-  resolve(ip: Ipv4, send: (mac: Mac) => void, fail?: () => void): void {
+  resolve(ip: Ipv4, send: (mac: Mac) => void, fail?: () => void, src?: Ipv4): void {
     let e = this.entries.get(ip);
     if (!e || e.state === 'FAILED') {
       e = this.create(ip);
       this.setState(e, 'INCOMPLETE');
       e.probes = 1;
-      this.solicitor.solicit(ip, undefined);
+      e.queuedSrc = src;
+      this.solicitor.solicit(ip, undefined, src);
       e.timer = this.sim.schedule(this.params.retransTime, this.onTimer, e);
     }
     this.age(e);
@@ -108,6 +115,7 @@ export class NeighbourTable {
         }
         e.queue.push(send);
         e.failed.push(fail ?? noop);
+        e.queuedSrc = src;
         return;
       case 'STALE':
         this.setState(e, 'DELAY');
@@ -183,6 +191,7 @@ export class NeighbourTable {
       timer: undefined,
       queue: [],
       failed: [],
+      queuedSrc: undefined,
     };
     this.entries.set(ip, e);
     return e;
@@ -217,6 +226,7 @@ export class NeighbourTable {
     const q = e.queue;
     e.queue = [];
     e.failed = [];
+    e.queuedSrc = undefined;
     for (const send of q) send(e.mac);
   }
 
@@ -226,20 +236,21 @@ export class NeighbourTable {
       case 'INCOMPLETE':
         if (e.probes < this.params.mcastSolicit) {
           e.probes++;
-          this.solicitor.solicit(e.ip, undefined);
+          this.solicitor.solicit(e.ip, undefined, e.queuedSrc);
           e.timer = this.sim.schedule(this.params.retransTime, this.onTimer, e);
         } else this.fail(e);
         return;
       case 'DELAY':
         this.setState(e, 'PROBE');
         e.probes = 1;
-        this.solicitor.solicit(e.ip, e.mac);
+        // Nothing is queued while an address is known: the probe carries no packet's source.
+        this.solicitor.solicit(e.ip, e.mac, undefined);
         e.timer = this.sim.schedule(this.params.retransTime, this.onTimer, e);
         return;
       case 'PROBE':
         if (e.probes < this.params.ucastSolicit) {
           e.probes++;
-          this.solicitor.solicit(e.ip, e.mac);
+          this.solicitor.solicit(e.ip, e.mac, undefined);
           e.timer = this.sim.schedule(this.params.retransTime, this.onTimer, e);
         } else this.fail(e);
         return;
@@ -254,6 +265,7 @@ export class NeighbourTable {
     const failed = e.failed;
     e.queue = [];
     e.failed = [];
+    e.queuedSrc = undefined;
     for (const f of failed) f();
   }
 

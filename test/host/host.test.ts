@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { SECOND } from '../../src/sim/time';
 import { gratuitousArpFrame } from '../../src/host/arp';
+import { ARP_REQUEST, ICMP_ECHO_REQUEST } from '../../src/net/packets';
+import { formatIpv4 } from '../../src/net/addr';
 import { world } from './helpers';
 
 describe('Host: ARP, ping, forwarding', () => {
@@ -100,5 +102,73 @@ describe('Host: ARP, ping, forwarding', () => {
     w.sim.runUntil(5 * SECOND);
     expect(res()?.code).toBe(1);
     expect(w.mem.records.find((r) => r.kind === 'carrier')).toMatchObject({ host: 'b', dev: 'eth0', up: false });
+  });
+
+  describe('LVS-DR real server: arp_ignore and arp_announce', () => {
+    /** client, a director holding the VIP on eth0, a real server with the VIP on lo; ARP requests seen on the LAN. */
+    function lab(rsSysctls: string) {
+      const w = world();
+      const client = w.host('client', { eth0: { lan: 'lan', ip: '10.0.0.1/24' } });
+      const director = w.host('director', { eth0: { lan: 'lan', ip: '10.0.0.100/24' } });
+      const rs = w.host('rs', { eth0: { lan: 'lan', ip: '10.0.0.11/24' } });
+      director.run('ip addr add 10.0.0.80/32 dev eth0');
+      rs.run(`ip addr add 10.0.0.80/32 dev lo${rsSysctls ? `; sysctl -w ${rsSysctls}` : ''}`);
+      const requests: Array<{ from: string; tell: string; who: string }> = [];
+      w.lans.get('lan')!.onFrame((_t, f) => {
+        const a = f.payload;
+        if (a.kind === 'arp' && a.op === ARP_REQUEST) {
+          const from = [client, director, rs].find((h) => h.nic('eth0')!.mac === f.src)!.name;
+          requests.push({ from, tell: formatIpv4(a.senderIp), who: formatIpv4(a.targetIp) });
+        }
+      });
+      const vip = w.ip('10.0.0.80');
+      const vipMacAtClient = () => {
+        const mac = client.nic('eth0')!.neighbours.get(vip)?.mac;
+        return [client, director, rs].find((h) => h.nic('eth0')!.mac === mac)?.name;
+      };
+      // The client resolves the VIP, then (within locktime) the real server sends from the VIP to the client, as
+      // its reply to a request the director passed on would.
+      const exchange = () => {
+        w.run(client, 'ping -c 1 10.0.0.80');
+        w.sim.runUntil(SECOND / 2);
+        rs.ip.send({ src: vip, dst: w.ip('10.0.0.1'), payload: { kind: 'icmp', type: ICMP_ECHO_REQUEST, code: 0, id: 1, seq: 1, data: new Uint8Array(0) } });
+        w.sim.runUntil(SECOND);
+      };
+      return { w, requests, exchange, vipMacAtClient };
+    }
+
+    it('arp_ignore 1 / arp_announce 2: only the director answers for the VIP, and the real server asks from its own address', () => {
+      const { requests, exchange, vipMacAtClient } = lab('net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.all.arp_announce=2');
+      exchange();
+      expect(requests).toEqual([
+        { from: 'client', tell: '10.0.0.1', who: '10.0.0.80' },
+        { from: 'rs', tell: '10.0.0.11', who: '10.0.0.1' },
+      ]);
+      expect(vipMacAtClient()).toBe('director');
+    });
+
+    it('arp_announce 0 (the default): the real server asks "tell 10.0.0.80" and the client takes the VIP to be at the real server, locktime or not', () => {
+      const { requests, exchange, vipMacAtClient } = lab('net.ipv4.conf.all.arp_ignore=1');
+      exchange();
+      expect(requests[1]).toEqual({ from: 'rs', tell: '10.0.0.80', who: '10.0.0.1' });
+      expect(vipMacAtClient()).toBe('rs');
+    });
+
+    it('arp_announce 1 is not enough: the VIP lies in eth0\'s subnet, as the client does, so the request still tells the VIP', () => {
+      const { requests, exchange, vipMacAtClient } = lab('net.ipv4.conf.all.arp_ignore=1 net.ipv4.conf.eth0.arp_announce=1');
+      exchange();
+      expect(requests[1]).toEqual({ from: 'rs', tell: '10.0.0.80', who: '10.0.0.1' });
+      expect(vipMacAtClient()).toBe('rs');
+    });
+
+    it('arp_ignore 0 (the default): the real server answers the client\'s ARP for the VIP too', () => {
+      const { w, exchange } = lab('net.ipv4.conf.all.arp_announce=2');
+      const replies: string[] = [];
+      w.lans.get('lan')!.onFrame((_t, f) => {
+        if (f.payload.kind === 'arp' && f.payload.op !== ARP_REQUEST && formatIpv4(f.payload.senderIp) === '10.0.0.80') replies.push(f.src.toString(16));
+      });
+      exchange();
+      expect(replies).toHaveLength(2);
+    });
   });
 });

@@ -76,4 +76,25 @@ describe('NeighbourTable (Linux arp_tbl timers)', () => {
     t.learn(IP, MAC, { create: false, confirm: false, override: true });
     expect(t.get(IP)).toBeUndefined();
   });
+
+  it('tells the solicitor the source of the last packet queued while INCOMPLETE, and none for PROBE', () => {
+    const sim = new Simulator({ seed: 5 });
+    const seen: Array<[string, number | undefined]> = [];
+    const t = new NeighbourTable(sim, 'h', 'eth0', sim.rng.stream('n'), {
+      solicit: (_ip, to, src) => seen.push([to === undefined ? 'broadcast' : 'unicast', src]),
+    });
+    t.resolve(IP, () => {}, undefined, 0x0a000050);
+    t.resolve(IP, () => {}, undefined, 0x0a00000b);
+    sim.runUntil(SECOND + 1);
+    t.learn(IP, MAC, { create: true, confirm: true, override: false });
+    // reachable_time ≤ 45 s, then STALE; a use → DELAY 5 s → PROBE.
+    sim.runUntil(50 * SECOND);
+    t.resolve(IP, () => {}, undefined, 0x0a000050);
+    sim.runUntil(55.5 * SECOND);
+    expect(seen).toEqual([
+      ['broadcast', 0x0a000050],
+      ['broadcast', 0x0a00000b],
+      ['unicast', undefined],
+    ]);
+  });
 });
