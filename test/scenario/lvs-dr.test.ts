@@ -7,8 +7,8 @@ import { holdersAt, loadScenarioFile, runScenario, runScenarioFile, transitions,
 const mdi = (prio: number): number => 3 * SECOND + Math.floor(((256 - prio) * SECOND) / 256);
 const LAN = 100;
 const HEAD = 'IP Virtual Server version 1.2.1 (size=4096)\nProt LocalAddress:Port Scheduler Flags\n  -> RemoteAddress:Port           Forward Weight ActiveConn InActConn\n';
-/** One `ipvsadm -L -n` row of a DR real server with no active and `inact` inactive connections. */
-const row = (rs: string, inact: number) => `  -> ${`${rs}:80`.padEnd(28)} Route   1      0          ${String(inact).padEnd(10)}\n`;
+/** One `ipvsadm -L -n` row of a DR real server (ipvsadm's `%-28s %-7s %-6d %-10u %-10u`). */
+const row = (rs: string, inact: number, active = 0) => `  -> ${`${rs}:80`.padEnd(28)} Route   1      ${String(active).padEnd(10)} ${String(inact).padEnd(10)}\n`;
 const table = (vs80: [number, number], vs81: [number, number]) =>
   `${HEAD}TCP  172.16.23.80:80 rr\n${row('172.16.23.11', vs80[0])}${row('172.16.23.12', vs80[1])}TCP  172.16.23.81:80 rr\n${row('172.16.23.11', vs81[0])}${row('172.16.23.12', vs81[1])}`;
 
@@ -103,6 +103,22 @@ describe('lvs-dr without arp_ignore on the real servers', () => {
     // director1 holds the VIP and has the virtual server, and never sees a request.
     expect(snapshot(run, 'director1', 20, 'ipvsadm -L -n')).toBe(table([0, 0], [0, 0]));
     expect(snapshot(run, 'director2', 20, 'ipvsadm -L -n')).toBe(table([0, 0], [10, 10]));
+  });
+
+  it('arp_ignore without arp_announce 2: a real server asks for the client "tell <VIP>", and the client moves the VIP to it', () => {
+    const run = runScenarioFile('scenarios/lvs-dr/no-arp-announce.yaml');
+    for (const r of run.results) expect(r.ok, `${r.what}: ${r.detail}`).toBe(true);
+    const mac = (h: string) => run.world.hosts.get(h)!.nic('eth0')!.mac.toString(16).padStart(12, '0').replace(/(..)(?!$)/g, '$1:');
+    const neigh = snapshot(run, 'client', 20, 'ip neigh')!;
+    expect(neigh).toContain(`172.16.23.80 dev eth0 lladdr ${mac('web2')} REACHABLE`);
+    expect(neigh).toContain(`172.16.23.81 dev eth0 lladdr ${mac('web1')} REACHABLE`);
+    // The first request of .80 went through director1 to web2 (rr's first pick); the VIP moved under its feet,
+    // so the director saw only its SYN: the entry waits in SYN_RECV (active, 60 s).
+    expect(snapshot(run, 'director1', 20, 'ipvsadm -L -n')).toBe(
+      `${HEAD}TCP  172.16.23.80:80 rr\n${row('172.16.23.11', 0)}${row('172.16.23.12', 0, 1)}TCP  172.16.23.81:80 rr\n${row('172.16.23.11', 0)}${row('172.16.23.12', 0)}`,
+    );
+    expect(answers(run, 'http://172.16.23.80/', 10, 40).slice(0, 3)).toEqual(['WEB2-172.16.23.80:80', 'WEB2-172.16.23.80:80', 'WEB2-172.16.23.80:80']);
+    expect(answers(run, 'http://172.16.23.81/', 10, 40).slice(0, 3)).toEqual(['WEB2-172.16.23.81:80', 'WEB1-172.16.23.81:80', 'WEB1-172.16.23.81:80']);
   });
 
   it('who wins the ARP race is luck: across seeds the client ends up at a director or at either real server', () => {
