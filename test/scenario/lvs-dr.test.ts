@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { formatIpv4 } from '../../src/net/addr';
 import { SECOND } from '../../src/sim/time';
@@ -24,22 +25,22 @@ function answers(run: RunResult, url: string, from: number, to: number): string[
     .map((r) => r.headers['x-ups'] ?? `failed: ${r.error ?? r.status}`);
 }
 
+// The dual-master run, with the host that sent every TCP frame from a VIP's port 80 (a reply) on the LAN.
+const replySenders = new Set<string>();
+const run = runScenario(loadScenarioFile('scenarios/lvs-dr/dual-master.yaml').spec!, {}, (world, action) => {
+  if (action.kind === 'load' && replySenders.size === 0 && action.from === 10 * SECOND) {
+    const byMac = new Map([...world.hosts].map(([name, h]) => [h.nic('eth0')!.mac, name]));
+    world.lans.get('ext')!.onFrame((_t, f) => {
+      const p = f.payload;
+      if (p.kind === 'ipv4' && p.payload.kind === 'tcp' && p.payload.srcPort === 80 && /^172\.16\.23\.8[01]$/.test(formatIpv4(p.src))) {
+        replySenders.add(byMac.get(f.src)!);
+      }
+    });
+  }
+  return false;
+});
+
 describe('lvs-dr: dual master, two VIPs, direct routing', () => {
-  // Every TCP frame on the LAN from a VIP's port 80 (a reply), with the host whose NIC sent it.
-  const replySenders = new Set<string>();
-  const { spec } = loadScenarioFile('scenarios/lvs-dr/dual-master.yaml');
-  const run = runScenario(spec!, {}, (world, action) => {
-    if (action.kind === 'load' && replySenders.size === 0 && action.from === 10 * SECOND) {
-      const byMac = new Map([...world.hosts].map(([name, h]) => [h.nic('eth0')!.mac, name]));
-      world.lans.get('ext')!.onFrame((_t, f) => {
-        const p = f.payload;
-        if (p.kind === 'ipv4' && p.payload.kind === 'tcp' && p.payload.srcPort === 80 && /^172\.16\.23\.8[01]$/.test(formatIpv4(p.src))) {
-          replySenders.add(byMac.get(f.src)!);
-        }
-      });
-    }
-    return false;
-  });
 
   it('meets every expectation of the scenario file', () => {
     for (const r of run.results) expect(r.ok, `${r.what}: ${r.detail}`).toBe(true);
@@ -90,6 +91,41 @@ describe('lvs-dr: dual master, two VIPs, direct routing', () => {
     expect(neigh).toContain(`172.16.23.80 dev eth0 lladdr ${mac('director1')} REACHABLE`);
     expect(neigh).toContain(`172.16.23.81 dev eth0 lladdr ${mac('director2')} REACHABLE`);
     expect(snapshot(run, 'client', 45, 'ip neigh')).toContain(`172.16.23.80 dev eth0 lladdr ${mac('director2')} REACHABLE`);
+  });
+});
+
+/**
+ * test/fixtures/real-lvs-dr/dual-master/: the same keepalived.conf files under the real keepalived 2.2.7 and
+ * Linux 6.1 (user-mode-linux, init.sh there; same addresses and MACs, nginx with the scenarios' server block):
+ * six requests to each VIP, then each director's addresses and `ipvsadm -L -n` and the client's `ip neigh`;
+ * then director1 is killed and cut off, and the same again. The counts differ (fewer requests), the rest
+ * must not.
+ */
+describe('lvs-dr dual master against the recording', () => {
+  const text = readFileSync('test/fixtures/real-lvs-dr/dual-master/log.txt', 'utf8');
+  const phases = text.split(/^@ \S+ phase\d\n/m).slice(1);
+  const section = (phase: string, title: string) => phase.split(`--- ${title}\n`)[1]!.split(/^(--- |@ )/m)[0]!;
+  // ActiveConn and InActConn become N, in columns of the same width.
+  const counts = (t: string) => t.replace(/^( {2}-> \S+ +\S+ +\d+ +)(\d+ +)(\d+ *)$/gm, (_, row: string, a: string, i: string) => row + 'N'.padEnd(a.length) + 'N'.padEnd(i.length));
+  // (keepalived's console lines are interleaved in the recording)
+  const neighSet = (t: string) => new Set(t.split('\n').filter((l) => / dev eth0 /.test(l)).map((l) => l.trimEnd()));
+
+  it('the same round robin: each VIP answered WEB2, WEB1, WEB2 … with the VIP in the header', () => {
+    for (const vip of ['80', '81']) {
+      const real = [...phases[0]!.matchAll(new RegExp(`^normal ${vip} X-upS: (\\S+)$`, 'gm'))].map((m) => m[1]);
+      expect(real).toHaveLength(6);
+      expect(answers(run, `http://172.16.23.${vip}/`, 10, 13).slice(0, 6)).toEqual(real);
+    }
+  });
+
+  it('the same ipvsadm -L -n layout, addresses and client ARP cache, before and after director1 goes', () => {
+    expect(counts(snapshot(run, 'director1', 20, 'ipvsadm -L -n')!)).toBe(counts(section(phases[0]!, 'd1 ipvsadm -L -n')));
+    expect(counts(snapshot(run, 'director2', 20, 'ipvsadm -L -n')!)).toBe(counts(section(phases[0]!, 'd2 ipvsadm -L -n')));
+    expect(counts(snapshot(run, 'director2', 45, 'ipvsadm -L -n')!)).toBe(counts(section(phases[1]!, 'd2 ipvsadm -L -n')));
+    expect(neighSet(snapshot(run, 'client', 20, 'ip neigh')!)).toEqual(neighSet(section(phases[0]!, 'client ip neigh')));
+    expect(neighSet(snapshot(run, 'client', 45, 'ip neigh')!)).toEqual(neighSet(section(phases[1]!, 'client ip neigh')));
+    const inet = (t: string) => [...t.matchAll(/inet (\S+)/g)].map((m) => m[1]);
+    expect(inet(snapshot(run, 'director2', 45, 'ip addr show dev eth0')!)).toEqual(inet(section(phases[1]!, 'd2 ip addr eth0')));
   });
 });
 
