@@ -66,6 +66,26 @@ describe('timeline actions', () => {
     ]);
   });
 
+  it('snapshot: a command run on a host at an instant, its output for the report; mistakes at their place', () => {
+    const s = spec(...timeline('{ at: 25s, on: proxy1, snapshot: "ipvsadm -L -n" }'));
+    expect(s.timeline).toEqual([{ kind: 'snapshot', at: 25 * SECOND, host: 'proxy1', command: 'ipvsadm -L -n', pos: { line: 11, col: 5 } }]);
+    expect(
+      errors(
+        ...timeline(
+          '{ at: 25s, on: proxy1, snapshot: "" }',
+          '{ at: 25s, on: proxy9, snapshot: ipvsadm -L -n }',
+          '{ at: 25s, snapshot: ip addr }',
+          '{ at: 25s, on: proxy1, snapshot: ip addr, count: 2 }',
+        ),
+      ),
+    ).toEqual([
+      's.yaml:11:38: expected text, not an empty string',
+      "s.yaml:12:20: unknown host 'proxy9'; did you mean 'proxy1'?",
+      "s.yaml:13:5: a timeline entry needs 'on'",
+      "s.yaml:14:47: unknown key 'count' in a timeline entry; allowed keys: at, on, snapshot",
+    ]);
+  });
+
   it("checks other keys against the action's own", () => {
     expect(errors(...timeline('{ at: 25s, on: proxy1, kill: keepalived, singal: KILL }', '{ at: 1s, crash: proxy1, on: proxy1 }'))).toEqual([
       "s.yaml:11:46: unknown key 'singal'; did you mean 'signal'?",
