@@ -41,6 +41,8 @@ export interface SendOptions {
   readonly ttl?: number;
   readonly tos?: number;
   readonly df?: boolean;
+  /** IP_HDRINCL senders (keepalived) write their own IP id; 0 or absent: the kernel picks one. */
+  readonly id?: number;
   /** SO_BINDTODEVICE / IP_MULTICAST_IF: the interface to send on. */
   readonly dev?: string;
 }
@@ -116,7 +118,7 @@ export class IpStack {
     const pkt: Ipv4Packet = {
       kind: 'ipv4',
       tos: opts.tos ?? 0,
-      id: this.nextId++ & 0xffff,
+      id: opts.id || this.nextId++ & 0xffff,
       df: opts.df ?? true,
       ttl: opts.ttl ?? 64,
       src,
