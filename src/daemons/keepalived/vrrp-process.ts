@@ -11,6 +11,7 @@ import { quoteArgs, TrackScripts } from './track-scripts';
 import { LvsSyncControl } from './lvs-sync';
 import { vrrpInitialState, vrrpStepInPlace, type VrrpAction, type VrrpConfig, type VrrpInput, type VrrpProcessState, type VrrpTimer } from './vrrp';
 import { buildAdvert, checkAdvert, VRRP_GROUP, type InstanceWire } from './vrrp-packet';
+import { EXIT_CONFIG } from './exit-codes';
 
 const TIMER_INPUT: Record<VrrpTimer, (instance: string) => VrrpInput> = {
   master_down: (instance) => ({ kind: 'master_down_timer_expired', instance }),
@@ -22,8 +23,6 @@ const TIMER_INPUT: Record<VrrpTimer, (instance: string) => VrrpInput> = {
 /** How long the VRRP child lingers after SIGTERM before exiting (the IGMP-leave timer), as measured. */
 const STOP_LINGER_US = 1_000_000;
 
-/** keepalived's KEEPALIVED_EXIT_CONFIG: the parent reports it as `permanent error CONFIG` and stops. */
-export const EXIT_CONFIG = 2;
 
 /** What the VRRP child logs while it (re)reads the configuration, split where keepalived logs them. */
 export interface ConfigLines {
