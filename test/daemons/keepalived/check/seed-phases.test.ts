@@ -4,10 +4,11 @@ import { describe, expect, it } from 'vitest';
 import { runScenarioFile } from '../../../../src/index';
 import type { TraceRecord } from '../../../../src/sim/trace';
 import { SECOND } from '../../../../src/sim/time';
-import { loadRealRuns, parseSnapshots } from './seed-runs';
+import { CHECKING, expectSameChildLines, loadRealRuns, parseSnapshots } from './seed-runs';
 
 const FIXTURE = join(__dirname, '../../../fixtures/keepalived/check/seed-phases.ipvsadm.txt');
 const PHASES = ['normal', 'one server down', 'sorry server', 'back'];
+
 
 /**
  * Issue #7: `ipvsadm -L -n` on the director equals the real ipvsadm 1.31's for the seed's virtual server in
@@ -25,6 +26,16 @@ describe('the seed virtual server through its phases, against ipvsadm -L -n reco
 
   it('the snapshots fall at the instants the recording took them (from the checker child start)', () => {
     expect(snaps.map((s) => s.t / SECOND)).toEqual([12, 34, 54, 71]);
+  });
+
+  it('the checker child logs the same lines as the recorded runs, in the same order per real server', () => {
+    const got = run.records
+      .filter((r): r is TraceRecord<'log'> => r.kind === 'log' && r.host === 'dir' && r.ident === 'Keepalived_healthcheckers')
+      .map((r) => r.text)
+      .filter((x) => CHECKING.test(x));
+    for (const r of loadRealRuns().filter((x) => x.kind === 'phases')) {
+      expectSameChildLines(got, r.lines.map((l) => l.text).filter((x) => CHECKING.test(x)), r.name);
+    }
   });
 
   PHASES.forEach((phase, i) => {

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { expect } from 'vitest';
 import type { Line } from './recording';
 
 /**
@@ -119,16 +120,17 @@ export function spread(xs: readonly number[]): Spread {
 /**
  * Intervals that do not depend on where the random warmup put each checker's cycle: from one failed
  * attempt to the next (delay_before_retry), from the first failed attempt to the removal, from the first
- * good check after the restore to the re-adding (delay_loop), and the sorry server's moves after the
- * real server's that trigger them.
+ * good check after the restore to the second one (delay_loop), which re-adds the real server, and the
+ * sorry server's moves after the real server's that trigger them.
  */
 export const INTERVALS: ReadonlyArray<{ readonly name: string; readonly from: string; readonly to: string; readonly logAllOnly: boolean }> = [
   ...(['web1', 'web2'] as const).flatMap((w) => [
     ...[1, 2, 3].map((k) => ({ name: `${w} attempt ${k} → ${k + 1}`, from: `${w} failed attempt ${k}`, to: `${w} failed attempt ${k + 1}`, logAllOnly: true })),
     { name: `${w} attempt 1 → removed`, from: `${w} failed attempt 1`, to: `${w} removed`, logAllOnly: true },
     { name: `${w} first → second good check`, from: `${w} first good check`, to: `${w} second good check`, logAllOnly: false },
-    { name: `${w} second good check → added back`, from: `${w} second good check`, to: `${w} added back`, logAllOnly: false },
   ]),
+  { name: 'last removal → sorry server added', from: 'last removal', to: 'sorry server added', logAllOnly: false },
+  { name: 'first added back → sorry server removed', from: 'first added back', to: 'sorry server removed', logAllOnly: false },
 ];
 
 /** The instants of every event in one run's lines (seconds from the child's start). */
@@ -142,4 +144,17 @@ export function eventInstants(lines: readonly Line[], refs: Refs): Map<string, n
   out.set('last removal', removed);
   out.set('first added back', Math.min(out.get('web1 added back')!, out.get('web2 added back')!));
   return out;
+}
+
+/** The child's lines after its configuration pass, up to the stop (the recordings stop keepalived; the scenarios do not). */
+export const CHECKING = /^(Gained quorum|Lost quorum|Activating|Remote Web|HTTP|MD5|Removing|Adding)/;
+
+/**
+ * The same lines; in the same order for each real server, and for the virtual server's own lines. How
+ * the two servers' lines interleave depends on the random warmup of each checker, so it is not compared.
+ */
+export function expectSameChildLines(got: readonly string[], want: readonly string[], what: string): void {
+  expect([...got].sort(), what).toEqual([...want].sort());
+  const of = (rs: string | undefined) => (x: string) => (rs === undefined ? !Object.values(WEB).some((w) => x.includes(w)) : x.includes(rs));
+  for (const rs of [...Object.values(WEB), undefined]) expect(got.filter(of(rs)), `${what} ${rs ?? 'VS'}`).toEqual(want.filter(of(rs)));
 }
