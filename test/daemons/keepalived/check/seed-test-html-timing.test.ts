@@ -22,14 +22,16 @@ const runs = loadRealRuns().filter((r) => r.kind === 'test-html');
 const real = runs.map((r) => ({ run: r, refs: { removal: r.mark('removed'), restore: r.mark('restored') }, at: eventInstants(r.lines, { removal: r.mark('removed'), restore: r.mark('restored') }) }));
 
 const run = runScenarioFile('test/fixtures/scenarios/seed-test-html-removed.yaml');
-const childLines: Line[] = run.records
-  .filter((r): r is TraceRecord<'log'> => r.kind === 'log' && r.host === 'dir' && r.ident === 'Keepalived_healthcheckers')
-  .map((r) => ({ t: r.t / SECOND, text: r.text }));
+const logs = run.records.filter((r): r is TraceRecord<'log'> => r.kind === 'log' && r.host === 'dir');
+/** The simulated C: the parent's "Starting Healthcheck child process", as in the recordings. */
+const childStart = logs.find((r) => r.text.startsWith('Starting Healthcheck child process'))!.t / SECOND;
+const childLines: Line[] = logs.filter((r) => r.ident === 'Keepalived_healthcheckers').map((r) => ({ t: r.t / SECOND - childStart, text: r.text }));
 const sim = eventInstants(childLines, REFS);
 
 
 describe('the test.html experiment against real keepalived 2.2.7 runs in UML', () => {
   it('the recordings took the same actions at the same offsets from the checker child start', () => {
+    expect(childStart).toBe(0);
     expect(runs.length).toBeGreaterThanOrEqual(5);
     // The recording script's sleeps woke 7–93 ms late in UML (HZ=100, one busy CPU); the figures use the actual marks.
     for (const r of real) {
