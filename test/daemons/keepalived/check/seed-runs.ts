@@ -45,7 +45,7 @@ export function parseSnapshots(text: string): Map<string, string> {
 
 export function loadRealRuns(): RealRun[] {
   const names = readdirSync(DIR)
-    .filter((f) => f.endsWith('.log'))
+    .filter((f) => /^run\d+\.log$/.test(f))
     .map((f) => f.slice(0, -4))
     .sort((a, b) => Number(a.slice(3)) - Number(b.slice(3)));
   return names.map((name) => {
