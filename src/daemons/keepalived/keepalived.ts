@@ -249,7 +249,8 @@ class KeepalivedParent implements ProcessBehaviour {
     this.host.syslog('Keepalived', this.proc.pid, 'Stopping');
     if (this.checker?.proc.alive) this.checker.check.terminate();
     if (this.child?.proc.alive) this.child.vrrp.terminate();
-    if (!this.checker?.proc.alive && !this.child?.proc.alive) this.allChildrenGone();
+    // A child that ended at once has already finished the parent (childGone).
+    if (this.proc.alive && !this.checker?.proc.alive && !this.child?.proc.alive) this.allChildrenGone();
   }
 
   /** A child exited: on its own it is a permanent error and keepalived stops the rest; the parent ends after the last. */

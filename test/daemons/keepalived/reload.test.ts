@@ -142,4 +142,15 @@ describe('keepalived SIGHUP (reload) on a simulated host', () => {
       'Activating BFD healthchecker',
     ]);
   });
+
+  it('SIGTERM with virtual servers only: the checker child stops, then the parent, each once', () => {
+    const vs = 'virtual_server 10.0.0.80 80 {\ndelay_loop 6\nlb_algo rr\nlb_kind NAT\nprotocol TCP\nreal_server 10.0.0.2 80 {\nweight 1\nTCP_CHECK {\nconnect_timeout 3\n}\n}\n}\n';
+    const r = run(vs, vs, 'systemctl stop keepalived');
+    expect(after(r, HUP).filter((t) => /^(Stopp|CPU usage)/.test(t))).toEqual([
+      'Stopping',
+      'Stopped - used 0.000000 user time, 0.000000 system time',
+      'CPU usage (self/children) user: 0.000000/0.000000 system: 0.000000/0.000000',
+      'Stopped Keepalived v2.2.7 (01/16,2022)',
+    ]);
+  });
 });
