@@ -202,10 +202,9 @@ function judgeOne(
   }
 }
 
-/** When the request's connection was opened: a keep-alive load says so (null: it never got one); otherwise the request opened its own. */
+/** When the request's connection was opened: a keep-alive load says so; otherwise the request opened its own. */
 function openedAt(r: TraceRecord<'http.request'>): Micros {
-  if (r.opened === undefined) return r.sent;
-  return r.opened ?? Infinity;
+  return r.opened ?? r.sent;
 }
 
 /** `200`, `reset` … */

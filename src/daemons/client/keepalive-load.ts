@@ -78,7 +78,7 @@ export class KeepAliveLoad implements ConnectionOwner {
     return this.slots;
   }
 
-  requestDone(req: PooledRequest, failure: HttpFailure | undefined, response: HttpResponseParser | undefined, conn: PersistentConnection | undefined): void {
+  requestDone(req: PooledRequest, failure: HttpFailure | undefined, response: HttpResponseParser, conn: PersistentConnection): void {
     const r = req as LoadRequest;
     this.sim.cancel(r.timer);
     r.timer = undefined;
@@ -89,10 +89,11 @@ export class KeepAliveLoad implements ConnectionOwner {
         host: this.host.name,
         url: this.action.url.text,
         sent: r.sent,
-        ...(failure === undefined ? { status: response!.status } : { error: failureWord(failure) }),
-        headers: failure === undefined ? response!.headerMap() : {},
+        ...(failure === undefined ? { status: response.status } : { error: failureWord(failure) }),
+        headers: failure === undefined ? response.headerMap() : {},
         latency: this.sim.now - r.sent,
-        ...(conn ? { port: conn.localPort, opened: conn.opened } : { opened: null }),
+        port: conn.localPort,
+        opened: conn.opened,
       });
     }
   }
@@ -106,14 +107,13 @@ export class KeepAliveLoad implements ConnectionOwner {
     this.finishIfDone();
   }
 
-  /** The request's time limit: it fails where it is, waiting or on its connection. */
+  /**
+   * The request's time limit. It has a connection by then: a waiting request is preceded only by requests
+   * due no later than itself, and each gives its connection up at the latest when its own limit passes.
+   */
   timedOut(req: LoadRequest): void {
     req.timer = undefined;
-    if (req.conn) return req.conn.timeout();
-    const i = this.waiting.indexOf(req, this.head);
-    this.waiting.splice(i, 1);
-    this.requestDone(req, { stage: 'timeout', connected: false }, undefined, undefined);
-    this.finishIfDone();
+    req.conn!.timeout();
   }
 
   /** Waiting requests go to idle connections, or to new ones in empty slots. */

@@ -19,7 +19,7 @@ export interface ConnectionOwner {
   readonly port: number;
   readonly request: Uint8Array;
   /** The request's outcome: a complete response (failure undefined) or how it failed. */
-  requestDone(req: PooledRequest, failure: HttpFailure | undefined, response: HttpResponseParser | undefined, conn: PersistentConnection | undefined): void;
+  requestDone(req: PooledRequest, failure: HttpFailure | undefined, response: HttpResponseParser, conn: PersistentConnection): void;
   /** The connection can take another request (idle) or is gone (closed). */
   connectionFree(conn: PersistentConnection): void;
 }

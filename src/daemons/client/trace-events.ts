@@ -17,8 +17,8 @@ declare module '../../sim/trace' {
       latency: number;
       /** Keep-alive loads: the client's local port of the connection that carried the request … */
       port?: number;
-      /** … and when that connection was opened (µs); null when the request timed out waiting for one. */
-      opened?: number | null;
+      /** … and when that connection was opened (µs). */
+      opened?: number;
     };
   }
 }
