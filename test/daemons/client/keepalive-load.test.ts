@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { KeepAliveLoad, startLoad, type LoadAction } from '../../../src/daemons/client';
+import { handleLoadAction, KeepAliveLoad, startLoad, type LoadAction } from '../../../src/daemons/client';
+import { parseScenario } from '../../../src/scenario/parse';
+import { runScenario } from '../../../src/scenario/runner';
 import type { TraceRecord } from '../../../src/sim/trace';
 import { MS, SECOND } from '../../../src/sim/time';
 import { world } from '../../host/helpers';
@@ -126,6 +128,42 @@ describe('keep-alive load', () => {
     expect(requests(w.mem.records).map((r) => [r.sent, r.error])).toEqual([
       [0, 'refused'],
       [100 * MS, 'refused'],
+    ]);
+  });
+
+  it('plugs into the runner: requests expectations select by connection and by error', () => {
+    const yaml = `
+duration: 4s
+lans: { ext: { subnet: 172.16.23.0/24 } }
+hosts:
+  client: { nics: { eth0: { lan: ext, ip: 172.16.23.1/24 } } }
+  web: { nics: { eth0: { lan: ext, ip: 172.16.23.80/24 } } }
+timeline:
+  - { from: 1s, to: 3s, on: client, load: { url: "http://172.16.23.80/", rate: 5/s, keepalive: true } }
+expect:
+  - { requests: { from: client, between: [1s, 1.9s], opened_before: 1.1s, failed_at_most: 0 } }
+  - { requests: { from: client, between: [2s, 2.1s], failed_with: reset } }
+  - { requests: { from: client, between: [2.2s, 3s], opened_before: 1.1s } }
+  - { requests: { from: client, failed_with: reset } }
+`;
+    const { spec, diagnostics } = parseScenario(yaml, 'keepalive.yaml');
+    expect(diagnostics).toEqual([]);
+    const run = runScenario(spec!, {}, (w, a) => {
+      // The request due at 2 s meets a server that resets; from 2.1 s on it answers again.
+      const srv = tinyServer(w.hosts.get('web')!, 80);
+      w.sim.at(1.9 * SECOND, () => srv.behave('reset'));
+      w.sim.at(2.1 * SECOND, () => srv.behave('ok'));
+      return handleLoadAction(w, a);
+    });
+    expect(run.results.map((r) => [r.ok, r.what, r.detail])).toEqual([
+      [true, 'requests from client between 1s and 1.9s on connections opened before 1.1s: at most 0 failed', '5 requests, 0 failed'],
+      [true, 'requests from client between 2s and 2.1s: all failed with reset', '1 requests, 1 failed'],
+      [
+        false,
+        'requests from client between 2.2s and 3s on connections opened before 1.1s: at most 0 failed',
+        'no request was made in that interval on a connection opened before 1.1s',
+      ],
+      [false, 'requests from client between 0s and 4s: all failed with reset', '9 did not fail with reset: 200 at 1s'],
     ]);
   });
 });
