@@ -90,8 +90,8 @@ describe('lvs-nat failover and gateway: the simulation against a real kernel', (
     expect(reqs.every((r) => r.error === 'timeout')).toBe(true);
     const int = segs.get('int')!;
     // Each connection's SYNs as they reach the real server: the first, then 1 s and 3 s later, as recorded
-    // (there up to about 0.1 s late: the guest has one slow CPU and 10 ms jiffies). The simulated first SYN
-    // of each connection reaches the real server 200 µs late (an ARP exchange on its way); 1 ms allows it.
+    // (there up to about 0.1 s late: the guest has one slow CPU and 10 ms jiffies). The run's very first SYN
+    // waits 200 µs for ARP while its retransmission timer already runs; 1 ms allows it.
     const recordedTimes = synsSeen.map((l) => l.match(/TS val (\d+)/)![1]).map(Number);
     const recordedGaps = recordedTimes.map((t) => (t - recordedTimes[0]!) * 1000);
     const fromClient = int.filter((s) => s.src === '172.16.23.1' && s.seg.flags === TCP_SYN);
