@@ -100,3 +100,18 @@ describe('lvs-nat: real servers without the gateway VIP', () => {
     expect(hash.slice(0, 16)).toMatchInlineSnapshot(`"482cf80f6deff699"`);
   });
 });
+
+describe('lvs-nat: real servers whose gateway is director1 itself', () => {
+  it('answers until director1 dies, then every request through director2 times out', () => {
+    const { run, hash } = runHashed('scenarios/lvs-nat/fixed-gateway.yaml');
+    for (const r of run.results) expect(r.ok, `${r.what}: ${r.detail}`).toBe(true);
+    const reqs = requests(run);
+    expect(reqs.filter((r) => r.sent < CRASH).every((r) => r.status === 200)).toBe(true);
+    expect(reqs.filter((r) => r.sent > CRASH).every((r) => r.error === 'timeout')).toBe(true);
+    // director2 did schedule them: its table holds the connections, none past SYN_RECV.
+    const table = run.records.find((r): r is TraceRecord<'snapshot'> => r.kind === 'snapshot' && r.host === 'director2')!.output;
+    expect(table).toMatch(/SYN_RECV +172\.16\.23\.1:\d+ +172\.16\.23\.80:80 +192\.168\.23\.81:8080/);
+    expect(table).not.toMatch(/ESTABLISHED/);
+    expect(hash.slice(0, 16)).toMatchInlineSnapshot(`"3503e1a5ce5b11c3"`);
+  });
+});
