@@ -73,11 +73,6 @@ export class KeepAliveLoad implements ConnectionOwner {
     else this.finishIfDone();
   }
 
-  /** The connections in their slots (open, opening, or empty), for tests and reports. */
-  connections(): ReadonlyArray<PersistentConnection | undefined> {
-    return this.slots;
-  }
-
   requestDone(req: PooledRequest, failure: HttpFailure | undefined, response: HttpResponseParser, conn: PersistentConnection): void {
     const r = req as LoadRequest;
     this.sim.cancel(r.timer);
