@@ -128,8 +128,9 @@ export class KeepAliveLoad implements ConnectionOwner {
       if (c === undefined) this.slots[slot] = c = new PersistentConnection(this);
       c.assign(req);
     }
-    if (this.head === this.waiting.length) {
-      this.waiting.length = 0;
+    // The queue empties most of the time; under a lasting backlog, drop what was served now and then.
+    if (this.head === this.waiting.length || this.head >= 1024) {
+      this.waiting.splice(0, this.head);
       this.head = 0;
     }
   }
