@@ -8,6 +8,7 @@ import { loadScenarioFile } from '../scenario/load';
 import { runScenario } from '../scenario/runner';
 import { formatResults, syslogLine, timelineLine } from '../report/console';
 import { snapshotBlock } from '../report/snapshots';
+import { DropSummary } from '../report/drops';
 import { EXIT_BAD_INPUT, EXIT_FAILED, EXIT_OK } from './exit-codes';
 
 interface RunFlags {
@@ -77,6 +78,8 @@ function run(file: string, flags: RunFlags): number {
       },
     },
   ];
+  const drops = new DropSummary();
+  sinks.push(drops);
   const text = !flags.quiet && !flags.json;
   if (text) {
     process.stdout.write(`${spec.name}: seed ${flags.seed ?? spec.seed}, ${spec.hosts.length} hosts, ${spec.lans.length} LANs, ${spec.duration / 1e6} s\n`);
@@ -110,6 +113,8 @@ function run(file: string, flags: RunFlags): number {
       ) + '\n',
     );
   } else {
+    const dropped = drops.lines();
+    if (text && dropped.length) process.stdout.write(`\npackets dropped:\n${dropped.map((l) => `  ${l}\n`).join('')}`);
     process.stdout.write('\n' + formatResults(result.results, file));
     if (text) process.stdout.write(`reports in ${outDir}/\n`);
   }

@@ -41,6 +41,8 @@ export interface SendOptions {
   readonly ttl?: number;
   readonly tos?: number;
   readonly df?: boolean;
+  /** IP_HDRINCL senders (keepalived) write their own IP id; 0 or absent: the kernel picks one. */
+  readonly id?: number;
   /** SO_BINDTODEVICE / IP_MULTICAST_IF: the interface to send on. */
   readonly dev?: string;
 }
@@ -102,7 +104,10 @@ export class IpStack {
       const route = env.routes.lookup(dst);
       if (!route || (optsDev !== undefined && route.dev !== optsDev)) {
         const bound = optsDev !== undefined ? env.nic(optsDev) : undefined;
-        if (!bound) return onError?.('ENETUNREACH');
+        if (!bound) {
+          this.noRoute(opts.src, dst, opts.payload.kind);
+          return onError?.('ENETUNREACH');
+        }
         dev = bound;
       } else {
         dev = env.nic(route.dev);
@@ -116,7 +121,7 @@ export class IpStack {
     const pkt: Ipv4Packet = {
       kind: 'ipv4',
       tos: opts.tos ?? 0,
-      id: this.nextId++ & 0xffff,
+      id: opts.id || this.nextId++ & 0xffff,
       df: opts.df ?? true,
       ttl: opts.ttl ?? 64,
       src,
@@ -222,6 +227,24 @@ export class IpStack {
 
   private isDirectedBroadcast(dev: Nic, dst: Ipv4): boolean {
     return this.env.addresses.of(dev.name).some((a) => a.broadcast === dst);
+  }
+
+  /**
+   * A locally generated packet the routing table has no route for (ip_route_output fails with ENETUNREACH,
+   * Linux counts it in OutNoRoutes): it never exists. Traced as a drop, naming the missing default route
+   * when there is none, the usual cause.
+   */
+  noRoute(src: Ipv4 | undefined, dst: Ipv4, proto: string): void {
+    const trace = this.env.sim.trace;
+    if (!trace.enabled) return;
+    const hasDefault = this.env.routes.all().some((r) => r.prefix === 0);
+    trace.emit('ip.drop', {
+      host: this.env.name,
+      src: src === undefined ? '0.0.0.0' : formatIpv4(src),
+      dst: formatIpv4(dst),
+      proto,
+      reason: hasDefault ? 'no route' : 'no route (no default gateway)',
+    });
   }
 
   drop(pkt: Ipv4Packet, reason: string): void {

@@ -33,7 +33,7 @@ export class RawSocket {
   }
 
   send(
-    opts: { src?: Ipv4; dst: Ipv4; payload: IpPayload; ttl?: number; tos?: number; df?: boolean },
+    opts: { src?: Ipv4; dst: Ipv4; payload: IpPayload; ttl?: number; tos?: number; df?: boolean; id?: number },
     onError?: (e: SendError) => void,
   ): void {
     if (this.closed) return;

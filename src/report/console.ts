@@ -32,10 +32,12 @@ export function timelineLine(r: TraceRecord): string | undefined {
       return line(r.lan, 'partition healed');
     case 'ping':
       return line(r.host, r.ok ? `ping ${r.dst} seq ${r.seq}: reply in ${(r.rtt! / 1000).toFixed(3)} ms` : `ping ${r.dst} seq ${r.seq}: no reply`);
-    case 'http.request':
-      return r.error !== undefined || (r.status ?? 0) >= 500
-        ? line(r.host, `GET ${r.url} failed: ${r.error ?? r.status}`)
-        : undefined;
+    case 'http.request': {
+      if (r.error === undefined && (r.status ?? 0) < 500) return undefined;
+      // A keep-alive request names its connection: the one opened before a failover, or a new one.
+      const conn = r.port === undefined ? '' : ` (due at ${formatSeconds(r.sent)}, on port ${r.port} opened at ${formatSeconds(r.opened!)})`;
+      return line(r.host, `GET ${r.url} failed: ${r.error ?? r.status}${conn}`);
+    }
     case 'snapshot':
       return line(r.host, `$ ${r.command}\n${r.output.trimEnd().replace(/^/gm, '      │ ')}`);
     case 'process.exit':

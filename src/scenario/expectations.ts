@@ -164,12 +164,22 @@ function judgeOne(
     }
     case 'requests': {
       const [from, to] = e.between;
+      const before = e.openedBefore;
       const reqs = records.filter(
-        (r): r is TraceRecord<'http.request'> => r.kind === 'http.request' && r.host === e.from && r.sent >= from && r.sent <= to,
+        (r): r is TraceRecord<'http.request'> =>
+          r.kind === 'http.request' &&
+          r.host === e.from &&
+          r.sent >= from &&
+          r.sent <= to &&
+          (before === undefined || openedAt(r) < before),
       );
       const failed = reqs.filter((r) => r.error !== undefined || (r.status ?? 0) >= 500);
       const problems: string[] = [];
-      if (reqs.length === 0) problems.push('no request was made in that interval');
+      if (reqs.length === 0) problems.push(`no request was made in that interval${before === undefined ? '' : ` on a connection opened before ${formatDuration(before)}`}`);
+      if (e.failedWith !== undefined) {
+        const other = reqs.filter((r) => r.error !== e.failedWith);
+        if (other.length) problems.push(`${other.length} did not fail with ${e.failedWith}: ${outcome(other[0]!)} at ${formatDuration(other[0]!.sent)}`);
+      }
       if (e.failedAtMost !== undefined && failed.length > e.failedAtMost) problems.push(`${failed.length} failed`);
       if (e.answeredBy) {
         const h = e.answeredBy.header.toLowerCase();
@@ -179,13 +189,25 @@ function judgeOne(
       const parts = [
         ...(e.failedAtMost !== undefined ? [`at most ${e.failedAtMost} failed`] : []),
         ...(e.answeredBy ? [`answered by ${e.answeredBy.header} ${matchText(e.answeredBy.match)}`] : []),
+        ...(e.failedWith !== undefined ? [`all failed with ${e.failedWith}`] : []),
       ];
+      const on = before === undefined ? '' : ` on connections opened before ${formatDuration(before)}`;
       return {
         expectation: e,
         ok: problems.length === 0,
-        what: `requests from ${e.from} between ${formatDuration(from)} and ${formatDuration(to)}: ${parts.join(', ')}`,
+        what: `requests from ${e.from} between ${formatDuration(from)} and ${formatDuration(to)}${on}: ${parts.join(', ')}`,
         detail: problems.length ? problems.join('; ') : `${reqs.length} requests, ${failed.length} failed`,
       };
     }
   }
+}
+
+/** When the request's connection was opened: a keep-alive load says so; otherwise the request opened its own. */
+function openedAt(r: TraceRecord<'http.request'>): Micros {
+  return r.opened ?? r.sent;
+}
+
+/** `200`, `reset` … */
+function outcome(r: TraceRecord<'http.request'>): string {
+  return r.error ?? String(r.status);
 }

@@ -33,6 +33,7 @@ import type { SourcePos } from './diagnostic';
  *   timeline:   # run | kill | crash | boot | link | partition | heal | ping | load | snapshot
  *     - { at: 20s, on: proxy1, run: killall nginx }
  *     - { from: 0s, to: 60s, on: client, load: { url: "http://172.16.23.80/", rate: 10/s } }
+ *     - { on: client, load: { url: "http://172.16.23.80/", rate: 4/s, keepalive: true, connections: 2 } }
  *   expect:     # vip | log | state | reach | requests | transition
  *     - { within: 5s, after: 20s, vip: 172.16.23.80, on: proxy2 }
  */
@@ -174,6 +175,10 @@ export type TimelineAction =
       readonly rate: RateSpec;
       /** A request with no complete answer after this long counts as failed; default 5s. */
       readonly timeout: Micros;
+      /** Requests over persistent HTTP/1.1 connections (ab -k) instead of a new connection each; default false. */
+      readonly keepalive: boolean;
+      /** How many persistent connections; default 1 (only with keepalive). */
+      readonly connections: number;
       readonly pos: SourcePos;
     }
   | (AtAction & { readonly kind: 'snapshot'; readonly host: string; readonly command: string });
@@ -248,10 +253,14 @@ export type Expectation =
       readonly from: string;
       /** Requests sent in [between[0], between[1]]; default the whole run. */
       readonly between: readonly [Micros, Micros];
-      /** Absent: not judged (but one of failedAtMost / answeredBy is always present). */
+      /** Absent: not judged (but one of failedAtMost / answeredBy / failedWith is always present). */
       readonly failedAtMost?: number;
       /** Every answered request carries this header with a value matching. */
       readonly answeredBy?: { readonly header: string; readonly match: TextMatch };
+      /** Only requests on connections opened before this instant (a new-connection request opens its own at `sent`). */
+      readonly openedBefore?: Micros;
+      /** Every request judged failed, with this error (`reset`, `timeout` … as the trace words them). */
+      readonly failedWith?: string;
       readonly pos: SourcePos;
     }
   | {

@@ -40,6 +40,16 @@ describe('vrrpsim run', () => {
     expect(readFileSync(join(out, 'client', 'snapshots.txt'), 'utf8')).toMatch(/^# 20\.000000s client\$ ip neigh\n10\.0\.0\.80 dev eth0 lladdr /);
   });
 
+  it('says which packets hosts dropped and why: the no-gateway lesson', () => {
+    const out = mkdtempSync(join(tmpdir(), 'vrrpsim-'));
+    const r = vrrpsim('run', 'scenarios/lvs-nat/no-gateway.yaml', '--out', out);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('client     GET http://172.16.23.80/ failed: timeout');
+    expect(r.stdout).toContain('\npackets dropped:\n  web2: 30 packets to 172.16.23.1 dropped: no route (no default gateway)\n');
+    // --quiet keeps only the results.
+    expect(vrrpsim('run', 'scenarios/lvs-nat/no-gateway.yaml', '--quiet', '--out', out).stdout).not.toContain('packets dropped');
+  });
+
   it('runs several scenarios in turn; the exit code is the worst', () => {
     const r = vrrpsim('run', '--quiet', 'scenarios/basics/arp-and-ping.yaml', 'no/such.yaml');
     expect(r.code).toBe(2);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { SECOND } from '../../src/sim/time';
-import { holdersAt, logLines, transitions } from '../../src/index';
+import { holdersAt, logLines, runScenarioFile, transitions } from '../../src/index';
 import { runHashed } from './helpers';
 
 // keepalived's timer rules (VRRPv2, advert_int 1 s) and its reload rules (vrrp_daemon.c, vrrp.c), derived here.
@@ -89,5 +89,31 @@ describe('proxy-ha: keepalived reload (SIGHUP) against the recorded keepalived 2
         "reload-vip-added": "f18b7c3d45a8b7b8",
       }
     `);
+  });
+});
+
+/** The IPv4 id and source of every VRRP frame in a pcap (libpcap format, Ethernet, IP header without options). */
+function vrrpIpIds(pcap: Uint8Array): Array<{ src: string; id: number }> {
+  const view = new DataView(pcap.buffer, pcap.byteOffset, pcap.byteLength);
+  const out: Array<{ src: string; id: number }> = [];
+  for (let off = 24; off < pcap.length; ) {
+    const len = view.getUint32(off + 8, true);
+    const frame = off + 16;
+    if (view.getUint16(frame + 12) === 0x0800 && pcap[frame + 14 + 9] === 112) {
+      out.push({ src: [...pcap.subarray(frame + 26, frame + 30)].join('.'), id: view.getUint16(frame + 14 + 4) });
+    }
+    off = frame + len;
+  }
+  return out;
+}
+
+describe('proxy-ha: the adverts’ IP id across a reload', () => {
+  it('counts per instance from 1; the reloaded instance is new and starts again at 1 after the signal advert', () => {
+    const run = runScenarioFile(`${DIR}/reload-priority.yaml`, { pcap: true });
+    const ids = vrrpIpIds(run.pcaps.get('ext')!)
+      .filter((f) => f.src === '172.16.23.100')
+      .map((f) => f.id);
+    // MASTER from 3.609375 s: adverts at 3.6 … 19.6 s (17), the signal advert at 20 s (18th), then a new series.
+    expect(ids.slice(0, 20)).toEqual([...Array.from({ length: 18 }, (_, i) => i + 1), 1, 2]);
   });
 });

@@ -5,7 +5,7 @@ import type { TcpError } from '../../host/tcp/socket';
 import { CURL_TIMEOUT_SLACK, parseCurlArgs, parseUrl, type CurlOptions, type ParsedUrl } from './curl-args';
 import { HttpExchange, type HttpExchangeListener } from './http-exchange';
 import { hostHeader, requestLines } from './http-request';
-import { failureWord } from './load';
+import { failureWord } from './failure-word';
 import './trace-events';
 
 /** strerror() of the errnos a connection reports, as curl prints them. */

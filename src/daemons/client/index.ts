@@ -5,6 +5,8 @@
  */
 export { registerClientCommands, curl } from './curl';
 export { handleLoadAction, startLoad, HttpLoad, type LoadAction, type LoadWorld } from './load';
+export { KeepAliveLoad } from './keepalive-load';
+export { PersistentConnection } from './persistent-connection';
 export { HttpExchange, type HttpExchangeOptions, type HttpFailure } from './http-exchange';
 export { HttpResponseParser } from './http-response';
 export { requestText, requestLines, hostHeader, CURL_USER_AGENT } from './http-request';

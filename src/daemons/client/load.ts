@@ -1,56 +1,17 @@
 import type { Host } from '../../host/host';
-import type { TcpError } from '../../host/tcp/socket';
 import type { Simulator } from '../../sim/simulator';
-import type { Micros } from '../../sim/time';
-import { HttpExchange, type HttpExchangeListener, type HttpFailure } from './http-exchange';
-import { hostHeader, requestText } from './http-request';
+import { failureWord } from './failure-word';
+import { HttpExchange, type HttpExchangeListener } from './http-exchange';
+import { KeepAliveLoad } from './keepalive-load';
+import { requestBytes, type LoadAction } from './load-action';
 import './trace-events';
 
-/** The timeline's `load` action, as the scenario spec gives it (structurally: the scenario layer is above). */
-export interface LoadAction {
-  readonly kind: 'load';
-  readonly from: Micros;
-  readonly to: Micros;
-  readonly host: string;
-  readonly url: { readonly text: string; readonly address: { readonly text: string; readonly value: number }; readonly port: number; readonly path: string };
-  readonly rate: { readonly count: number; readonly per: Micros };
-  /** A request with no complete answer after this long counts as failed. */
-  readonly timeout: Micros;
-}
+export type { LoadAction } from './load-action';
 
 /** What the load needs of the world. */
 export interface LoadWorld {
   readonly sim: Simulator;
   readonly hosts: ReadonlyMap<string, Host>;
-}
-
-/** The trace's words for how a request failed. */
-export function failureWord(f: HttpFailure): string {
-  switch (f.stage) {
-    case 'timeout':
-      return 'timeout';
-    case 'closed':
-      return f.empty ? 'empty' : 'closed';
-    case 'connect':
-    case 'recv':
-      return errnoWord(f.errno);
-  }
-}
-
-function errnoWord(e: TcpError): string {
-  switch (e) {
-    case 'ECONNREFUSED':
-      return 'refused';
-    case 'ECONNRESET':
-      return 'reset';
-    case 'ETIMEDOUT':
-      return 'timeout';
-    case 'EHOSTUNREACH':
-    case 'ENETUNREACH':
-      return 'unreachable';
-    case 'EADDRNOTAVAIL':
-      return 'no-port';
-  }
 }
 
 /**
@@ -69,8 +30,7 @@ export class HttpLoad implements HttpExchangeListener {
     private readonly host: Host,
     private readonly action: LoadAction,
   ) {
-    const url = action.url;
-    this.request = new TextEncoder().encode(requestText({ method: 'GET', path: url.path, host: hostHeader(url.address.text, url.port) }));
+    this.request = requestBytes(action);
   }
 
   start(): void {
@@ -114,10 +74,10 @@ function tick(load: HttpLoad): void {
 }
 
 /** Starts a load now (the timeline calls it at `from`). */
-export function startLoad(world: LoadWorld, action: LoadAction): HttpLoad {
+export function startLoad(world: LoadWorld, action: LoadAction): HttpLoad | KeepAliveLoad {
   const host = world.hosts.get(action.host);
   if (!host) throw new Error(`load: no host ${action.host}`);
-  const load = new HttpLoad(world.sim, host, action);
+  const load = action.keepalive ? new KeepAliveLoad(world.sim, host, action, action.connections ?? 1) : new HttpLoad(world.sim, host, action);
   load.start();
   return load;
 }

@@ -15,7 +15,13 @@ declare module '../../sim/trace' {
       headers: Record<string, string>;
       /** From `sent` to the complete response or the failure (µs). */
       latency: number;
+      /** Keep-alive loads: the client's local port of the connection that carried the request … */
+      port?: number;
+      /** … and when that connection was opened (µs). */
+      opened?: number;
     };
   }
 }
-export {};
+/** The words of `http.request`'s `error`, as above. */
+export const REQUEST_ERRORS = ['refused', 'reset', 'timeout', 'unreachable', 'empty', 'closed', 'no-port'] as const;
+export type RequestError = (typeof REQUEST_ERRORS)[number];

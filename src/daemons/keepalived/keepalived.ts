@@ -5,7 +5,8 @@ import { ConfigErr, parseKeepalivedConf, type ConfigSource, type Diagnostic, typ
 import { toVrrpConfig } from './conf-to-vrrp';
 import { CheckerProcess } from './check';
 import { attachIpvs, ipvsOf } from '../../kernel/ipvs/netfilter';
-import { EXIT_CONFIG, VrrpProcess, type ConfigLines } from './vrrp-process';
+import { VrrpProcess, type ConfigLines } from './vrrp-process';
+import { EXIT_CONFIG } from './exit-codes';
 
 export const KEEPALIVED_VERSION = 'Keepalived v2.2.7 (01/16,2022)';
 const DEFAULT_CONF = '/etc/keepalived/keepalived.conf';
@@ -55,6 +56,11 @@ function vfsSource(host: Host): ConfigSource {
 }
 
 /** keepalived prints config messages as `(FILE: Line N) text`; in syslog they carry the reporting process's ident. */
+/** running_checker(): the configuration has virtual servers. */
+function runningChecker(parsed: ParseResult): boolean {
+  return parsed.config.virtualServers.length > 0;
+}
+
 function logDiagnostics(host: Host, diags: readonly Diagnostic[], process: ConfProcess, ident: string, pid: number): void {
   for (const d of diags) if (d.process === process) host.syslog(ident, pid, d.text);
 }
@@ -103,19 +109,21 @@ class KeepalivedParent implements ProcessBehaviour {
       proc.exit(1);
       return;
     }
-    // keepalived starts the checker child first, then the VRRP child.
-    const checker = this.startChecker(parsed);
-    const vrrp = this.startChild(parsed);
+    // keepalived starts the checker child first, then the VRRP child, and counts both before either reports.
+    const checker = runningChecker(parsed);
+    const vrrp = this.vrrpConfig(parsed).config.instances.length > 0;
+    this.numReloading = Number(checker) + Number(vrrp);
+    if (checker) this.startChecker(parsed);
+    if (vrrp) this.startChild(parsed);
     if (!checker && !vrrp) {
       this.log('Startup complete');
       this.loaded = true;
     }
   }
 
-  /** The healthcheckers child, when the config has virtual servers (both directors run it, MASTER or not). */
-  private startChecker(parsed: ParseResult): boolean {
+  /** The healthcheckers child (the config has virtual servers: both directors run it, MASTER or not). */
+  private startChecker(parsed: ParseResult): void {
     const host = this.host;
-    if (parsed.config.virtualServers.length === 0) return false;
     // keepalived loads the ip_vs module if it is not there yet.
     const ipvs = ipvsOf(host) ?? attachIpvs(host);
     const check = new CheckerProcess(host, parsed.config, ipvs, this.opts.detail);
@@ -123,13 +131,11 @@ class KeepalivedParent implements ProcessBehaviour {
     this.checker = { proc, check };
     this.log(`Starting Healthcheck child process, pid=${proc.pid}`);
     proc.onExit((p) => this.childGone(p));
-    this.numReloading++;
-    check.start(
-      proc,
-      () => logDiagnostics(host, parsed.diagnostics, 'checker', 'Keepalived_healthcheckers', proc.pid),
-      () => this.configRead(),
-    );
-    return true;
+    check.start(proc, this.checkerLines(parsed, proc), () => this.configRead());
+  }
+
+  private checkerLines(parsed: ParseResult, proc: Process): () => void {
+    return () => logDiagnostics(this.host, parsed.diagnostics, 'checker', 'Keepalived_healthcheckers', proc.pid);
   }
 
   private log(text: string): void {
@@ -155,24 +161,21 @@ class KeepalivedParent implements ProcessBehaviour {
     return toVrrpConfig(parsed.config, (dev) => this.host.addresses.primary(dev)?.ip);
   }
 
-  /** Starts the VRRP child when the config has instances; it reports when it has read its config. */
-  private startChild(parsed: ParseResult): boolean {
+  /** Starts the VRRP child (the config has instances); it reports when it has read its config. */
+  private startChild(parsed: ParseResult): void {
     const host = this.host;
     const { config, wires } = this.vrrpConfig(parsed);
-    if (config.instances.length === 0) return false;
     const vrrp = new VrrpProcess(host, parsed.config, config, wires, this.opts.detail);
     const child = host.processes.spawn('keepalived', ['keepalived', ...this.opts.argv], vrrp, this.proc.pid);
     this.child = { proc: child, vrrp };
     vrrp.onReloadSignal = () => this.reloadChild(this.readChildConfig());
     this.log(`Starting VRRP child process, pid=${child.pid}`);
     child.onExit((p) => this.childGone(p));
-    this.numReloading++;
     vrrp.start(
       child,
       () => logDiagnostics(host, parsed.diagnostics, 'vrrp', 'Keepalived_vrrp', child.pid),
       () => this.configRead(),
     );
-    return true;
   }
 
   /**
@@ -196,20 +199,30 @@ class KeepalivedParent implements ProcessBehaviour {
   }
 
   /**
-   * SIGHUP (core/main.c reload_config, propagate_signal): the parent re-reads the file, then signals the
-   * VRRP child, which reads it again itself and applies it; `Reload complete` once it has. No child yet
-   * (the old config had no instance): one is started if the new config has instances.
+   * SIGHUP (core/main.c do_reload, propagate_signal): the parent re-reads the file, then signals the VRRP
+   * child and the checker child, which read it again themselves and apply it; `Reload complete` once both
+   * have. A child not running is started if the new config needs it. The parent counts the children it
+   * signalled or started before any can answer (the simulated ones answer at once).
    */
   private reload(): void {
     if (this.stopping) return;
     this.log('Reloading ...');
     const parsed = this.readConfig(false);
-    if (!this.child?.proc.alive) {
-      this.startChild(parsed);
-      return;
-    }
-    this.numReloading++;
-    this.reloadChild(parsed);
+    const steps: Array<() => void> = [];
+    if (this.child?.proc.alive) steps.push(() => this.reloadChild(parsed));
+    else if (this.vrrpConfig(parsed).config.instances.length > 0) steps.push(() => this.startChild(parsed));
+    if (this.checker?.proc.alive) steps.push(() => this.reloadChecker(parsed));
+    else if (runningChecker(parsed)) steps.push(() => this.startChecker(parsed));
+    this.numReloading += steps.length;
+    for (const step of steps) step();
+  }
+
+  /** The checker child reads the file itself and applies the difference (check_daemon.c reload_check_thread). */
+  private reloadChecker(parsed: ParseResult): void {
+    const { proc, check } = this.checker!;
+    // A config keepalived cannot use stops the child (validate_check_config → KEEPALIVED_EXIT_CONFIG).
+    if (parsed.verdict === 'aborted') check.reloadFailed(this.checkerLines(parsed, proc));
+    else check.reload(parsed.config, this.checkerLines(parsed, proc), () => this.configRead());
   }
 
   /** The child reads the file itself (so its own config lines are logged by it). */
@@ -236,7 +249,8 @@ class KeepalivedParent implements ProcessBehaviour {
     this.host.syslog('Keepalived', this.proc.pid, 'Stopping');
     if (this.checker?.proc.alive) this.checker.check.terminate();
     if (this.child?.proc.alive) this.child.vrrp.terminate();
-    if (!this.checker?.proc.alive && !this.child?.proc.alive) this.allChildrenGone();
+    // A child that ended at once has already finished the parent (childGone).
+    if (this.proc.alive && !this.checker?.proc.alive && !this.child?.proc.alive) this.allChildrenGone();
   }
 
   /** A child exited: on its own it is a permanent error and keepalived stops the rest; the parent ends after the last. */

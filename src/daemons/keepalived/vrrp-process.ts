@@ -11,6 +11,7 @@ import { quoteArgs, TrackScripts } from './track-scripts';
 import { LvsSyncControl } from './lvs-sync';
 import { vrrpInitialState, vrrpStepInPlace, type VrrpAction, type VrrpConfig, type VrrpInput, type VrrpProcessState, type VrrpTimer } from './vrrp';
 import { buildAdvert, checkAdvert, VRRP_GROUP, type InstanceWire } from './vrrp-packet';
+import { EXIT_CONFIG } from './exit-codes';
 
 const TIMER_INPUT: Record<VrrpTimer, (instance: string) => VrrpInput> = {
   master_down: (instance) => ({ kind: 'master_down_timer_expired', instance }),
@@ -22,8 +23,6 @@ const TIMER_INPUT: Record<VrrpTimer, (instance: string) => VrrpInput> = {
 /** How long the VRRP child lingers after SIGTERM before exiting (the IGMP-leave timer), as measured. */
 const STOP_LINGER_US = 1_000_000;
 
-/** keepalived's KEEPALIVED_EXIT_CONFIG: the parent reports it as `permanent error CONFIG` and stops. */
-export const EXIT_CONFIG = 2;
 
 /** What the VRRP child logs while it (re)reads the configuration, split where keepalived logs them. */
 export interface ConfigLines {
@@ -42,6 +41,11 @@ export class VrrpProcess implements ProcessBehaviour {
   private readonly timers = new Map<string, Timer>();
   private readonly sockets = new Map<string, RawSocket>();
   private wires = new Map<string, InstanceWire>();
+  /**
+   * Each instance's own IP id (vrrp.c vrrp_update_pkt: `++vrrp->ip_id`, 1 first). It lives in the instance,
+   * so a reload, which builds new instances, restarts it at 1 [obs]; the wire object stands for the instance.
+   */
+  private readonly ipIds = new WeakMap<InstanceWire, number>();
   private scripts: TrackScripts;
   private unlisten: (() => void) | undefined;
   proc!: Process;
@@ -262,8 +266,12 @@ export class VrrpProcess implements ProcessBehaviour {
         const sock = this.sockets.get(w.params.interface);
         const src = w.params.primaryIp;
         const dsts: readonly Ipv4[] = w.params.unicastPeers.length ? w.params.unicastPeers : [VRRP_GROUP];
+        // Unicast adverts keep the id field at 0: the kernel fills it in.
+        const id = w.params.unicastPeers.length ? 0 : (this.ipIds.get(w) ?? 0) + 1;
+        if (id) this.ipIds.set(w, id);
         for (const dst of dsts) {
-          sock?.send({ src, dst, ttl: 255, tos: 0xc0, df: false, payload: buildAdvert(w, a.priority, a.adverInt, src, dst) });
+          const payload = buildAdvert(w, a.priority, a.adverInt, src, dst);
+          sock?.send({ src, dst, ttl: 255, tos: 0xc0, df: false, id: id & 0xffff, payload });
         }
         return;
       }

@@ -138,7 +138,9 @@ export class TcpStack {
   /** A SYN for a listener: a connection in SYN_RECV and the SYN-ACK. */
   passiveOpen(l: TcpListener, pkt: Ipv4Packet, seg: TcpSegment): void {
     const path = this.routeTo(pkt.src);
-    if (path === undefined) return;
+    // tcp_conn_request routes the SYN-ACK first: no route, no request socket; the SYN is dropped and only
+    // the client's retransmissions try again.
+    if (path === undefined) return this.ip.noRoute(pkt.dst, pkt.src, 'tcp');
     const s = new TcpSocket(this, pkt.dst, seg.dstPort, pkt.src, seg.srcPort, 'SYN_RECV', this.mssFor(path.dev));
     s.listener = l;
     s.dev = path.dev;

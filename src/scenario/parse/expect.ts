@@ -1,4 +1,5 @@
 import { formatDuration, type Micros } from '../../sim/time';
+import { REQUEST_ERRORS } from '../../daemons/client/trace-events';
 import { VRRP_STATES, type Expectation, type TextMatch, type VrrpState } from '../spec';
 import type { Fields, ParseContext, Read, YamlNode } from './context';
 import { readHostRef, type Declared } from './references';
@@ -133,7 +134,7 @@ type Requests = Omit<Extract<Expectation, { kind: 'requests' }>, 'kind' | 'pos'>
 function readRequests(ctx: ParseContext, node: YamlNode, env: ExpectContext): Requests | undefined {
   const f = ctx.map(node, "'requests'");
   if (!f) return undefined;
-  f.allow(['from', 'between', 'failed_at_most', 'answered_by']);
+  f.allow(['from', 'between', 'opened_before', 'failed_at_most', 'answered_by', 'failed_with']);
   const from = f.required('from', readHostRef(env.declared));
   if (from && !env.loadHosts.has(from)) f.error(f.valuePos('from'), `no load runs on host '${from}' in the timeline`);
   const between = f.has('between')
@@ -150,16 +151,25 @@ function readRequests(ctx: ParseContext, node: YamlNode, env: ExpectContext): Re
     const match = readTextMatch(a);
     return header && match ? { header, match } : undefined;
   });
+  const openedBefore = f.optional('opened_before', readInstant(env.duration));
+  const failedWith = f.optional('failed_with', readOneOf(REQUEST_ERRORS, 'request error'));
+  if (failedWith !== undefined && (f.has('failed_at_most') || f.has('answered_by'))) {
+    f.error(f.valuePos('failed_with'), `'failed_with' asks that every request failed: it goes with neither 'failed_at_most' nor 'answered_by'`);
+    return undefined;
+  }
   if (!from || !env.loadHosts.has(from) || !between) return undefined;
   if ((f.has('failed_at_most') && failedAtMost === undefined) || (f.has('answered_by') && !answeredBy)) return undefined;
-  // Neither criterion given: every request must be answered.
-  const judged = failedAtMost === undefined && !answeredBy ? { failedAtMost: 0 } : {};
+  if ((f.has('opened_before') && openedBefore === undefined) || (f.has('failed_with') && failedWith === undefined)) return undefined;
+  // No criterion given: every request must be answered.
+  const judged = failedAtMost === undefined && !answeredBy && failedWith === undefined ? { failedAtMost: 0 } : {};
   return {
     from,
     between,
     ...judged,
     ...(failedAtMost !== undefined ? { failedAtMost } : {}),
     ...(answeredBy ? { answeredBy } : {}),
+    ...(openedBefore !== undefined ? { openedBefore } : {}),
+    ...(failedWith !== undefined ? { failedWith } : {}),
   };
 }
 

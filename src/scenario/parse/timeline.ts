@@ -12,7 +12,7 @@ import type { Fields, ParseContext, Read, YamlNode } from './context';
 import { parseIpv4Explained } from './ipv4';
 import { readHostRef, readLanRef, readNicRef, type Declared } from './references';
 import { readInstant } from './timing';
-import { readDuration, readInteger, readIpv4, readNonEmpty, readOneOf, readRate, readText } from './values';
+import { readBoolean, readDuration, readInteger, readIpv4, readNonEmpty, readOneOf, readRate, readText } from './values';
 
 /** Each action's key, and the keys an entry of that kind may have. */
 const ACTIONS = {
@@ -180,14 +180,30 @@ function parseLoad(f: Fields, declared: Declared, duration: Micros | undefined):
   return { kind: 'load', from, to, host, ...load, pos: f.pos };
 }
 
-const readLoad: Read<{ url: UrlSpec; rate: RateSpec; timeout: Micros }> = (ctx, node) => {
+/** More persistent connections than this is a mistake rather than a load (ab caps -c at 20000). */
+const MAX_CONNECTIONS = 20000;
+
+type LoadFields = { url: UrlSpec; rate: RateSpec; timeout: Micros; keepalive: boolean; connections: number };
+
+const readLoad: Read<LoadFields> = (ctx, node) => {
   const f = ctx.map(node, "'load'");
   if (!f) return undefined;
-  f.allow(['url', 'rate', 'timeout']);
+  f.allow(['url', 'rate', 'timeout', 'keepalive', 'connections']);
   const url = f.required('url', readUrl);
   const rate = f.required('rate', readRate);
   const timeout = f.optional('timeout', readPositive) ?? (f.has('timeout') ? undefined : 5 * SECOND);
-  return url && rate && timeout ? { url, rate, timeout } : undefined;
+  const keepalive = f.optional('keepalive', readBoolean) ?? (f.has('keepalive') ? undefined : false);
+  const connections = f.optional('connections', readInteger(1)) ?? (f.has('connections') ? undefined : 1);
+  if (connections !== undefined && connections > MAX_CONNECTIONS) {
+    f.error(f.valuePos('connections'), `at most ${MAX_CONNECTIONS} connections, not ${connections}`);
+    return undefined;
+  }
+  if (f.has('connections') && keepalive === false) {
+    f.error(f.valuePos('connections'), `'connections' needs 'keepalive: true' (without it every request opens its own connection)`);
+    return undefined;
+  }
+  if (!url || !rate || !timeout || keepalive === undefined || connections === undefined) return undefined;
+  return { url, rate, timeout, keepalive, connections };
 };
 
 /** `http://172.16.23.80:8080/test.html`: the simulation has no DNS, so the host is an address. */

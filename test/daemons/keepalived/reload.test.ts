@@ -120,4 +120,37 @@ describe('keepalived SIGHUP (reload) on a simulated host', () => {
     expect(lines.filter((l) => l.includes('chk'))).toEqual(['VRRP_Script(chk) considered successful on reload']);
     expect(r.records.filter((x) => x.kind === 'vrrp.state' && x.t >= HUP)).toEqual([]);
   });
+
+  it('with virtual servers too: both children reload; the parent reports once, after both', () => {
+    const vs = (port: number) => `virtual_server 10.0.0.80 ${port} {\ndelay_loop 6\nlb_algo rr\nlb_kind NAT\nprotocol TCP\nreal_server 10.0.0.2 80 {\nweight 1\nTCP_CHECK {\nconnect_timeout 3\n}\n}\n}\n`;
+    const r = run(instance(10) + vs(80), instance(10) + vs(8080));
+    const parent = logLines(r, 'r1').filter((l) => l.text.endsWith(' complete'));
+    expect(parent.map((l) => [l.t, l.text])).toEqual([
+      [0, 'Startup complete'],
+      [HUP, 'Reload complete'],
+    ]);
+    // The checker child's part: the old service goes (its real server, which nobody answers, already failed),
+    // the new one is set up, then the parent's line, then the checkers start.
+    const lines = after(r, HUP);
+    const checker = lines.slice(lines.lastIndexOf('Reloading'));
+    expect(checker.slice(0, 6)).toEqual([
+      'Reloading',
+      'Removing Virtual Server [10.0.0.80]:tcp:80',
+      'Gained quorum 1+0=1 <= 1 for VS [10.0.0.80]:tcp:8080',
+      'Reload complete',
+      'Activating healthchecker for service [10.0.0.2]:tcp:80 for VS [10.0.0.80]:tcp:8080',
+      'Activating BFD healthchecker',
+    ]);
+  });
+
+  it('SIGTERM with virtual servers only: the checker child stops, then the parent, each once', () => {
+    const vs = 'virtual_server 10.0.0.80 80 {\ndelay_loop 6\nlb_algo rr\nlb_kind NAT\nprotocol TCP\nreal_server 10.0.0.2 80 {\nweight 1\nTCP_CHECK {\nconnect_timeout 3\n}\n}\n}\n';
+    const r = run(vs, vs, 'systemctl stop keepalived');
+    expect(after(r, HUP).filter((t) => /^(Stopp|CPU usage)/.test(t))).toEqual([
+      'Stopping',
+      'Stopped - used 0.000000 user time, 0.000000 system time',
+      'CPU usage (self/children) user: 0.000000/0.000000 system: 0.000000/0.000000',
+      'Stopped Keepalived v2.2.7 (01/16,2022)',
+    ]);
+  });
 });

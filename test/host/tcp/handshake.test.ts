@@ -78,6 +78,28 @@ describe('TCP three-way handshake', () => {
   });
 });
 
+describe('a SYN from an address the server has no route to', () => {
+  it('is dropped without a SYN-ACK (tcp_conn_request routes it first), traced; the client retries', () => {
+    const w = pair();
+    w.server.tcp.listen(0, 80, () => ({}));
+    // The client sends from an address of another network, which the server cannot route back to.
+    w.client.addAddress({ dev: 'eth0', ip: w.ip('192.0.2.1'), prefix: 32 });
+    const rec = new Recorder(() => w.sim.now);
+    w.client.tcp.connect({ dst: w.ip('10.0.0.2'), dport: 80, src: w.ip('192.0.2.1') }, rec);
+    w.sim.runUntil(5_000_000);
+    expect(w.seen.map((s) => `${s.flags} ${s.src} > ${s.dst}`)).toEqual(Array(3).fill(`S 192.0.2.1:${w.seen[0]!.seg.srcPort} > 10.0.0.2:80`));
+    expect(rec.events).toEqual([]);
+    const drops = w.mem.records.filter((r) => r.kind === 'ip.drop');
+    expect(drops.map((r) => ({ ...r, t: undefined }))).toEqual(
+      Array(3).fill({ t: undefined, kind: 'ip.drop', host: 'server', src: '10.0.0.2', dst: '192.0.2.1', proto: 'tcp', reason: 'no route (no default gateway)' }),
+    );
+    // With a default route the same SYN is answered and the connection opens.
+    w.server.run('ip route add default via 10.0.0.1');
+    w.sim.runUntil(9_000_000);
+    expect(rec.events).toEqual(['connect']);
+  });
+});
+
 describe('listen', () => {
   it('refuses a second listener on the port of a wildcard one, and a non-local address', () => {
     const w = pair();

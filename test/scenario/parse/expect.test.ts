@@ -117,6 +117,34 @@ describe('expectations', () => {
     ]);
   });
 
+  it('reads opened_before and failed_with', () => {
+    const s = spec(
+      ...expectations(
+        '{ requests: { from: client, between: [20s, 60s], opened_before: 20s, failed_with: reset } }',
+        '{ requests: { from: client, opened_before: 20s } }',
+      ),
+    );
+    expect(s.expect.map((e) => ({ ...e, pos: undefined }))).toEqual([
+      { kind: 'requests', from: 'client', between: [20 * SECOND, 60 * SECOND], openedBefore: 20 * SECOND, failedWith: 'reset', pos: undefined },
+      { kind: 'requests', from: 'client', between: [0, 60 * SECOND], failedAtMost: 0, openedBefore: 20 * SECOND, pos: undefined },
+    ]);
+  });
+
+  it('checks opened_before and failed_with', () => {
+    expect(
+      errors(
+        ...expectations(
+          '{ requests: { from: client, failed_with: rest, opened_before: 61s } }',
+          '{ requests: { from: client, failed_with: timeout, failed_at_most: 1 } }',
+        ),
+      ),
+    ).toEqual([
+      "s.yaml:13:46: unknown request error 'rest'; did you mean 'reset'?",
+      's.yaml:13:67: 61s is after the end of the run (duration 60s)',
+      "s.yaml:14:46: 'failed_with' asks that every request failed: it goes with neither 'failed_at_most' nor 'answered_by'",
+    ]);
+  });
+
   it('checks request expectations', () => {
     expect(
       errors(

@@ -125,6 +125,8 @@ describe('a full valid scenario', () => {
         },
         rate: { text: '10/s', count: 10, per: SECOND },
         timeout: 5 * SECOND,
+        keepalive: false,
+        connections: 1,
         pos: { line: 38, col: 5 },
       },
       { kind: 'snapshot', at: 12 * SECOND, host: 'proxy1', command: 'ip addr', pos: { line: 39, col: 5 } },

@@ -41,6 +41,8 @@ describe('timeline actions', () => {
         },
         rate: { text: '5/m', count: 5, per: MINUTE },
         timeout: 2 * SECOND,
+        keepalive: false,
+        connections: 1,
         pos: undefined,
       },
       {
@@ -187,6 +189,43 @@ describe('timeline actions', () => {
       's.yaml:13:87: expected a duration longer than 0s',
       "s.yaml:14:25: 'load' needs 'rate'",
       "s.yaml:14:32: port 99999 of URL 'http://172.16.23.80:99999/' is not in 1..65535",
+    ]);
+  });
+
+  it('reads keep-alive loads: one connection unless told', () => {
+    const s = spec(
+      ...timeline(
+        '{ on: client, load: { url: "http://172.16.23.80/", rate: 2/s, keepalive: true } }',
+        '{ on: client, load: { url: "http://172.16.23.80/", rate: 2/s, keepalive: true, connections: 2 } }',
+        '{ on: client, load: { url: "http://172.16.23.80/", rate: 2/s, keepalive: false } }',
+      ),
+    );
+    expect(s.timeline.map((a) => (a.kind === 'load' ? [a.keepalive, a.connections] : undefined))).toEqual([
+      [true, 1],
+      [true, 2],
+      [false, 1],
+    ]);
+  });
+
+  it('checks keep-alive loads', () => {
+    expect(
+      errors(
+        ...timeline(
+          '{ on: client, load: { url: "http://172.16.23.80/", rate: 2/s, connections: 2 } }',
+          '{ on: client, load: { url: "http://172.16.23.80/", rate: 2/s, keepalive: false, connections: 2 } }',
+          '{ on: client, load: { url: "http://172.16.23.80/", rate: 2/s, keepalive: yes, connections: 0 } }',
+          '{ on: client, load: { url: "http://172.16.23.80/", rate: 2/s, keepalive: true, connections: 20001 } }',
+          '{ on: client, load: { url: "http://172.16.23.80/", rate: 2/s, keep_alive: true, conections: 2 } }',
+        ),
+      ),
+    ).toEqual([
+      "s.yaml:11:80: 'connections' needs 'keepalive: true' (without it every request opens its own connection)",
+      "s.yaml:12:98: 'connections' needs 'keepalive: true' (without it every request opens its own connection)",
+      "s.yaml:13:78: expected true or false, not 'yes'",
+      's.yaml:13:96: expected a number of at least 1, not 0',
+      's.yaml:14:97: at most 20000 connections, not 20001',
+      "s.yaml:15:67: unknown key 'keep_alive'; did you mean 'keepalive'?",
+      "s.yaml:15:85: unknown key 'conections'; did you mean 'connections'?",
     ]);
   });
 

@@ -7,6 +7,8 @@ import type { KeepalivedConfig } from '../config';
 import { scriptCommand } from '../track-scripts';
 import type { CheckerAction } from './checker-core';
 import { buildCheckers, type CheckerSlot } from './checkers';
+import { checkerMigration } from './checker-migration';
+import { EXIT_CONFIG } from '../exit-codes';
 import { IpWrapper, type IpvsControl } from './ipwrapper';
 import type { MiscOutcome } from './misc-check';
 import { checkRequest, HttpProbe, TcpProbe, type Probe, type ProbeTarget } from './probes';
@@ -22,8 +24,8 @@ const IDENT = 'Keepalived_healthcheckers';
  * class does the I/O on the host: sockets, the shell, timers, syslog.
  */
 export class CheckerProcess implements ProcessBehaviour {
-  private readonly wrapper: IpWrapper;
-  private readonly slots: CheckerSlot[];
+  private wrapper: IpWrapper;
+  private slots: CheckerSlot[];
   private readonly timers = new Map<number, Timer>();
   private readonly probes = new Map<number, Probe>();
   proc!: Process;
@@ -33,15 +35,20 @@ export class CheckerProcess implements ProcessBehaviour {
   constructor(
     private readonly host: Host,
     conf: KeepalivedConfig,
-    ipvs: IpvsControl,
+    private readonly ipvs: IpvsControl,
     /** `-D`: detailed log lines too. */
     private readonly detail: boolean,
   ) {
     this.slots = buildCheckers(conf);
-    this.wrapper = new IpWrapper(
-      { ipvs, now: () => host.sim.now, log: (t) => this.log(t), notify: (script) => host.run(script) },
+    this.wrapper = this.newWrapper(conf, this.slots);
+  }
+
+  private newWrapper(conf: KeepalivedConfig, slots: readonly CheckerSlot[]): IpWrapper {
+    const host = this.host;
+    return new IpWrapper(
+      { ipvs: this.ipvs, now: () => host.sim.now, log: (t) => this.log(t), notify: (script) => host.run(script) },
       conf.virtualServers,
-      (vi, ri) => this.slots.filter((s) => s.vi === vi && s.ri === ri && s.conf.alpha).length,
+      (vi, ri) => slots.filter((s) => s.vi === vi && s.ri === ri && s.conf.alpha).length,
     );
   }
 
@@ -61,7 +68,12 @@ export class CheckerProcess implements ProcessBehaviour {
     configured?.();
     this.wrapper.init();
     ready?.();
-    const rng = this.host.sim.rng.stream(`keepalived-check:${this.host.name}:${proc.pid}`);
+    this.registerCheckers();
+  }
+
+  /** check_api.c register_checkers_thread: each checker starts BOOTSTRAP_DELAY + a random share of its warmup from now. */
+  private registerCheckers(): void {
+    const rng = this.host.sim.rng.stream(`keepalived-check:${this.host.name}:${this.proc.pid}`);
     this.slots.forEach((slot, i) => {
       this.log(`Activating healthchecker for service ${slot.rsName} for VS ${slot.vsName}`);
       const warmup = slot.conf.warmup > 0 ? rng.between(0, slot.conf.warmup) : 0;
@@ -69,6 +81,36 @@ export class CheckerProcess implements ProcessBehaviour {
     });
     // Debian's 2.2.7 is built with BFD: the checker child always starts listening to the BFD process.
     this.log('Activating BFD healthchecker');
+  }
+
+  /**
+   * SIGHUP (check_daemon.c reload_check_thread, start_check): running checks and scripts stop, the new
+   * configuration is read, the IPVS table goes from the old virtual servers to the new ones (kept real
+   * servers and identical checkers keep their state), then every checker starts again as at start-up.
+   */
+  reload(conf: KeepalivedConfig, configured: () => void, ready: () => void): void {
+    if (this.stopping || !this.proc.alive) return;
+    this.log('Reloading');
+    this.stopAll();
+    configured();
+    const old = { slots: this.slots, wrapper: this.wrapper };
+    this.slots = buildCheckers(conf);
+    this.wrapper = this.newWrapper(conf, this.slots);
+    this.wrapper.takeOver(old.wrapper, checkerMigration(old.slots, this.slots));
+    this.wrapper.init();
+    ready();
+    this.registerCheckers();
+  }
+
+  /** The reloaded configuration cannot be used: the child logs why and exits (KEEPALIVED_EXIT_CONFIG); IPVS stays as it was. */
+  reloadFailed(configured: () => void): void {
+    if (this.stopping || !this.proc.alive) return;
+    this.log('Reloading');
+    this.stopping = true;
+    this.stopAll();
+    configured();
+    this.log(this.detail ? 'Stopped - used 0.000000 user time, 0.000000 system time' : 'Stopped');
+    this.proc.exit(EXIT_CONFIG);
   }
 
   /** SIGTERM from the parent: checks stop, the services are taken down (clear_services), then exit. */

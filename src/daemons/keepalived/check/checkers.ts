@@ -2,18 +2,29 @@ import type { Micros } from '../../../sim/time';
 import type { Checker, KeepalivedConfig, RealServer, VirtualServer } from '../config';
 import type { CheckerAction, CheckerTiming } from './checker-core';
 import { formatEndpoint, formatVs } from './format';
-import { httpInitialState, httpStep, type HttpAttemptResult, type HttpCheckParams } from './http-check';
+import { httpInitialState, httpStep, type HttpAttemptResult, type HttpCheckParams, type HttpCheckState } from './http-check';
 import { supportedVs } from './ipwrapper';
-import { miscInitialState, miscStep, type MiscCheckParams, type MiscOutcome } from './misc-check';
-import { tcpInitialState, tcpStep, type TcpAttemptResult, type TcpCheckParams } from './tcp-check';
+import { miscInitialState, miscStep, type MiscCheckParams, type MiscCheckState, type MiscOutcome } from './misc-check';
+import { tcpInitialState, tcpStep, type TcpAttemptResult, type TcpCheckParams, type TcpCheckState } from './tcp-check';
 
 /** The checker kinds the simulator runs (SSL_GET as plain HTTP: TLS is not simulated). */
 export type RunnableChecker =
-  | { readonly kind: 'http'; readonly params: HttpCheckParams; step(input: { kind: 'timer' } | { kind: 'result'; result: HttpAttemptResult }): CheckerAction[] }
-  | { readonly kind: 'tcp'; readonly params: TcpCheckParams; step(input: { kind: 'timer' } | { kind: 'result'; result: TcpAttemptResult }): CheckerAction[] }
+  | {
+      readonly kind: 'http';
+      readonly params: HttpCheckParams;
+      readonly state: HttpCheckState;
+      step(input: { kind: 'timer' } | { kind: 'result'; result: HttpAttemptResult }): CheckerAction[];
+    }
+  | {
+      readonly kind: 'tcp';
+      readonly params: TcpCheckParams;
+      readonly state: TcpCheckState;
+      step(input: { kind: 'timer' } | { kind: 'result'; result: TcpAttemptResult }): CheckerAction[];
+    }
   | {
       readonly kind: 'misc';
       readonly params: MiscCheckParams;
+      readonly state: MiscCheckState;
       step(input: { kind: 'timer'; now: Micros } | { kind: 'result'; now: Micros; outcome: MiscOutcome }): CheckerAction[];
     };
 
@@ -49,12 +60,12 @@ function machineFor(c: Checker, rs: RealServer, rsName: string, vsName: string, 
   if (c.kind === 'HTTP_GET' || c.kind === 'SSL_GET') {
     const params: HttpCheckParams = { ...t, rs: rsName, vs: vsName, urls: c.urls, fastRecovery: c.fastRecovery };
     const s = httpInitialState(params);
-    return { kind: 'http', params, step: (input) => httpStep(params, s, input) };
+    return { kind: 'http', params, state: s, step: (input) => httpStep(params, s, input) };
   }
   if (c.kind === 'TCP_CHECK') {
     const params: TcpCheckParams = { ...t, rs: rsName };
     const s = tcpInitialState(params);
-    return { kind: 'tcp', params, step: (input) => tcpStep(params, s, input) };
+    return { kind: 'tcp', params, state: s, step: (input) => tcpStep(params, s, input) };
   }
   if (c.kind === 'MISC_CHECK') {
     const params: MiscCheckParams = {
@@ -66,7 +77,7 @@ function machineFor(c: Checker, rs: RealServer, rsName: string, vsName: string, 
       weight: rs.weight,
     };
     const s = miscInitialState(params);
-    return { kind: 'misc', params, step: (input) => miscStep(params, s, input) };
+    return { kind: 'misc', params, state: s, step: (input) => miscStep(params, s, input) };
   }
   return undefined;
 }

@@ -7,6 +7,7 @@ import { formatEndpoint, formatVs } from './format';
 /** The part of the kernel's IPVS that keepalived drives (src/kernel/ipvs `Ipvs` has it). */
 export interface IpvsControl {
   addService(spec: ServiceSpec, now: Micros): unknown;
+  editService(spec: ServiceSpec, now: Micros): void;
   deleteService(key: ServiceKey, now: Micros): void;
   addDest(key: ServiceKey, spec: DestSpec, now: Micros): unknown;
   editDest(key: ServiceKey, spec: DestSpec, now: Micros): void;
@@ -41,11 +42,16 @@ export interface RsState {
   /** Present in the kernel's table (rs->set). */
   set: boolean;
   numFailedCheckers: number;
+  /** Carried over from the previous configuration by a reload (rs->reloaded), with its effective weight then. */
+  reloaded: boolean;
+  pEffectiveWeight: number;
   /** FMT_RS. */
   readonly name: string;
 }
 
 export interface VsState {
+  /** Position in the configuration's virtual servers. */
+  readonly index: number;
   readonly conf: VirtualServer;
   readonly name: string;
   readonly key: ServiceKey;
@@ -67,7 +73,7 @@ const ERRNO: Record<string, [string, number]> = {
   EINVAL: ['Invalid argument', 22],
   ERANGE: ['Numerical result out of range', 34],
 };
-const CMD_NUMBER: Record<Cmd | 'ADD' | 'DEL', number> = { ADD: 1, DEL: 3, ADD_DEST: 5, DEL_DEST: 6, EDIT_DEST: 7 };
+const CMD_NUMBER: Record<Cmd | 'ADD' | 'EDIT' | 'DEL', number> = { ADD: 1, EDIT: 2, DEL: 3, ADD_DEST: 5, DEL_DEST: 6, EDIT_DEST: 7 };
 
 function realWeight(w: number): number {
   return w <= 0 ? 0 : Math.min(w, IPVS_WEIGHT_MAX);
@@ -93,8 +99,39 @@ function rsState(r: RealServer, vs: VirtualServer, name: string, failed: number)
     alive: false,
     set: false,
     numFailedCheckers: failed,
+    reloaded: false,
+    pEffectiveWeight: r.weight,
     name,
   };
+}
+
+/** What a reload asks of the checkers of a real server kept from the previous configuration. */
+export interface CheckerMigration {
+  /**
+   * migrate_checkers' first half: each new checker takes the state of an identical old one; returns how
+   * many of the new ones have run and failed, and whether any has run.
+   */
+  migrate(oldVi: number, oldRi: number, newVi: number, newRi: number): { failed: number; anyRun: boolean };
+  /** The new checkers that have not run: alpha ones start down, one failure is enough; returns how many went down. */
+  pessimise(vi: number, ri: number): number;
+  /** The checkers' share of the real server's weight (misc_dynamic's cur_weight), for set_effective_weights. */
+  curWeight(vi: number, ri: number): number;
+}
+
+/** vs_iseq: the same fwmark, or the same protocol, address and port. */
+function sameVs(a: VsState, b: VsState): boolean {
+  if (a.key.fwmark !== undefined || b.key.fwmark !== undefined) return a.key.fwmark === b.key.fwmark;
+  return a.key.protocol === b.key.protocol && a.key.addr === b.key.addr && a.key.port === b.key.port;
+}
+
+/** rs_iseq: the same address and port. */
+function sameRs(a: RsState, b: RsState): boolean {
+  return a.ip === b.ip && a.port === b.port;
+}
+
+/** What IP_VS_SO_SET_EDIT of the service changes: scheduler, persistence and its netmask. */
+function sameServiceAttributes(a: ServiceSpec, b: ServiceSpec): boolean {
+  return a.scheduler === b.scheduler && a.persistent === b.persistent && a.netmask === b.netmask;
 }
 
 /**
@@ -139,6 +176,7 @@ export class IpWrapper {
           )
         : undefined;
       const state: VsState = {
+        index: vi,
         conf: v,
         name: formatVs(v.address, v.protocol),
         key,
@@ -162,6 +200,15 @@ export class IpWrapper {
         vs.alive = true;
       }
       for (const rs of vs.rs) {
+        if (rs.reloaded) {
+          // A weight changed by the reload takes effect; a failed server is not re-added at once.
+          if (rs.effectiveWeight !== rs.pEffectiveWeight) {
+            const weight = rs.effectiveWeight;
+            rs.effectiveWeight = rs.pEffectiveWeight;
+            this.updateSvrWgt(vs, rs, weight, false);
+          }
+          continue;
+        }
         if ((!rs.numFailedCheckers && !rs.alive) || (rs.inhibit && !rs.set)) {
           this.cmd('ADD_DEST', vs, rs);
           if (!rs.numFailedCheckers) rs.alive = true;
@@ -201,42 +248,130 @@ export class IpWrapper {
     const vs = this.vsAt(vi);
     const rs = vs?.rs[ri];
     if (!vs || !rs || delta === 0) return;
-    if (silent) {
-      rs.effectiveWeight += delta;
-      return;
-    }
-    const next = rs.effectiveWeight + delta;
-    const from = realWeight(rs.effectiveWeight);
-    const to = realWeight(next);
-    rs.effectiveWeight = next;
-    if (from === to) return;
-    this.env.log(`Changing weight from ${from} to ${to} for ${rs.alive ? '' : 'in'}active service ${rs.name} of VS ${vs.name}`);
-    if (rs.set && rs.alive && (vs.quorumStateUp || !vs.sorry || !vs.sorry.alive)) this.cmd('EDIT_DEST', vs, rs);
-    this.updateQuorumState(vs, false);
+    if (silent) rs.effectiveWeight += delta;
+    else this.updateSvrWgt(vs, rs, rs.effectiveWeight + delta, true);
   }
 
   /** clear_services at SIGTERM (lvs_flush_on_stop off): every real server shut down, each service deleted. */
   shutdown(): void {
-    for (const vs of this.vs) {
-      const s = vs.sorry;
-      if (s && s.set) {
-        this.cmd('DEL_DEST', vs, s, true);
-        s.alive = false;
+    for (const vs of this.vs) this.clearServiceVs(vs, true);
+  }
+
+  /**
+   * A reload (ipwrapper.c clear_diff_services, then set_effective_weights): this wrapper, built from the new
+   * configuration, takes over the kernel's table from `old`. Virtual and real servers gone from the
+   * configuration are removed; the kept ones keep their state, and their checkers the state of identical
+   * old checkers. `init` then adds what is new.
+   */
+  takeOver(old: IpWrapper, checkers: CheckerMigration): void {
+    for (const ovs of old.vs) {
+      const nvs = this.vs.find((v) => sameVs(ovs, v));
+      if (!nvs) {
+        this.env.log(`Removing Virtual Server ${ovs.name}`);
+        this.clearServiceVs(ovs, false);
+        continue;
       }
-      for (const rs of vs.rs) {
-        this.env.log(`Shutting down ${rs.inhibit && !rs.alive ? '(inhibited) ' : ''}service ${rs.name} from VS ${vs.name}`);
-        if (!rs.set) continue;
-        this.cmd('DEL_DEST', vs, rs, true);
-        if (!rs.alive) continue;
-        rs.alive = false;
-        // Only omega runs the notifiers on the way down.
-        if (vs.conf.omega) this.rsNotifies(rs);
-      }
-      vs.quorumStateUp = false;
-      if (vs.conf.omega && vs.conf.quorumDown !== undefined) this.env.notify(vs.conf.quorumDown);
-      this.serviceCmd('DEL', vs);
-      vs.alive = false;
+      nvs.alive = ovs.alive;
+      nvs.quorumStateUp = ovs.quorumStateUp;
+      if (!sameServiceAttributes(ovs.spec, nvs.spec)) this.editService(nvs);
+      this.clearDiffRs(ovs, nvs, checkers);
+      this.clearDiffSorry(ovs, nvs);
     }
+    for (const vs of this.vs) vs.rs.forEach((rs, ri) => (rs.effectiveWeight = rs.weight + checkers.curWeight(vs.index, ri)));
+  }
+
+  /** clear_diff_rs: real servers gone are removed; kept ones carry their state and their checkers'. */
+  private clearDiffRs(ovs: VsState, nvs: VsState, checkers: CheckerMigration): void {
+    ovs.rs.forEach((ors, ori) => {
+      const nri = nvs.rs.findIndex((r) => sameRs(ors, r));
+      const nrs = nvs.rs[nri];
+      if (!nrs) {
+        this.env.log(`service ${ors.name} no longer exist`);
+        this.clearServiceRs(ovs, ors, false);
+        return;
+      }
+      nrs.alive = ors.alive;
+      nrs.set = ors.set;
+      nrs.effectiveWeight = ors.effectiveWeight;
+      nrs.pEffectiveWeight = ors.effectiveWeight;
+      nrs.reloaded = true;
+      this.migrateCheckers(nvs, nrs, checkers.migrate(ovs.index, ori, nvs.index, nri), () => checkers.pessimise(nvs.index, nri));
+      if (ors.fwd !== nrs.fwd) this.cmd('EDIT_DEST', nvs, nrs);
+    });
+    this.updateVsNotifies(ovs, false);
+  }
+
+  /** migrate_checkers' second half: the real server follows its checkers' migrated state. */
+  private migrateCheckers(vs: VsState, rs: RsState, run: { failed: number; anyRun: boolean }, pessimise: () => number): void {
+    rs.numFailedCheckers = run.failed;
+    if (run.failed || (!rs.alive && !run.anyRun)) rs.numFailedCheckers += pessimise();
+    if (!rs.numFailedCheckers && !rs.alive) this.performSvrState(vs, rs, true);
+    else if (rs.numFailedCheckers && rs.set !== rs.inhibit) this.cmd(rs.inhibit ? 'ADD_DEST' : 'DEL_DEST', vs, rs);
+  }
+
+  /** clear_diff_s_srv: the same sorry server keeps its state; another one replaces it. */
+  private clearDiffSorry(ovs: VsState, nvs: VsState): void {
+    const o = ovs.sorry;
+    if (!o) return;
+    const n = nvs.sorry;
+    if (n && sameRs(o, n)) {
+      n.alive = o.alive;
+      n.set = o.set;
+      return;
+    }
+    // An inhibited one present with weight 0 counts as there, and goes whatever its inhibit.
+    if (o.alive || (o.inhibit && o.set)) {
+      this.env.log(`Removing sorry server ${o.name} from VS ${ovs.name}`);
+      this.cmd('DEL_DEST', ovs, o, true);
+      o.alive = false;
+    }
+  }
+
+  /** clear_service_vs (lvs_flush_on_stop off): the sorry server, the real servers, then the service. */
+  private clearServiceVs(vs: VsState, stopping: boolean): void {
+    const s = vs.sorry;
+    if (s && s.set) {
+      this.cmd('DEL_DEST', vs, s, true);
+      s.alive = false;
+    }
+    for (const rs of vs.rs) this.clearServiceRs(vs, rs, stopping);
+    this.updateVsNotifies(vs, stopping);
+    this.serviceCmd('DEL', vs);
+    vs.alive = false;
+  }
+
+  /** clear_service_rs: out of the kernel's table even with inhibit_on_failure; only omega notifies when stopping. */
+  private clearServiceRs(vs: VsState, rs: RsState, stopping: boolean): void {
+    if (rs.set || stopping) {
+      this.env.log(`${stopping ? 'Shutting down' : 'Removing'} ${rs.inhibit && !rs.alive ? '(inhibited) ' : ''}service ${rs.name} from VS ${vs.name}`);
+    }
+    if (!rs.set) return;
+    this.cmd('DEL_DEST', vs, rs, true);
+    if (!rs.alive) return;
+    rs.alive = false;
+    if (!vs.conf.omega && stopping) return;
+    this.rsNotifies(rs);
+  }
+
+  /** update_vs_notifies: the quorum is lost (or the service stops); quorum_down runs, when stopping only with omega. */
+  private updateVsNotifies(vs: VsState, stopping: boolean): void {
+    const threshold = vs.conf.quorum - vs.conf.hysteresis;
+    const sum = this.weighLive(vs);
+    if (!stopping && !(vs.quorumStateUp && (!sum || sum < threshold))) return;
+    vs.quorumStateUp = false;
+    if (stopping && !vs.conf.omega) return;
+    this.vsNotifies(vs);
+  }
+
+  /** update_svr_wgt: a new effective weight; the kernel follows while the server is in the pool and the quorum holds. */
+  private updateSvrWgt(vs: VsState, rs: RsState, weight: number, updateQuorum: boolean): void {
+    const from = realWeight(rs.effectiveWeight);
+    const to = realWeight(weight);
+    rs.effectiveWeight = weight;
+    if (from === to) return;
+    this.env.log(`Changing weight from ${from} to ${to} for ${rs.alive ? '' : 'in'}active service ${rs.name} of VS ${vs.name}`);
+    if (rs.set && rs.alive && (vs.quorumStateUp || !vs.sorry || !vs.sorry.alive)) this.cmd('EDIT_DEST', vs, rs);
+    if (updateQuorum) this.updateQuorumState(vs, false);
   }
 
   private vsAt(vi: number): VsState | undefined {
@@ -313,6 +448,15 @@ export class IpWrapper {
     }
   }
 
+  /** IP_VS_SO_SET_EDIT: scheduler or persistence changed by a reload. */
+  private editService(vs: VsState): void {
+    try {
+      this.env.ipvs.editService(vs.spec, this.env.now());
+    } catch (e) {
+      this.ipvsError(e, 'EDIT', vs.name);
+    }
+  }
+
   private serviceCmd(cmd: 'ADD' | 'DEL', vs: VsState): void {
     const now = this.env.now();
     try {
@@ -372,7 +516,7 @@ export class IpWrapper {
   }
 
   /** ipvs_talk's error line (the rule is shown in a shortened form). */
-  private ipvsError(e: unknown, cmd: Cmd | 'ADD' | 'DEL', rule: string): void {
+  private ipvsError(e: unknown, cmd: Cmd | 'ADD' | 'EDIT' | 'DEL', rule: string): void {
     if (!(e instanceof IpvsError)) throw e;
     const [text, no] = ERRNO[e.errno] ?? [e.message, 0];
     this.env.log(`IPVS cmd ${cmd}(${CMD_NUMBER[cmd]}) error: ${text}(${no}) (${rule})`);
