@@ -29,6 +29,8 @@ export function holdersAt(run: RunResult, ip: string, t: Micros): string[] {
   for (const r of run.records) {
     if (r.t > t) break;
     if ((r.kind === 'addr.add' || r.kind === 'addr.del') && r.ip === ip) held.set(r.host, r.kind === 'addr.add');
+    // A host without power answers for nothing; at boot it gets its configured addresses back (addr.add).
+    else if (r.kind === 'host.power' && !r.up) held.delete(r.host);
   }
   return [...held].filter(([, h]) => h).map(([host]) => host);
 }

@@ -87,9 +87,11 @@ function judgeOne(
   switch (e.kind) {
     case 'address': {
       const ip = e.address.text;
+      // A host without power holds nothing; at boot its configured addresses come back as addr.add.
       const events = records.filter(
-        (r): r is TraceRecord<'addr.add'> | TraceRecord<'addr.del'> =>
-          (r.kind === 'addr.add' || r.kind === 'addr.del') && r.host === e.host && r.ip === ip,
+        (r): r is TraceRecord<'addr.add'> | TraceRecord<'addr.del'> | TraceRecord<'host.power'> =>
+          ((r.kind === 'addr.add' || r.kind === 'addr.del') && r.host === e.host && r.ip === ip) ||
+          (r.kind === 'host.power' && r.host === e.host && !r.up),
       );
       const has = (t: Micros): boolean => {
         let present = false;

@@ -33,7 +33,7 @@ export interface RunResult {
 }
 
 /** The kinds expectations and trace queries read; the rest streams to sinks only. */
-const KEPT = new Set(['addr.add', 'addr.del', 'log', 'vrrp.state', 'vrrp.priority', 'http.request', 'snapshot', 'timeline.action']);
+const KEPT = new Set(['addr.add', 'addr.del', 'host.power', 'log', 'vrrp.state', 'vrrp.priority', 'http.request', 'snapshot', 'timeline.action']);
 
 /** Checks what only the runner knows: that every service named has a daemon behind it. */
 export function checkRunnable(spec: ScenarioSpec, services: ReadonlyMap<string, ServiceFactory> = SERVICES): ScenarioDiagnostic[] {

@@ -54,8 +54,10 @@ describe('lvs-dr: dual master, two VIPs, direct routing', () => {
     // The real servers hold both VIPs too (on lo): the directors are the ones that change.
     const director = (vip: string, t: number) => holdersAt(run, vip, t * SECOND).filter((h) => h.startsWith('director'));
     expect([director('172.16.23.80', 20), director('172.16.23.81', 20)]).toEqual([['director1'], ['director2']]);
-    // director1 is powered off then: its addresses are frozen (in the trace) until it boots.
-    expect([director('172.16.23.80', 45), director('172.16.23.81', 45)]).toEqual([['director1', 'director2'], ['director2']]);
+    // director1 is powered off then: it holds nothing until it boots (and gets its own addresses back).
+    expect([director('172.16.23.80', 31), director('172.16.23.81', 31)]).toEqual([[], ['director2']]);
+    expect([director('172.16.23.80', 45), director('172.16.23.81', 45)]).toEqual([['director2'], ['director2']]);
+    expect([holdersAt(run, '172.16.23.100', 45 * SECOND), holdersAt(run, '172.16.23.100', 61 * SECOND)]).toEqual([[], ['director1']]);
     expect(director('172.16.23.80', 80)).toEqual(['director1']);
     expect(holdersAt(run, '172.16.23.80', 20 * SECOND).sort()).toEqual(['director1', 'web1', 'web2']);
   });
