@@ -220,7 +220,9 @@ export class IpStack {
   }
 
   private isDirectedBroadcast(dev: Nic, dst: Ipv4): boolean {
-    return this.env.addresses.of(dev.name).some((a) => a.broadcast === dst);
+    const list = this.env.addresses.of(dev.name);
+    for (let i = 0; i < list.length; i++) if (list[i]!.broadcast === dst) return true;
+    return false;
   }
 
   drop(pkt: Ipv4Packet, reason: string): void {

@@ -34,6 +34,12 @@ export class LanPort {
   group = 0;
   /** Last scheduled delivery instant: jitter never reorders frames on one cable. */
   lastDelivery: Micros = 0;
+  /**
+   * Frames on the cable towards the NIC, oldest first. Deliveries on one cable are in time order (and ties
+   * run in scheduling order), so each arrival event takes the head: no object per frame in flight.
+   */
+  private readonly inFlight: (EthernetFrame | undefined)[] = [];
+  private head = 0;
 
   constructor(
     readonly lan: Lan,
@@ -45,11 +51,28 @@ export class LanPort {
   send(frame: EthernetFrame): void {
     this.lan.forward(this, frame);
   }
-}
 
-interface Delivery {
-  port: LanPort;
-  frame: EthernetFrame;
+  /** @internal the switch puts a frame on the cable; `arrive` takes it off when its time comes. */
+  carry(frame: EthernetFrame): void {
+    this.inFlight.push(frame);
+  }
+
+  /** @internal */
+  arrive(): void {
+    const q = this.inFlight;
+    const frame = q[this.head]!;
+    q[this.head++] = undefined;
+    if (this.head === q.length) {
+      q.length = 0;
+      this.head = 0;
+    } else if (this.head >= 1024 && this.head * 2 > q.length) {
+      // a cable that is never idle: drop the delivered part now and then
+      q.splice(0, this.head);
+      this.head = 0;
+    }
+    // A cable cut while the frame was in flight loses it.
+    if (this.up) this.receiver.receiveFrame(frame);
+  }
 }
 
 const MAC_AGEING: Micros = 300_000_000; // Linux bridge default ageing_time, 300 s
@@ -159,8 +182,8 @@ export class Lan {
     if (this.jitter > 0) at += this.rng.int(this.jitter + 1);
     if (at < to.lastDelivery) at = to.lastDelivery;
     to.lastDelivery = at;
-    const d: Delivery = { port: to, frame };
-    this.sim.at(at, arrive, d);
+    to.carry(frame);
+    this.sim.at(at, arrive, to);
   }
 
   private lost(from: LanPort, to: LanPort, reason: 'loss' | 'down' | 'partition'): void {
@@ -178,7 +201,6 @@ export class Lan {
   }
 }
 
-function arrive(d: Delivery): void {
-  // A cable cut while the frame was in flight loses it.
-  if (d.port.up) d.port.receiver.receiveFrame(d.frame);
+function arrive(port: LanPort): void {
+  port.arrive();
 }
