@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { AppendFile } from './append-file';
 
 export interface VfsFile {
   readonly data: Uint8Array;
@@ -22,6 +23,18 @@ export class Vfs {
   write(path: string, content: string | Uint8Array, mode = 0o644): void {
     const data = typeof content === 'string' ? encoder.encode(content) : content;
     this.files.set(normalize(path), { data, mode, mtimeUs: this.wallClockUs() });
+  }
+
+  /**
+   * Opens `path` for appending (a daemon's log): the file keeps what it holds (created empty if missing) and
+   * later writes through the returned file go in place. Whoever replaces, removes or renames the path ends it.
+   */
+  openAppend(path: string): AppendFile {
+    const p = normalize(path);
+    const old = this.files.get(p);
+    const f = new AppendFile(old?.data ?? new Uint8Array(0), old?.mode ?? 0o644, this.wallClockUs);
+    this.files.set(p, f);
+    return f;
   }
 
   append(path: string, content: string): void {

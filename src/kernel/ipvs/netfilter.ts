@@ -1,7 +1,7 @@
-import { formatIpv4, parseIpv4 } from '../../net/addr';
 import { ipv4Length, encodeIpv4 } from '../../net/codec';
 import { ICMP_DEST_UNREACH, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type Ipv4Packet, type TcpSegment, type UdpDatagram } from '../../net/packets';
 import type { Host } from '../../host/host';
+import { parseIpv4, u32ToIpv4 } from './addr';
 import { Ipvs, type IpvsPacket } from './ipvs';
 import { runIpvsadm } from './ipvsadm/command';
 import { attachSyncDaemons } from './sync';
@@ -24,24 +24,24 @@ function view(pkt: Ipv4Packet): IpvsPacket | undefined {
   if (p.kind === 'tcp') {
     return {
       protocol: 'TCP',
-      saddr: formatIpv4(pkt.src),
+      saddr: u32ToIpv4(pkt.src),
       sport: p.srcPort,
-      daddr: formatIpv4(pkt.dst),
+      daddr: u32ToIpv4(pkt.dst),
       dport: p.dstPort,
       tcp: { syn: (p.flags & TCP_SYN) !== 0, ack: (p.flags & TCP_ACK) !== 0, fin: (p.flags & TCP_FIN) !== 0, rst: (p.flags & TCP_RST) !== 0 },
       length: ipv4Length(pkt),
     };
   }
   if (p.kind === 'udp') {
-    return { protocol: 'UDP', saddr: formatIpv4(pkt.src), sport: p.srcPort, daddr: formatIpv4(pkt.dst), dport: p.dstPort, length: ipv4Length(pkt) };
+    return { protocol: 'UDP', saddr: u32ToIpv4(pkt.src), sport: p.srcPort, daddr: u32ToIpv4(pkt.dst), dport: p.dstPort, length: ipv4Length(pkt) };
   }
   return undefined;
 }
 
 function withPorts(pkt: Ipv4Packet, ports: { src?: number; dst?: number }, addrs: { src?: number; dst?: number }): Ipv4Packet {
   const p = pkt.payload as TcpSegment | UdpDatagram;
-  const payload = { ...p, ...(ports.src !== undefined && { srcPort: ports.src }), ...(ports.dst !== undefined && { dstPort: ports.dst }) };
-  return { ...pkt, ...(addrs.src !== undefined && { src: addrs.src }), ...(addrs.dst !== undefined && { dst: addrs.dst }), payload };
+  const payload = { ...p, srcPort: ports.src ?? p.srcPort, dstPort: ports.dst ?? p.dstPort };
+  return { ...pkt, src: addrs.src ?? pkt.src, dst: addrs.dst ?? pkt.dst, payload };
 }
 
 /**
