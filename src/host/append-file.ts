@@ -7,7 +7,7 @@ import type { VfsFile } from './vfs';
  * Bytes once written never change, so a view handed out earlier stays valid.
  */
 export class AppendFile implements VfsFile {
-  private buf: Uint8Array;
+  private buf: Buffer;
   private len: number;
   private view: Uint8Array | undefined;
   mtimeUs: number;
@@ -17,7 +17,7 @@ export class AppendFile implements VfsFile {
     readonly mode: number,
     private readonly wallClockUs: () => number,
   ) {
-    this.buf = new Uint8Array(Math.max(256, initial.length * 2));
+    this.buf = Buffer.alloc(Math.max(256, initial.length * 2));
     this.buf.set(initial);
     this.len = initial.length;
     this.view = initial;
@@ -32,13 +32,13 @@ export class AppendFile implements VfsFile {
   appendLine(line: string): void {
     const need = this.len + line.length + 1;
     if (need > this.buf.length) {
-      const bigger = new Uint8Array(Math.max(need, this.buf.length * 2));
+      const bigger = Buffer.alloc(Math.max(need, this.buf.length * 2));
       bigger.set(this.buf.subarray(0, this.len));
       this.buf = bigger;
     }
     const buf = this.buf;
-    let at = this.len;
-    for (let i = 0; i < line.length; i++) buf[at++] = line.charCodeAt(i);
+    // Buffer's native latin1 encoder: an order of magnitude faster than a loop over charCodeAt
+    let at = this.len + buf.write(line, this.len, 'latin1');
     buf[at++] = 10;
     this.len = at;
     this.view = undefined;
