@@ -99,13 +99,16 @@ export function benchLvs(rate: number, seconds: number): LvsFigures {
   const world = buildWorld(spec, SERVICES);
   let requests = 0;
   let failed = 0;
-  world.sim.trace.attach({
-    write: (r) => {
-      if (r.kind !== 'http.request') return;
-      requests++;
-      if (r.status !== 200) failed++;
+  world.sim.trace.attach(
+    {
+      write: (r) => {
+        if (r.kind !== 'http.request') return;
+        requests++;
+        if (r.status !== 200) failed++;
+      },
     },
-  });
+    new Set(['http.request']),
+  );
   scheduleTimeline(world, spec.timeline, (a) => handleLoadAction(world, a));
   const start = process.hrtime.bigint();
   const cpu0 = process.cpuUsage();

@@ -227,7 +227,7 @@ export class IpStack {
 
   drop(pkt: Ipv4Packet, reason: string): void {
     const trace = this.env.sim.trace;
-    if (trace.enabled) {
+    if (trace.wants('ip.drop')) {
       trace.emit('ip.drop', {
         host: this.env.name,
         src: formatIpv4(pkt.src),

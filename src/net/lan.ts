@@ -187,7 +187,7 @@ export class Lan {
   }
 
   private lost(from: LanPort, to: LanPort, reason: 'loss' | 'down' | 'partition'): void {
-    if (this.sim.trace.enabled && reason === 'loss') {
+    if (reason === 'loss' && this.sim.trace.wants('frame.lost')) {
       this.sim.trace.emit('frame.lost', { lan: this.name, from: from.name, to: to.name, reason });
     }
   }

@@ -73,7 +73,7 @@ export function attachIpvs(host: Host): Ipvs {
         return 'drop';
       case 'forward': {
         const rs = parseIpv4(verdict.daddr)!;
-        if (sim.trace.enabled) {
+        if (sim.trace.wants('ipvs.forward')) {
           sim.trace.emit('ipvs.forward', { host: host.name, client: `${v.saddr}:${v.sport}`, vip: `${v.daddr}:${v.dport}`, rs: `${verdict.daddr}:${verdict.dport}`, fwd: verdict.fwd });
         }
         if (verdict.fwd === 'masq') host.ip.route({ ...withPorts(pkt, { dst: verdict.dport }, { dst: rs }), ttl: pkt.ttl - 1 });
