@@ -10,7 +10,8 @@ import { ipvsOf } from '../src/kernel/ipvs/netfilter';
 /**
  * The seed's LVS-NAT lab as scenarios/lvs-nat/test-html-removed.yaml builds it (directors with the seed's
  * keepalived.conf: VRRP sync group, HTTP_GET checkers, IPVS NAT; web1, web2 and the sorry server running
- * nginx behind the VIP gateway 192.168.23.105), with a client loading http://172.16.23.80/.
+ * nginx behind the VIP gateway 192.168.23.105), with a client loading http://172.16.23.80/ from 5 s on, once
+ * VRRP has brought the VIPs up (requests before that fail, as they would in the lab).
  */
 function scenario(rate: number, seconds: number): string {
   return `
