@@ -40,6 +40,16 @@ export class LanPort {
    */
   private readonly inFlight: (EthernetFrame | undefined)[] = [];
   private head = 0;
+  /**
+   * The switch's MAC table entries this port used last, as source and as destination: a port's frames
+   * nearly always come from one NIC and mostly go to the same peer, so two comparisons replace two table
+   * look-ups per frame. Valid while the table has lost no entry since (`Lan.macEpoch`).
+   */
+  srcMac: Mac = -1;
+  srcEntry: MacEntry | undefined;
+  dstMac: Mac = -1;
+  dstEntry: MacEntry | undefined;
+  cacheEpoch = -1;
 
   constructor(
     readonly lan: Lan,
@@ -77,6 +87,12 @@ export class LanPort {
 
 const MAC_AGEING: Micros = 300_000_000; // Linux bridge default ageing_time, 300 s
 
+/** Where the switch last saw a source MAC, and when. */
+export interface MacEntry {
+  port: LanPort;
+  seen: Micros;
+}
+
 /**
  * A LAN as one learning switch: unicast goes to the port that last sent from the destination MAC,
  * broadcast, multicast and unknown unicast are flooded. Per-cable latency, jitter and loss come from the
@@ -85,7 +101,9 @@ const MAC_AGEING: Micros = 300_000_000; // Linux bridge default ageing_time, 300
  */
 export class Lan {
   readonly ports: LanPort[] = [];
-  private readonly macTable = new Map<Mac, { port: LanPort; seen: Micros }>();
+  private readonly macTable = new Map<Mac, MacEntry>();
+  /** Bumped whenever the MAC table loses entries: ports' cached entries are then stale. */
+  private macEpoch = 0;
   private readonly captures: Array<(time: Micros, frame: EthernetFrame) => void> = [];
   private readonly rng: Rng;
   latency: Micros;
@@ -138,6 +156,7 @@ export class Lan {
       for (const p of this.ports) if (names.includes(p.name)) p.group = i;
     });
     this.macTable.clear();
+    this.macEpoch++;
     this.sim.trace.emit('lan.partition', { lan: this.name, groups: groups.map((g) => [...g]) });
   }
 
@@ -152,16 +171,27 @@ export class Lan {
     const now = this.sim.now;
     this.framesForwarded++;
     for (let i = 0; i < this.captures.length; i++) this.captures[i]!(now, frame);
-    if (!isMulticastMac(frame.src)) {
-      const learned = this.macTable.get(frame.src);
+    if (from.cacheEpoch !== this.macEpoch) {
+      from.srcMac = from.dstMac = -1;
+      from.cacheEpoch = this.macEpoch;
+    }
+    const src = frame.src;
+    if (!isMulticastMac(src)) {
+      let learned = from.srcMac === src ? from.srcEntry : this.macTable.get(src);
       if (learned) {
         learned.port = from;
         learned.seen = now;
-      } else this.macTable.set(frame.src, { port: from, seen: now });
+      } else this.macTable.set(src, (learned = { port: from, seen: now }));
+      from.srcMac = src;
+      from.srcEntry = learned;
     }
     const dst = frame.dst;
     if (dst !== BROADCAST_MAC && !isMulticastMac(dst)) {
-      const entry = this.macTable.get(dst);
+      const entry = from.dstMac === dst ? from.dstEntry : this.macTable.get(dst);
+      if (entry) {
+        from.dstMac = dst;
+        from.dstEntry = entry;
+      }
       if (entry && now - entry.seen < MAC_AGEING && entry.port !== from) {
         this.deliver(from, entry.port, frame);
         return;
@@ -194,6 +224,7 @@ export class Lan {
 
   private forgetPort(port: LanPort): void {
     for (const [mac, e] of this.macTable) if (e.port === port) this.macTable.delete(mac);
+    this.macEpoch++;
   }
 
   describe(): string {
