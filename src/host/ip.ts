@@ -184,7 +184,9 @@ export class IpStack {
     const out = route && this.env.nic(route.dev);
     if (!route || !out || !out.running) return this.drop(pkt, 'no route to forward');
     this.forwarded++;
-    this.output({ ...pkt, ttl: pkt.ttl - 1 }, out, route.via ?? pkt.dst);
+    // built in the shape send() makes, so packets keep one hidden class through the forwarding path
+    const hop: Ipv4Packet = { kind: 'ipv4', tos: pkt.tos, id: pkt.id, df: pkt.df, ttl: pkt.ttl - 1, src: pkt.src, dst: pkt.dst, payload: pkt.payload };
+    this.output(hop, out, route.via ?? pkt.dst);
   }
 
   /**

@@ -38,10 +38,20 @@ function view(pkt: Ipv4Packet): IpvsPacket | undefined {
   return undefined;
 }
 
-function withPorts(pkt: Ipv4Packet, ports: { src?: number; dst?: number }, addrs: { src?: number; dst?: number }): Ipv4Packet {
+/**
+ * The packet with its addresses, ports and TTL rewritten (NAT), built directly in the shapes the TCP and UDP
+ * stacks make rather than by spreading copies: this runs for every packet a NAT director forwards.
+ */
+function rewritten(pkt: Ipv4Packet, src: number, sport: number, dst: number, dport: number, ttl: number): Ipv4Packet {
   const p = pkt.payload as TcpSegment | UdpDatagram;
-  const payload = { ...p, srcPort: ports.src ?? p.srcPort, dstPort: ports.dst ?? p.dstPort };
-  return { ...pkt, src: addrs.src ?? pkt.src, dst: addrs.dst ?? pkt.dst, payload };
+  let payload: TcpSegment | UdpDatagram;
+  if (p.kind === 'udp') payload = { kind: 'udp', srcPort: sport, dstPort: dport, data: p.data };
+  else if (p.mss === undefined) {
+    payload = { kind: 'tcp', srcPort: sport, dstPort: dport, seq: p.seq, ack: p.ack, flags: p.flags, window: p.window, data: p.data };
+  } else {
+    payload = { kind: 'tcp', srcPort: sport, dstPort: dport, seq: p.seq, ack: p.ack, flags: p.flags, window: p.window, mss: p.mss, data: p.data };
+  }
+  return { kind: 'ipv4', tos: pkt.tos, id: pkt.id, df: pkt.df, ttl, src, dst, payload };
 }
 
 /**
@@ -76,7 +86,7 @@ export function attachIpvs(host: Host): Ipvs {
         if (sim.trace.wants('ipvs.forward')) {
           sim.trace.emit('ipvs.forward', { host: host.name, client: `${v.saddr}:${v.sport}`, vip: `${v.daddr}:${v.dport}`, rs: `${verdict.daddr}:${verdict.dport}`, fwd: verdict.fwd });
         }
-        if (verdict.fwd === 'masq') host.ip.route({ ...withPorts(pkt, { dst: verdict.dport }, { dst: rs }), ttl: pkt.ttl - 1 });
+        if (verdict.fwd === 'masq') host.ip.route(rewritten(pkt, pkt.src, v.sport, rs, verdict.dport, pkt.ttl - 1));
         else if (verdict.fwd === 'route') host.ip.route(pkt, rs);
         else host.ip.drop(pkt, 'IPVS tunnel (IPIP) forwarding is not simulated');
         return 'stolen';
@@ -89,7 +99,7 @@ export function attachIpvs(host: Host): Ipvs {
     if (!v) return 'accept';
     const verdict = ipvs.outbound(v, sim.now);
     if (verdict.kind !== 'snat') return 'accept';
-    return withPorts(pkt, { src: verdict.sport }, { src: parseIpv4(verdict.saddr)! });
+    return rewritten(pkt, parseIpv4(verdict.saddr)!, verdict.sport, pkt.dst, v.dport, pkt.ttl);
   });
   host.shell.register('ipvsadm', (ctx) => {
     const r = runIpvsadm(ipvs, ctx.argv.slice(1), sim.now);
