@@ -3,6 +3,7 @@ import { ICMP_DEST_UNREACH, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type Ipv4Packet,
 import type { Host } from '../../host/host';
 import { parseIpv4, u32ToIpv4 } from './addr';
 import { Ipvs, type IpvsPacket } from './ipvs';
+import type { TcpFlags } from './tcp-state';
 import { runIpvsadm } from './ipvsadm/command';
 import { attachSyncDaemons } from './sync';
 
@@ -19,6 +20,11 @@ export function ipvsOf(host: Host): Ipvs | undefined {
   return hostIpvs.get(host);
 }
 
+/** The flags IPVS reads, one read-only object per combination (indexed by the header bits) rather than one per packet. */
+const TCP_FLAGS: readonly TcpFlags[] = Array.from({ length: 0x20 }, (_, f) =>
+  Object.freeze({ syn: (f & TCP_SYN) !== 0, ack: (f & TCP_ACK) !== 0, fin: (f & TCP_FIN) !== 0, rst: (f & TCP_RST) !== 0 }),
+);
+
 function view(pkt: Ipv4Packet): IpvsPacket | undefined {
   const p = pkt.payload;
   if (p.kind === 'tcp') {
@@ -28,7 +34,7 @@ function view(pkt: Ipv4Packet): IpvsPacket | undefined {
       sport: p.srcPort,
       daddr: u32ToIpv4(pkt.dst),
       dport: p.dstPort,
-      tcp: { syn: (p.flags & TCP_SYN) !== 0, ack: (p.flags & TCP_ACK) !== 0, fin: (p.flags & TCP_FIN) !== 0, rst: (p.flags & TCP_RST) !== 0 },
+      tcp: TCP_FLAGS[p.flags & (TCP_FIN | TCP_SYN | TCP_RST | TCP_ACK)]!,
       length: ipv4Length(pkt),
     };
   }
