@@ -217,7 +217,7 @@ export class Host implements NicOwner, ArpPolicy {
   /** syslog line as rsyslog writes it to /var/log/messages: `Nov 25 00:47:10 proxy2 ident[pid]: text`. */
   syslog(ident: string, pid: number, text: string): void {
     const trace = this.sim.trace;
-    if (!trace.enabled) return;
+    if (!trace.wants('log')) return;
     trace.emit('log', { host: this.name, ident, pid, wall: syslogStamp(this.wallUs()), text });
   }
 

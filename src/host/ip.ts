@@ -190,7 +190,9 @@ export class IpStack {
     const out = route && this.env.nic(route.dev);
     if (!route || !out || !out.running) return this.drop(pkt, 'no route to forward');
     this.forwarded++;
-    this.output({ ...pkt, ttl: pkt.ttl - 1 }, out, route.via ?? pkt.dst);
+    // built in the shape send() makes, so packets keep one hidden class through the forwarding path
+    const hop: Ipv4Packet = { kind: 'ipv4', tos: pkt.tos, id: pkt.id, df: pkt.df, ttl: pkt.ttl - 1, src: pkt.src, dst: pkt.dst, payload: pkt.payload };
+    this.output(hop, out, route.via ?? pkt.dst);
   }
 
   /**
@@ -226,7 +228,9 @@ export class IpStack {
   }
 
   private isDirectedBroadcast(dev: Nic, dst: Ipv4): boolean {
-    return this.env.addresses.of(dev.name).some((a) => a.broadcast === dst);
+    const list = this.env.addresses.of(dev.name);
+    for (let i = 0; i < list.length; i++) if (list[i]!.broadcast === dst) return true;
+    return false;
   }
 
   /**
@@ -249,7 +253,7 @@ export class IpStack {
 
   drop(pkt: Ipv4Packet, reason: string): void {
     const trace = this.env.sim.trace;
-    if (trace.enabled) {
+    if (trace.wants('ip.drop')) {
       trace.emit('ip.drop', {
         host: this.env.name,
         src: formatIpv4(pkt.src),

@@ -272,7 +272,7 @@ export class NeighbourTable {
   private setState(e: NeighbourEntry, state: NeighbourState): void {
     if (e.state === state && state !== 'INCOMPLETE') return;
     e.state = state;
-    if (this.sim.trace.enabled) {
+    if (this.sim.trace.wants('neigh.state')) {
       this.sim.trace.emit('neigh.state', {
         host: this.host,
         dev: this.dev,

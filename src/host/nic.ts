@@ -21,6 +21,8 @@ export class Nic implements FrameReceiver {
   private readonly mcast = new Map<Mac, number>();
   neighbours!: NeighbourTable;
   readonly index: number;
+  /** `lo`: asked on every packet's way, hence a field rather than a name comparison. */
+  readonly isLoopback: boolean;
 
   constructor(
     private readonly owner: NicOwner,
@@ -29,10 +31,7 @@ export class Nic implements FrameReceiver {
     index: number,
   ) {
     this.index = index;
-  }
-
-  get isLoopback(): boolean {
-    return this.name === 'lo';
+    this.isLoopback = name === 'lo';
   }
 
   /** Up and with carrier: can send and receive. */

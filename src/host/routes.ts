@@ -1,4 +1,4 @@
-import { formatIpv4, inSubnet, netmask, networkOf, type Ipv4 } from '../net/addr';
+import { formatIpv4, netmask, networkOf, type Ipv4 } from '../net/addr';
 import type { AddressTable } from './addresses';
 
 export interface Route {
@@ -70,7 +70,8 @@ export class RouteTable {
     const routes = this.all();
     for (let i = 0; i < routes.length; i++) {
       const r = routes[i]!;
-      if (!inSubnet(dst, { ip: r.dst, prefix: r.prefix })) continue;
+      const mask = netmask(r.prefix);
+      if (((dst & mask) >>> 0) !== ((r.dst & mask) >>> 0)) continue;
       if (!best || r.prefix > best.prefix) best = r;
     }
     return best;

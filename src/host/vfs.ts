@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { AppendFile } from './append-file';
 
 export interface VfsFile {
   readonly data: Uint8Array;
@@ -22,6 +23,18 @@ export class Vfs {
   write(path: string, content: string | Uint8Array, mode = 0o644): void {
     const data = typeof content === 'string' ? encoder.encode(content) : content;
     this.files.set(normalize(path), { data, mode, mtimeUs: this.wallClockUs() });
+  }
+
+  /**
+   * Opens `path` for appending (a daemon's log): the file keeps what it holds (created empty if missing) and
+   * later writes through the returned file go in place. Whoever replaces, removes or renames the path ends it.
+   */
+  openAppend(path: string): AppendFile {
+    const p = normalize(path);
+    const old = this.files.get(p);
+    const f = new AppendFile(old?.data ?? new Uint8Array(0), old?.mode ?? 0o644, this.wallClockUs);
+    this.files.set(p, f);
+    return f;
   }
 
   append(path: string, content: string): void {
@@ -87,7 +100,27 @@ export class Vfs {
   }
 }
 
+/** Is the path already in normal form (`/a/b`: absolute, no empty, `.` or `..` segment, no trailing slash)? */
+function isNormal(path: string): boolean {
+  const n = path.length;
+  if (n === 0 || path.charCodeAt(0) !== 47) return false;
+  if (n === 1) return true;
+  if (path.charCodeAt(n - 1) === 47) return false;
+  for (let i = 0; i < n; i++) {
+    if (path.charCodeAt(i) !== 47) continue;
+    const c1 = path.charCodeAt(i + 1);
+    if (c1 === 47) return false;
+    if (c1 === 46) {
+      const c2 = path.charCodeAt(i + 2);
+      if (i + 2 === n || c2 === 47 || (c2 === 46 && (i + 3 === n || path.charCodeAt(i + 3) === 47))) return false;
+    }
+  }
+  return true;
+}
+
 export function normalize(path: string): string {
+  // Daemons name their files by normal paths, on every log line and every static file served.
+  if (isNormal(path)) return path;
   const out: string[] = [];
   for (const part of path.split('/')) {
     if (part === '' || part === '.') continue;

@@ -34,6 +34,22 @@ export class LanPort {
   group = 0;
   /** Last scheduled delivery instant: jitter never reorders frames on one cable. */
   lastDelivery: Micros = 0;
+  /**
+   * Frames on the cable towards the NIC, oldest first. Deliveries on one cable are in time order (and ties
+   * run in scheduling order), so each arrival event takes the head: no object per frame in flight.
+   */
+  private readonly inFlight: (EthernetFrame | undefined)[] = [];
+  private head = 0;
+  /**
+   * The switch's MAC table entries this port used last, as source and as destination: a port's frames
+   * nearly always come from one NIC and mostly go to the same peer, so two comparisons replace two table
+   * look-ups per frame. Valid while the table has lost no entry since (`Lan.macEpoch`).
+   */
+  srcMac: Mac = -1;
+  srcEntry: MacEntry | undefined;
+  dstMac: Mac = -1;
+  dstEntry: MacEntry | undefined;
+  cacheEpoch = -1;
 
   constructor(
     readonly lan: Lan,
@@ -45,14 +61,37 @@ export class LanPort {
   send(frame: EthernetFrame): void {
     this.lan.forward(this, frame);
   }
-}
 
-interface Delivery {
-  port: LanPort;
-  frame: EthernetFrame;
+  /** @internal the switch puts a frame on the cable; `arrive` takes it off when its time comes. */
+  carry(frame: EthernetFrame): void {
+    this.inFlight.push(frame);
+  }
+
+  /** @internal */
+  arrive(): void {
+    const q = this.inFlight;
+    const frame = q[this.head]!;
+    q[this.head++] = undefined;
+    if (this.head === q.length) {
+      q.length = 0;
+      this.head = 0;
+    } else if (this.head >= 1024 && this.head * 2 > q.length) {
+      // a cable that is never idle: drop the delivered part now and then
+      q.splice(0, this.head);
+      this.head = 0;
+    }
+    // A cable cut while the frame was in flight loses it.
+    if (this.up) this.receiver.receiveFrame(frame);
+  }
 }
 
 const MAC_AGEING: Micros = 300_000_000; // Linux bridge default ageing_time, 300 s
+
+/** Where the switch last saw a source MAC, and when. */
+export interface MacEntry {
+  port: LanPort;
+  seen: Micros;
+}
 
 /**
  * A LAN as one learning switch: unicast goes to the port that last sent from the destination MAC,
@@ -62,7 +101,9 @@ const MAC_AGEING: Micros = 300_000_000; // Linux bridge default ageing_time, 300
  */
 export class Lan {
   readonly ports: LanPort[] = [];
-  private readonly macTable = new Map<Mac, { port: LanPort; seen: Micros }>();
+  private readonly macTable = new Map<Mac, MacEntry>();
+  /** Bumped whenever the MAC table loses entries: ports' cached entries are then stale. */
+  private macEpoch = 0;
   private readonly captures: Array<(time: Micros, frame: EthernetFrame) => void> = [];
   private readonly rng: Rng;
   latency: Micros;
@@ -115,6 +156,7 @@ export class Lan {
       for (const p of this.ports) if (names.includes(p.name)) p.group = i;
     });
     this.macTable.clear();
+    this.macEpoch++;
     this.sim.trace.emit('lan.partition', { lan: this.name, groups: groups.map((g) => [...g]) });
   }
 
@@ -129,16 +171,27 @@ export class Lan {
     const now = this.sim.now;
     this.framesForwarded++;
     for (let i = 0; i < this.captures.length; i++) this.captures[i]!(now, frame);
-    if (!isMulticastMac(frame.src)) {
-      const learned = this.macTable.get(frame.src);
+    if (from.cacheEpoch !== this.macEpoch) {
+      from.srcMac = from.dstMac = -1;
+      from.cacheEpoch = this.macEpoch;
+    }
+    const src = frame.src;
+    if (!isMulticastMac(src)) {
+      let learned = from.srcMac === src ? from.srcEntry : this.macTable.get(src);
       if (learned) {
         learned.port = from;
         learned.seen = now;
-      } else this.macTable.set(frame.src, { port: from, seen: now });
+      } else this.macTable.set(src, (learned = { port: from, seen: now }));
+      from.srcMac = src;
+      from.srcEntry = learned;
     }
     const dst = frame.dst;
     if (dst !== BROADCAST_MAC && !isMulticastMac(dst)) {
-      const entry = this.macTable.get(dst);
+      const entry = from.dstMac === dst ? from.dstEntry : this.macTable.get(dst);
+      if (entry) {
+        from.dstMac = dst;
+        from.dstEntry = entry;
+      }
       if (entry && now - entry.seen < MAC_AGEING && entry.port !== from) {
         this.deliver(from, entry.port, frame);
         return;
@@ -159,18 +212,19 @@ export class Lan {
     if (this.jitter > 0) at += this.rng.int(this.jitter + 1);
     if (at < to.lastDelivery) at = to.lastDelivery;
     to.lastDelivery = at;
-    const d: Delivery = { port: to, frame };
-    this.sim.at(at, arrive, d);
+    to.carry(frame);
+    this.sim.at(at, arrive, to);
   }
 
   private lost(from: LanPort, to: LanPort, reason: 'loss' | 'down' | 'partition'): void {
-    if (this.sim.trace.enabled && reason === 'loss') {
+    if (reason === 'loss' && this.sim.trace.wants('frame.lost')) {
       this.sim.trace.emit('frame.lost', { lan: this.name, from: from.name, to: to.name, reason });
     }
   }
 
   private forgetPort(port: LanPort): void {
     for (const [mac, e] of this.macTable) if (e.port === port) this.macTable.delete(mac);
+    this.macEpoch++;
   }
 
   describe(): string {
@@ -178,7 +232,6 @@ export class Lan {
   }
 }
 
-function arrive(d: Delivery): void {
-  // A cable cut while the frame was in flight loses it.
-  if (d.port.up) d.port.receiver.receiveFrame(d.frame);
+function arrive(port: LanPort): void {
+  port.arrive();
 }

@@ -54,7 +54,7 @@ export function runScenario(spec0: ScenarioSpec, opts: RunOptions = {}, handleEx
   const trace = new Trace();
   const mem = new MemorySink();
   const all = opts.keepAllRecords === true;
-  trace.attach(all ? mem : { write: (r) => KEPT.has(r.kind) && mem.write(r) });
+  trace.attach(mem, all ? undefined : KEPT);
   for (const s of opts.sinks ?? []) trace.attach(s);
   const world = buildWorld(spec, opts.services ?? SERVICES, trace);
   const pcaps = new Map<string, PcapWriter>();

@@ -24,33 +24,56 @@ export interface TraceSink {
 
 /**
  * A set of subscribers (ns-3's trace sources): the JSONL file, the console timeline and the in-memory
- * store for tests are sinks. With no sink attached an emit costs one length check.
+ * store for tests are sinks. A sink may subscribe to some kinds only; an emit that no sink wants costs a
+ * map look-up and builds no record.
  */
 export class Trace {
-  private sinks: TraceSink[] = [];
+  private sinks: { readonly sink: TraceSink; readonly kinds: ReadonlySet<string> | undefined }[] = [];
+  /** The sinks of each kind emitted so far, in attach order (rebuilt when the sinks change). */
+  private byKind = new Map<string, TraceSink[]>();
   /** Set by the simulator that owns the trace. */
   clock: () => Micros = () => 0;
 
+  /** Some sink is attached (it may still not want every kind: see `wants`). */
   get enabled(): boolean {
     return this.sinks.length > 0;
   }
 
-  attach(sink: TraceSink): () => void {
-    this.sinks.push(sink);
+  /** Subscribes `sink` to every kind, or to `kinds` only. Returns the unsubscribe function. */
+  attach(sink: TraceSink, kinds?: ReadonlySet<string>): () => void {
+    const entry = { sink, kinds };
+    this.sinks.push(entry);
+    this.byKind = new Map();
     return () => {
-      this.sinks = this.sinks.filter((s) => s !== sink);
+      this.sinks = this.sinks.filter((e) => e !== entry);
+      this.byKind = new Map();
     };
   }
 
+  /** Does any sink take `kind`? Emitters that format costly fields ask first. */
+  wants(kind: TraceKind): boolean {
+    return this.sinksOf(kind).length > 0;
+  }
+
   emit<K extends TraceKind>(kind: K, data: TraceEvents[K]): void {
-    const sinks = this.sinks;
+    if (this.sinks.length === 0) return;
+    const sinks = this.sinksOf(kind);
     if (sinks.length === 0) return;
     const record = { t: this.clock(), kind, ...data } as unknown as TraceRecord;
     for (let i = 0; i < sinks.length; i++) sinks[i]!.write(record);
   }
 
   close(): void {
-    for (const s of this.sinks) s.close?.();
+    for (const { sink } of this.sinks) sink.close?.();
+  }
+
+  private sinksOf(kind: string): TraceSink[] {
+    let list = this.byKind.get(kind);
+    if (list === undefined) {
+      list = this.sinks.filter((e) => e.kinds === undefined || e.kinds.has(kind)).map((e) => e.sink);
+      this.byKind.set(kind, list);
+    }
+    return list;
   }
 }
 

@@ -8,6 +8,7 @@ import { ChunkedDecoder, latin1, type BodySink } from './chunked';
 export type BodyFraming = 'none' | 'length' | 'chunked' | 'close';
 
 const MAX_HEAD = 64 * 1024;
+const STATUS_LINE = /^(HTTP\/\d(?:\.\d)?) (\d{3})(?: (.*))?$/;
 
 export class HttpResponseParser implements BodySink {
   /** The status line and headers as received, CRLFs included (curl -i prints them as they are). */
@@ -62,16 +63,21 @@ export class HttpResponseParser implements BodySink {
   /** Lower-case names, repeated fields joined with ", " (what expectations read). */
   headerMap(): Record<string, string> {
     const out: Record<string, string> = {};
-    for (const [n, v] of this.headers) {
+    const headers = this.headers;
+    for (let i = 0; i < headers.length; i++) {
+      const [n, v] = headers[i]!;
       const k = n.toLowerCase();
-      out[k] = k in out ? `${out[k]}, ${v}` : v;
+      const seen = out[k];
+      out[k] = seen === undefined ? v : `${seen}, ${v}`;
     }
     return out;
   }
 
   header(name: string): string | undefined {
     const k = name.toLowerCase();
-    return this.headers.find(([n]) => n.toLowerCase() === k)?.[1];
+    const headers = this.headers;
+    for (let i = 0; i < headers.length; i++) if (headers[i]![0].toLowerCase() === k) return headers[i]![1];
+    return undefined;
   }
 
   private readHead(data: Uint8Array, off: number): number {
@@ -90,8 +96,10 @@ export class HttpResponseParser implements BodySink {
   }
 
   private parseHead(block: string): void {
-    const lines = block.slice(0, -4).split('\r\n');
-    const m = /^(HTTP\/\d(?:\.\d)?) (\d{3})(?: (.*))?$/.exec(lines[0]!);
+    const headEnd = block.length - 4;
+    let eol = block.indexOf('\r\n');
+    if (eol < 0 || eol > headEnd) eol = headEnd;
+    const m = STATUS_LINE.exec(block.slice(0, eol));
     if (!m) {
       this.malformed = true;
       return;
@@ -102,10 +110,12 @@ export class HttpResponseParser implements BodySink {
     this.version = m[1]!;
     this.status = status;
     this.reason = m[3] ?? '';
-    for (const l of lines.slice(1)) {
-      const colon = l.indexOf(':');
-      if (colon <= 0) continue;
-      this.headers.push([l.slice(0, colon), l.slice(colon + 1).trim()]);
+    for (let start = eol + 2; start < headEnd; ) {
+      let end = block.indexOf('\r\n', start);
+      if (end < 0 || end > headEnd) end = headEnd;
+      const colon = block.indexOf(':', start);
+      if (colon > start && colon < end) this.headers.push([block.slice(start, colon), block.slice(colon + 1, end).trim()]);
+      start = end + 2;
     }
     this.inHead = false;
     const te = this.header('transfer-encoding');

@@ -37,7 +37,8 @@ function logFile(host: Host, path: string): LogFile {
 function writeLog(host: Host, kind: 'access' | 'error', path: string, line: string): void {
   logFile(host, path).append(line);
   const trace = host.sim.trace;
-  if (trace.enabled) trace.emit(kind === 'access' ? 'nginx.access' : 'nginx.error', { host: host.name, line });
+  const traced = kind === 'access' ? 'nginx.access' : 'nginx.error';
+  if (trace.wants(traced)) trace.emit(traced, { host: host.name, line });
 }
 
 function masterLine(host: Host, level: string, pid: number, text: string): string {

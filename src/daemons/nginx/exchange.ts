@@ -52,11 +52,25 @@ export interface Exchange {
 }
 
 export function header(req: HttpRequest, name: string): string | undefined {
-  const lower = name.toLowerCase();
   const headers = req.headers;
   for (let i = 0; i < headers.length; i++) {
     const h = headers[i]!;
-    if (h[0].length === lower.length && h[0].toLowerCase() === lower) return h[1];
+    if (sameFieldName(h[0], name)) return h[1];
   }
   return undefined;
+}
+
+/** Header names compare without case (what toLowerCase on both would say), here without a string per call. */
+export function sameFieldName(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a.charCodeAt(i);
+    const y = b.charCodeAt(i);
+    if (x === y) continue;
+    if (x >= 0x80 || y >= 0x80) return a.toLowerCase() === b.toLowerCase();
+    const lx = x >= 0x41 && x <= 0x5a ? x + 32 : x;
+    const ly = y >= 0x41 && y <= 0x5a ? y + 32 : y;
+    if (lx !== ly) return false;
+  }
+  return true;
 }

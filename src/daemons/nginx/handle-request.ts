@@ -24,6 +24,8 @@ const MAX_URI_CHANGES = 10;
 
 /** `/a/./b//c/../d.html` → `/a/b/d.html` (percent-decoded, slashes merged); undefined when it climbs above `/`. */
 export function normalizeUri(raw: string): string | undefined {
+  // Nothing to decode, merge or resolve (most requests): the URI is already normal.
+  if (raw.indexOf('%') < 0 && raw.indexOf('//') < 0 && raw.indexOf('/.') < 0) return raw;
   const decoded = raw.replace(/%([0-9a-fA-F]{2})/g, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
   const out: string[] = [];
   const segments = decoded.split('/');

@@ -45,13 +45,17 @@ export function httpDate(epochMs: number): string {
   const second = Math.floor(epochMs / 1000);
   // nginx too formats its cached time once per second (ngx_time_update)
   if (second === lastHttpDate.second) return lastHttpDate.text;
+  // and a static file's Last-Modified is the same on every response until the file changes
+  if (second === lastOtherDate.second) return lastOtherDate.text;
   const c = civil(second);
   const text = `${c.weekday}, ${pad(c.day)} ${MONTHS[c.month - 1]} ${c.year} ${pad(c.hour)}:${pad(c.minute)}:${pad(c.second)} GMT`;
   if (second > lastHttpDate.second) lastHttpDate = { second, text };
+  else lastOtherDate = { second, text };
   return text;
 }
 
 let lastHttpDate = { second: -Infinity, text: '' };
+let lastOtherDate = { second: -Infinity, text: '' };
 let lastTimeLocal = { second: -Infinity, tz: 0, text: '' };
 
 /** Calendar fields of a wall clock in a zone `tzOffsetMinutes` east of UTC. */

@@ -19,22 +19,26 @@ export interface RequestHead {
 }
 
 function parseHead(block: string): RequestHead {
-  const lines = block.split('\r\n');
-  const first = lines[0]!;
+  let eol = block.indexOf('\r\n');
+  if (eol < 0) eol = block.length;
+  const first = block.slice(0, eol);
   const sp1 = first.indexOf(' ');
   const sp2 = first.lastIndexOf(' ');
   const proto = first.slice(sp2 + 1);
   const bad = sp1 <= 0 || sp2 <= sp1 || (proto !== 'HTTP/1.0' && proto !== 'HTTP/1.1');
   const headers: (readonly [string, string])[] = [];
   let bodyLength = 0;
-  for (let i = 1; i < lines.length; i++) {
-    const l = lines[i]!;
-    const colon = l.indexOf(':');
-    if (colon <= 0) continue;
-    const name = l.slice(0, colon);
-    const value = l.slice(colon + 1).trim();
-    headers.push([name, value]);
-    if (name.length === 14 && name.toLowerCase() === 'content-length') bodyLength = Number(value) || 0;
+  for (let start = eol + 2; start <= block.length; ) {
+    let end = block.indexOf('\r\n', start);
+    if (end < 0) end = block.length;
+    const colon = block.indexOf(':', start);
+    if (colon > start && colon < end) {
+      const name = block.slice(start, colon);
+      const value = block.slice(colon + 1, end).trim();
+      headers.push([name, value]);
+      if (name.length === 14 && name.toLowerCase() === 'content-length') bodyLength = Number(value) || 0;
+    }
+    start = end + 2;
   }
   return {
     method: bad ? first.slice(0, Math.max(sp1, 0)) : first.slice(0, sp1),
@@ -70,6 +74,8 @@ export class RequestReader {
   }
 }
 
+const STATUS_LINE = /^HTTP\/1\.[01] (\d{3})/;
+
 /** A response from an upstream server: head, then a body framed by Content-Length or by the connection's end. */
 export class UpstreamResponseReader {
   private text = '';
@@ -91,21 +97,26 @@ export class UpstreamResponseReader {
       const end = this.text.indexOf('\r\n\r\n');
       if (end < 0) return false;
       this.headEnd = end + 4;
-      const lines = this.text.slice(0, end).split('\r\n');
-      const m = /^HTTP\/1\.[01] (\d{3})/.exec(lines[0]!);
+      const text = this.text;
+      let eol = text.indexOf('\r\n');
+      if (eol > end) eol = end;
+      const m = STATUS_LINE.exec(text.slice(0, eol));
       if (!m) {
         this.invalid = true;
         return false;
       }
       this.status = Number(m[1]);
-      for (let i = 1; i < lines.length; i++) {
-        const l = lines[i]!;
-        const colon = l.indexOf(':');
-        if (colon <= 0) continue;
-        const name = l.slice(0, colon);
-        const value = l.slice(colon + 1).trim();
-        this.headers.push([name, value]);
-        if (name.length === 14 && name.toLowerCase() === 'content-length') this.bodyLength = Number(value);
+      for (let start = eol + 2; start <= end; ) {
+        let stop = text.indexOf('\r\n', start);
+        if (stop > end) stop = end;
+        const colon = text.indexOf(':', start);
+        if (colon > start && colon < stop) {
+          const name = text.slice(start, colon);
+          const value = text.slice(colon + 1, stop).trim();
+          this.headers.push([name, value]);
+          if (name.length === 14 && name.toLowerCase() === 'content-length') this.bodyLength = Number(value);
+        }
+        start = stop + 2;
       }
     }
     return this.bodyLength >= 0 && this.text.length - this.headEnd >= this.bodyLength;

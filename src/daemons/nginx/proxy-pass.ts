@@ -123,7 +123,8 @@ export class ProxyRequest implements TcpHandler {
     if (this.over) return;
     sock.write(this.worker.bytes(this.request.text));
     this.sent = true;
-    this.timer = this.worker.host.timer(this.ex.settings.proxyReadTimeout, () => this.readTimeout());
+    const host = this.worker.host;
+    this.timer = host.sim.schedule(host.clock.toTrue(this.ex.settings.proxyReadTimeout), readTimeout, this);
   }
 
   onData(sock: TcpSocket, data: Uint8Array): void {
@@ -157,7 +158,8 @@ export class ProxyRequest implements TcpHandler {
     this.failed(this.sent ? (err === 'ETIMEDOUT' ? 'read-timeout' : 'reset') : connectError(err));
   }
 
-  private readTimeout(): void {
+  /** @internal proxy_read_timeout passed */
+  readTimeout(): void {
     this.timer = undefined;
     if (this.worker.stopped) return this.worker.later(() => this.readTimeout());
     if (this.over) return;
@@ -201,4 +203,9 @@ export class ProxyRequest implements TcpHandler {
     this.over = true;
     this.owner.proxyDone(outcome);
   }
+}
+
+/** A module function rather than a closure per request. */
+function readTimeout(r: ProxyRequest): void {
+  r.readTimeout();
 }

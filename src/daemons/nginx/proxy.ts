@@ -2,7 +2,7 @@ import type { LocSettings } from './conf-model';
 import { logRequestError } from './error-log';
 import { header, type Exchange } from './exchange';
 import { finishResponse, type HttpResponse } from './response';
-import { compileValue, evaluate, type Value } from './value';
+import { compileValue, type Value } from './value';
 import { variable, type VariableClock } from './variables';
 
 /** The request nginx sends to the upstream peer; `text` is the exact bytes (latin1), body included. */
@@ -58,7 +58,9 @@ const HIDDEN = new Set(['server', 'date', 'content-type', 'content-length', 'con
 export function buildUpstreamRequest(ex: Exchange, clock: VariableClock): UpstreamRequest {
   const s = ex.settings;
   const pass = ex.location!.proxyPass!;
-  const changed = ex.uri !== ex.request.path.split('?')[0];
+  const path = ex.request.path;
+  const q = path.indexOf('?');
+  const changed = ex.uri !== (q < 0 ? path : path.slice(0, q));
   const args = ex.args !== undefined ? `?${ex.args}` : '';
   let target: string;
   if (pass.uri !== undefined && !ex.location!.regex) target = pass.uri + ex.uri.slice(ex.location!.name.length) + args;
@@ -66,16 +68,15 @@ export function buildUpstreamRequest(ex: Exchange, clock: VariableClock): Upstre
   const { entries, claimed } = headerPlan(s);
   // the body is passed on with its length (nginx buffers it, so never chunked upstream)
   const body = ex.method === ex.request.method ? (ex.request.body ?? '') : '';
-  const lookup = (name: string): string | undefined => {
-    if (name === 'proxy_internal_body_length') return header(ex.request, 'Content-Length') !== undefined ? String(body.length) : undefined;
-    if (name === 'proxy_internal_chunked') return undefined;
-    return variable(ex, name, clock);
-  };
   const version = s.proxyHttpVersion === '1.1' ? 'HTTP/1.1' : 'HTTP/1.0';
   const headers: [string, string][] = [];
   let text = `${ex.method} ${target} ${version}\r\n`;
   for (const [name, value] of entries) {
-    const v = evaluate(value, lookup);
+    let v = '';
+    for (let i = 0; i < value.length; i++) {
+      const part = value[i]!;
+      v += typeof part === 'string' ? part : (upstreamVariable(ex, part.variable, body, clock) ?? '');
+    }
     if (v === '') continue;
     headers.push([name, v]);
     text += `${name}: ${v}\r\n`;
@@ -86,6 +87,13 @@ export function buildUpstreamRequest(ex: Exchange, clock: VariableClock): Upstre
     text += `${name}: ${value}\r\n`;
   }
   return { method: ex.method, target, version, headers, text: `${text}\r\n${body}` };
+}
+
+/** A variable of a proxy_set_header value: the request's, or the proxy module's internal ones. */
+function upstreamVariable(ex: Exchange, name: string, body: string, clock: VariableClock): string | undefined {
+  if (name === 'proxy_internal_body_length') return header(ex.request, 'Content-Length') !== undefined ? String(body.length) : undefined;
+  if (name === 'proxy_internal_chunked') return undefined;
+  return variable(ex, name, clock);
 }
 
 /** A location's proxy_set_header entries followed by the defaults it did not override, and the names they claim. */
@@ -114,16 +122,22 @@ function headerPlan(s: LocSettings): HeaderPlan {
 export function proxiedResponse(ex: Exchange, peerName: string, upstream: UpstreamResponse, clock: VariableClock): HttpResponse {
   ex.upstreamAddrs.push(peerName);
   ex.upstreamStatuses.push(String(upstream.status));
-  const get = (name: string): string | undefined => upstream.headers.find(([n]) => n.toLowerCase() === name)?.[1];
-  const length = get('content-length');
-  const contentType = get('content-type');
+  let length: string | undefined;
+  let contentType: string | undefined;
+  const generic: (readonly [string, string])[] = [];
+  for (const h of upstream.headers) {
+    const lower = h[0].toLowerCase();
+    if (length === undefined && lower === 'content-length') length = h[1];
+    else if (contentType === undefined && lower === 'content-type') contentType = h[1];
+    if (!HIDDEN.has(lower)) generic.push(h);
+  }
   return finishResponse(
     ex,
     {
       status: ex.errorStatus ?? upstream.status,
       ...(contentType !== undefined ? { contentType } : {}),
       contentLength: length !== undefined ? Number(length) : upstream.body.length,
-      generic: upstream.headers.filter(([n]) => !HIDDEN.has(n.toLowerCase())),
+      generic,
       body: upstream.body,
     },
     clock,

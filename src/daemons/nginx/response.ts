@@ -71,9 +71,10 @@ export function finishResponse(ex: Exchange, parts: ResponseParts, clock: Variab
   }
   if (parts.location !== undefined) headers.push(['Location', parts.location]);
   headers.push(['Connection', keepAlive ? 'keep-alive' : 'close']);
-  headers.push(...(parts.generic ?? []));
+  const generic = parts.generic;
+  if (generic !== undefined) for (let i = 0; i < generic.length; i++) headers.push(generic[i]!);
   const listed = addsHeaders(status);
-  if (listed) headers.push(...expiresHeaders(settings, clock.nowMs));
+  if (listed && settings.expires.kind !== 'off') headers.push(...expiresHeaders(settings, clock.nowMs));
   const sent = settings.addHeaders.length > 0 ? { status, headers, bodyBytes: 0 } : undefined;
   for (const h of settings.addHeaders) {
     if (!listed && !h.always) continue;
@@ -89,6 +90,7 @@ export function finishResponse(ex: Exchange, parts: ResponseParts, clock: Variab
 /** The bytes on the wire (latin1 string): status line, headers, blank line, body. */
 export function serializeResponse(res: HttpResponse): string {
   let text = `${res.statusLine}\r\n`;
-  for (const [n, v] of res.headers) text += `${n}: ${v}\r\n`;
+  const headers = res.headers;
+  for (let i = 0; i < headers.length; i++) text += `${headers[i]![0]}: ${headers[i]![1]}\r\n`;
   return `${text}\r\n${res.body}`;
 }

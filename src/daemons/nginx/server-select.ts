@@ -14,14 +14,15 @@ interface AddressServers {
   readonly fallback: ServerConf;
 }
 
-const byAddress = new WeakMap<HttpConf, Map<string, AddressServers | undefined>>();
+const byAddress = new WeakMap<HttpConf, Map<string, Map<number, AddressServers | undefined>>>();
 
 /** The servers of a connection's address:port (or of `*:port`) and its default one, worked out once per configuration. */
 function onAddress(http: HttpConf, localAddr: string, localPort: number): AddressServers | undefined {
-  let cache = byAddress.get(http);
-  if (!cache) byAddress.set(http, (cache = new Map()));
-  const key = `${localAddr}:${localPort}`;
-  if (cache.has(key)) return cache.get(key);
+  let byAddr = byAddress.get(http);
+  if (!byAddr) byAddress.set(http, (byAddr = new Map()));
+  let cache = byAddr.get(localAddr);
+  if (!cache) byAddr.set(localAddr, (cache = new Map()));
+  if (cache.has(localPort)) return cache.get(localPort);
   const on = (addr: string): ServerConf[] =>
     http.servers.filter((s) => s.listens.some((l) => l.port === localPort && l.addr === addr));
   let candidates = on(localAddr);
@@ -39,7 +40,7 @@ function onAddress(http: HttpConf, localAddr: string, localPort: number): Addres
             candidates.find((s) => s.listens.some((l) => l.port === localPort && l.addr === listenAddr && l.defaultServer)) ??
             candidates[0]!,
         };
-  cache.set(key, found);
+  cache.set(localPort, found);
   return found;
 }
 

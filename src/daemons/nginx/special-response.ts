@@ -21,9 +21,17 @@ for (const code of [200, 201, 202, 204, 206, 304]) delete PAGE_TITLES[code];
 
 /** `HTTP/1.1 404 Not Found`; a code nginx has no phrase for is sent as `HTTP/1.1 <code> ` with nothing after. */
 export function statusLine(status: number): string {
-  const reason = REASONS[status];
-  return reason === undefined ? `HTTP/1.1 ${status} ` : `HTTP/1.1 ${status} ${reason}`;
+  let line = STATUS_LINES.get(status);
+  if (line === undefined) {
+    const reason = REASONS[status];
+    line = reason === undefined ? `HTTP/1.1 ${status} ` : `HTTP/1.1 ${status} ${reason}`;
+    STATUS_LINES.set(status, line);
+  }
+  return line;
 }
+
+/** Written once per status code (nginx's table of status lines is static too). */
+const STATUS_LINES = new Map<number, string>();
 
 /** The built-in page for an error/redirect status, or undefined when nginx sends none (e.g. 418, 204). */
 export function specialResponseBody(status: number, serverTokens: boolean): string | undefined {

@@ -44,6 +44,18 @@ export class UpstreamPeers {
   }
 }
 
+/** Peers not marked `down`. */
+function liveCount(peers: readonly Peer[]): number {
+  let n = 0;
+  for (const p of peers) if (!p.conf.down) n++;
+  return n;
+}
+
+/** fail_timeout in whole seconds, as nginx compares it with its seconds clock. */
+function failTimeout(p: Peer): number {
+  return Math.floor(p.conf.failTimeout / SECOND);
+}
+
 /** The peer choices of one proxied request (ngx_http_upstream_rr_peer_data_t: tried bitmap, tries left). */
 export class UpstreamAttempt {
   private readonly tried = new Set<Peer>();
@@ -52,7 +64,7 @@ export class UpstreamAttempt {
   tries: number;
 
   constructor(private readonly peers: UpstreamPeers) {
-    this.tries = peers.primary.filter((p) => !p.conf.down).length + peers.backup.filter((p) => !p.conf.down).length;
+    this.tries = liveCount(peers.primary) + liveCount(peers.backup);
   }
 
   /** The next peer to connect to, or undefined = NGX_BUSY (`no live upstreams`, answer 502). */
@@ -73,7 +85,6 @@ export class UpstreamAttempt {
 
   private pick(list: readonly Peer[], now: Micros): Peer | undefined {
     const nowS = seconds(now);
-    const failTimeout = (p: Peer): number => Math.floor(p.conf.failTimeout / SECOND);
     let best: Peer | undefined;
     let total = 0;
     for (const peer of list) {

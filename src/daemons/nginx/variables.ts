@@ -25,12 +25,12 @@ export function hostVariable(ex: Exchange): string {
 
 const headerNames = new Map<string, string>();
 
-/** `$http_user_agent` → `user-agent`: computed once per variable name, not per request. */
-function headerName(suffix: string): string {
-  let n = headerNames.get(suffix);
+/** `http_user_agent` → `user-agent`: computed once per variable name, not per request. */
+function headerName(variableName: string): string {
+  let n = headerNames.get(variableName);
   if (n === undefined) {
-    n = suffix.replace(/_/g, '-');
-    headerNames.set(suffix, n);
+    n = variableName.slice(5).replace(/_/g, '-');
+    headerNames.set(variableName, n);
   }
   return n;
 }
@@ -39,7 +39,7 @@ function headerName(suffix: string): string {
 export function variable(ex: Exchange, name: string, clock: VariableClock, sent?: SentResponse): string | undefined {
   const req = ex.request;
   if (name.length === 1 && name >= '1' && name <= '9') return ex.captures[name.charCodeAt(0) - 49];
-  if (name.startsWith('http_')) return header(req, headerName(name.slice(5)));
+  if (name.startsWith('http_')) return header(req, headerName(name));
   if (name.startsWith('arg_')) {
     for (const pair of (ex.args ?? '').split('&')) {
       const [k, v = ''] = pair.split('=');

@@ -217,6 +217,9 @@ export class TcpStack {
     if (!first) return;
     consume(s, s.queued);
     s.handler = undefined;
+    // What only an open connection needs goes now: a TIME_WAIT socket lives 60 s, thousands at a time.
+    s.sendError = undefined;
+    s.listener = undefined;
     h?.onClose?.(s);
   }
 

@@ -2,7 +2,25 @@
 
 const DOTTED = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 
+/**
+ * The table's entries keep their addresses as text while every packet needs them as numbers and back: both
+ * conversions are remembered (a cluster has few addresses; the bound only guards against odd input).
+ */
+const MEMO_LIMIT = 4096;
+const parsed = new Map<string, number | undefined>();
+const formatted = new Map<number, string>();
+
 export function parseIpv4(text: string): number | undefined {
+  let v = parsed.get(text);
+  if (v === undefined && !parsed.has(text)) {
+    if (parsed.size >= MEMO_LIMIT) parsed.clear();
+    v = parseDotted(text);
+    parsed.set(text, v);
+  }
+  return v;
+}
+
+function parseDotted(text: string): number | undefined {
   const m = DOTTED.exec(text);
   if (!m) return undefined;
   let v = 0;
@@ -21,7 +39,13 @@ export function ipv4ToU32(text: string): number {
 }
 
 export function u32ToIpv4(v: number): string {
-  return `${(v >>> 24) & 255}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}`;
+  let t = formatted.get(v);
+  if (t === undefined) {
+    if (formatted.size >= MEMO_LIMIT) formatted.clear();
+    t = `${(v >>> 24) & 255}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}`;
+    formatted.set(v, t);
+  }
+  return t;
 }
 
 /** The client network a persistence template is keyed on: address AND netmask. */

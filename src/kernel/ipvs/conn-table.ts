@@ -1,5 +1,6 @@
 import { EventQueue, SECOND, type Micros } from '../../sim';
 import type { Conn } from './conn';
+import { ConnIndex } from './conn-index';
 import type { Dest, FwdMethod } from './dest';
 
 /** What a sync message says of an entry the backup creates (the IP_VS_CONN_F_BACKUP_MASK flags). */
@@ -21,9 +22,9 @@ const EXPIRE_LATER = 60 * SECOND;
  * IPVS facade calls before anything else at every instant, so counters always reflect the expiries due.
  */
 export class ConnTable {
-  private readonly inIndex = new Map<string, Conn>();
-  private readonly outIndex = new Map<string, Conn>();
-  private readonly templates = new Map<string, Conn>();
+  private readonly inIndex = new ConnIndex();
+  private readonly outIndex = new ConnIndex();
+  private readonly templates = new ConnIndex();
   private readonly all = new Set<Conn>();
   private readonly timers = new EventQueue();
   private seq = 0;
@@ -40,16 +41,16 @@ export class ConnTable {
   }
 
   lookupIn(protocol: string, caddr: string, cport: number, vaddr: string, vport: number): Conn | undefined {
-    return this.inIndex.get(inKey(protocol, caddr, cport, vaddr, vport));
+    return this.inIndex.get(protocol, caddr, cport, vaddr, vport);
   }
 
   /** By a server-side packet: from saddr:sport (the real server for NAT, the VIP for DR/TUN) to the client. */
   lookupOut(protocol: string, saddr: string, sport: number, caddr: string, cport: number): Conn | undefined {
-    return this.outIndex.get(outKey(protocol, saddr, sport, caddr, cport));
+    return this.outIndex.get(protocol, saddr, sport, caddr, cport);
   }
 
   lookupTemplate(protocol: string, cnet: string, vaddr: string, vport: number): Conn | undefined {
-    return this.templates.get(inKey(protocol, cnet, 0, vaddr, vport));
+    return this.templates.get(protocol, cnet, 0, vaddr, vport);
   }
 
   /**
@@ -188,25 +189,25 @@ export class ConnTable {
 
   private hash(cp: Conn): void {
     this.all.add(cp);
-    const k = inKey(cp.protocol, cp.caddr, cp.cport, cp.vaddr, cp.vport);
     // Newest first, as hlist_add_head makes a lookup find the entry hashed last.
     if (cp.template) {
-      this.templates.set(k, cp);
+      this.templates.set(cp.protocol, cp.caddr, cp.cport, cp.vaddr, cp.vport, cp);
       return;
     }
-    this.inIndex.set(k, cp);
-    this.outIndex.set(replyKey(cp), cp);
+    this.inIndex.set(cp.protocol, cp.caddr, cp.cport, cp.vaddr, cp.vport, cp);
+    // Replies of NAT entries come from the real server; DR/TUN servers answer from the VIP itself.
+    if (cp.fwd === 'masq') this.outIndex.set(cp.protocol, cp.daddr, cp.dport, cp.caddr, cp.cport, cp);
+    else this.outIndex.set(cp.protocol, cp.vaddr, cp.vport, cp.caddr, cp.cport, cp);
   }
 
   private unhash(cp: Conn): void {
-    const k = inKey(cp.protocol, cp.caddr, cp.cport, cp.vaddr, cp.vport);
     if (cp.template) {
-      if (this.templates.get(k) === cp) this.templates.delete(k);
+      this.templates.delete(cp.protocol, cp.caddr, cp.cport, cp.vaddr, cp.vport, cp);
       return;
     }
-    if (this.inIndex.get(k) === cp) this.inIndex.delete(k);
-    const o = replyKey(cp);
-    if (this.outIndex.get(o) === cp) this.outIndex.delete(o);
+    this.inIndex.delete(cp.protocol, cp.caddr, cp.cport, cp.vaddr, cp.vport, cp);
+    if (cp.fwd === 'masq') this.outIndex.delete(cp.protocol, cp.daddr, cp.dport, cp.caddr, cp.cport, cp);
+    else this.outIndex.delete(cp.protocol, cp.vaddr, cp.vport, cp.caddr, cp.cport, cp);
   }
 }
 
@@ -230,19 +231,4 @@ function unbindDest(cp: Conn, dest: Dest): void {
     if (dest.totalConns * 4 < dest.uThreshold * 3) dest.overload = false;
   } else dest.overload = false;
   dest.refs--;
-}
-
-function inKey(protocol: string, caddr: string, cport: number, vaddr: string, vport: number): string {
-  return `${protocol}|${caddr}|${cport}|${vaddr}|${vport}`;
-}
-
-/** Replies of NAT entries come from the real server; DR/TUN servers answer from the VIP itself. */
-function replyKey(cp: Conn): string {
-  return cp.fwd === 'masq'
-    ? outKey(cp.protocol, cp.daddr, cp.dport, cp.caddr, cp.cport)
-    : outKey(cp.protocol, cp.vaddr, cp.vport, cp.caddr, cp.cport);
-}
-
-function outKey(protocol: string, daddr: string, dport: number, caddr: string, cport: number): string {
-  return `${protocol}|${daddr}|${dport}|${caddr}|${cport}`;
 }

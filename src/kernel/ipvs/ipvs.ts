@@ -407,10 +407,9 @@ export class Ipvs {
     if (!cp) return { kind: 'accept' };
     const d = cp.dest;
     if (d && d.available) {
-      for (const st of [d.stats, d.svc.stats, this.total]) {
-        st.live.outpkts++;
-        st.live.outbytes += pkt.length;
-      }
+      countOut(d.stats, pkt.length);
+      countOut(d.svc.stats, pkt.length);
+      countOut(this.total, pkt.length);
     }
     setConnState(cp, 'output', pkt.tcp, this.timeouts);
     this.conns.touch(cp, now);
@@ -537,10 +536,9 @@ export class Ipvs {
   private countIn(cp: Conn, bytes: number): void {
     const d = cp.dest;
     if (!d || !d.available) return;
-    for (const st of [d.stats, d.svc.stats, this.total]) {
-      st.live.inpkts++;
-      st.live.inbytes += bytes;
-    }
+    countIn(d.stats, bytes);
+    countIn(d.svc.stats, bytes);
+    countIn(this.total, bytes);
   }
 
   private unlinkDest(svc: Service, dest: Dest, now: Micros, notify: boolean): void {
@@ -592,4 +590,15 @@ function checkAddress(key: ServiceKey): void {
 
 function schedPacket(pkt: IpvsPacket): { saddr: number; sport: number; daddr: number } {
   return { saddr: ipv4ToU32(pkt.saddr), sport: pkt.sport, daddr: ipv4ToU32(pkt.daddr) };
+}
+
+/** One packet on a counter set (dest, service, total: no array per packet). */
+function countIn(st: IpvsStats, bytes: number): void {
+  st.live.inpkts++;
+  st.live.inbytes += bytes;
+}
+
+function countOut(st: IpvsStats, bytes: number): void {
+  st.live.outpkts++;
+  st.live.outbytes += bytes;
 }

@@ -1,8 +1,9 @@
-import { formatIpv4, parseIpv4 } from '../../net/addr';
 import { ipv4Length, encodeIpv4 } from '../../net/codec';
 import { ICMP_DEST_UNREACH, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type Ipv4Packet, type TcpSegment, type UdpDatagram } from '../../net/packets';
 import type { Host } from '../../host/host';
+import { parseIpv4, u32ToIpv4 } from './addr';
 import { Ipvs, type IpvsPacket } from './ipvs';
+import type { TcpFlags } from './tcp-state';
 import { runIpvsadm } from './ipvsadm/command';
 import { attachSyncDaemons, stopAllSyncDaemons } from './sync';
 
@@ -32,29 +33,44 @@ export function rebootIpvs(host: Host): void {
   attachSyncDaemons(host, fresh);
 }
 
+/** The flags IPVS reads, one read-only object per combination (indexed by the header bits) rather than one per packet. */
+const TCP_FLAGS: readonly TcpFlags[] = Array.from({ length: 0x20 }, (_, f) =>
+  Object.freeze({ syn: (f & TCP_SYN) !== 0, ack: (f & TCP_ACK) !== 0, fin: (f & TCP_FIN) !== 0, rst: (f & TCP_RST) !== 0 }),
+);
+
 function view(pkt: Ipv4Packet): IpvsPacket | undefined {
   const p = pkt.payload;
   if (p.kind === 'tcp') {
     return {
       protocol: 'TCP',
-      saddr: formatIpv4(pkt.src),
+      saddr: u32ToIpv4(pkt.src),
       sport: p.srcPort,
-      daddr: formatIpv4(pkt.dst),
+      daddr: u32ToIpv4(pkt.dst),
       dport: p.dstPort,
-      tcp: { syn: (p.flags & TCP_SYN) !== 0, ack: (p.flags & TCP_ACK) !== 0, fin: (p.flags & TCP_FIN) !== 0, rst: (p.flags & TCP_RST) !== 0 },
+      tcp: TCP_FLAGS[p.flags & (TCP_FIN | TCP_SYN | TCP_RST | TCP_ACK)]!,
       length: ipv4Length(pkt),
     };
   }
   if (p.kind === 'udp') {
-    return { protocol: 'UDP', saddr: formatIpv4(pkt.src), sport: p.srcPort, daddr: formatIpv4(pkt.dst), dport: p.dstPort, length: ipv4Length(pkt) };
+    return { protocol: 'UDP', saddr: u32ToIpv4(pkt.src), sport: p.srcPort, daddr: u32ToIpv4(pkt.dst), dport: p.dstPort, length: ipv4Length(pkt) };
   }
   return undefined;
 }
 
-function withPorts(pkt: Ipv4Packet, ports: { src?: number; dst?: number }, addrs: { src?: number; dst?: number }): Ipv4Packet {
+/**
+ * The packet with its addresses, ports and TTL rewritten (NAT), built directly in the shapes the TCP and UDP
+ * stacks make rather than by spreading copies: this runs for every packet a NAT director forwards.
+ */
+function rewritten(pkt: Ipv4Packet, src: number, sport: number, dst: number, dport: number, ttl: number): Ipv4Packet {
   const p = pkt.payload as TcpSegment | UdpDatagram;
-  const payload = { ...p, ...(ports.src !== undefined && { srcPort: ports.src }), ...(ports.dst !== undefined && { dstPort: ports.dst }) };
-  return { ...pkt, ...(addrs.src !== undefined && { src: addrs.src }), ...(addrs.dst !== undefined && { dst: addrs.dst }), payload };
+  let payload: TcpSegment | UdpDatagram;
+  if (p.kind === 'udp') payload = { kind: 'udp', srcPort: sport, dstPort: dport, data: p.data };
+  else if (p.mss === undefined) {
+    payload = { kind: 'tcp', srcPort: sport, dstPort: dport, seq: p.seq, ack: p.ack, flags: p.flags, window: p.window, data: p.data };
+  } else {
+    payload = { kind: 'tcp', srcPort: sport, dstPort: dport, seq: p.seq, ack: p.ack, flags: p.flags, window: p.window, mss: p.mss, data: p.data };
+  }
+  return { kind: 'ipv4', tos: pkt.tos, id: pkt.id, df: pkt.df, ttl, src, dst, payload };
 }
 
 /**
@@ -87,10 +103,10 @@ export function attachIpvs(host: Host): Ipvs {
         return 'drop';
       case 'forward': {
         const rs = parseIpv4(verdict.daddr)!;
-        if (sim.trace.enabled) {
+        if (sim.trace.wants('ipvs.forward')) {
           sim.trace.emit('ipvs.forward', { host: host.name, client: `${v.saddr}:${v.sport}`, vip: `${v.daddr}:${v.dport}`, rs: `${verdict.daddr}:${verdict.dport}`, fwd: verdict.fwd });
         }
-        if (verdict.fwd === 'masq') host.ip.route({ ...withPorts(pkt, { dst: verdict.dport }, { dst: rs }), ttl: pkt.ttl - 1 });
+        if (verdict.fwd === 'masq') host.ip.route(rewritten(pkt, pkt.src, v.sport, rs, verdict.dport, pkt.ttl - 1));
         else if (verdict.fwd === 'route') host.ip.route(pkt, rs);
         else host.ip.drop(pkt, 'IPVS tunnel (IPIP) forwarding is not simulated');
         return 'stolen';
@@ -104,7 +120,7 @@ export function attachIpvs(host: Host): Ipvs {
     if (!v) return 'accept';
     const verdict = ipvs.outbound(v, sim.now);
     if (verdict.kind !== 'snat') return 'accept';
-    return withPorts(pkt, { src: verdict.sport }, { src: parseIpv4(verdict.saddr)! });
+    return rewritten(pkt, parseIpv4(verdict.saddr)!, verdict.sport, pkt.dst, v.dport, pkt.ttl);
   });
   host.shell.register('ipvsadm', (ctx) => {
     const r = runIpvsadm(hostIpvs.get(host)!, ctx.argv.slice(1), sim.now);

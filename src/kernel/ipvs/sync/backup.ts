@@ -46,7 +46,7 @@ export class BackupSyncDaemon {
     const trace = this.host.sim.trace;
     const headerRead = m.dropped !== 'message header too short' && m.dropped !== 'bogus message size';
     if (headerRead && own !== 0 && m.syncid !== own) {
-      if (trace.enabled) trace.emit('ipvs.sync.receive', { host: this.host.name, syncid: m.syncid, conns: 0, dropped: 'syncid' });
+      if (trace.wants('ipvs.sync.receive')) trace.emit('ipvs.sync.receive', { host: this.host.name, syncid: m.syncid, conns: 0, dropped: 'syncid' });
       return;
     }
     const now = this.host.sim.now;
@@ -59,7 +59,7 @@ export class BackupSyncDaemon {
       setOldState(cp);
       applied++;
     }
-    if (trace.enabled) {
+    if (trace.wants('ipvs.sync.receive')) {
       trace.emit('ipvs.sync.receive', { host: this.host.name, syncid: m.syncid, conns: applied, ...(m.dropped !== undefined && { dropped: m.dropped }) });
     }
   }

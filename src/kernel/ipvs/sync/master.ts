@@ -135,7 +135,7 @@ export class MasterSyncDaemon {
     const c = this.config;
     const data = encodeSyncMessage({ syncid: c.syncid, conns: sb.conns });
     const sim = this.host.sim;
-    if (sim.trace.enabled) sim.trace.emit('ipvs.sync.send', { host: this.host.name, syncid: c.syncid, conns: sb.conns.length, bytes: data.length });
+    if (sim.trace.wants('ipvs.sync.send')) sim.trace.emit('ipvs.sync.send', { host: this.host.name, syncid: c.syncid, conns: sb.conns.length, bytes: data.length });
     this.host.ip.send({
       ...(this.src !== undefined && { src: this.src }),
       dst: c.group,
