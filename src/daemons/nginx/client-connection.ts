@@ -33,6 +33,9 @@ export class ClientConnection implements TcpHandler {
   private ended = false;
   /** Error log entries of the current exchange already written. */
   private errorsWritten = 0;
+  /** Requests read on this connection (c->requests), and when it was accepted (c->start_time). */
+  private requests = 0;
+  private readonly startMs: number;
 
   constructor(
     private readonly worker: NginxWorker,
@@ -41,6 +44,7 @@ export class ClientConnection implements TcpHandler {
   ) {
     this.remoteAddr = formatIpv4(sock.remoteIp);
     this.serverAddr = formatIpv4(sock.localIp);
+    this.startMs = worker.clock().nowMs;
   }
 
   onData(sock: TcpSocket, data: Uint8Array): void {
@@ -109,6 +113,8 @@ export class ClientConnection implements TcpHandler {
       remotePort: sock.remotePort,
       serverAddr: this.serverAddr,
       serverPort: sock.localPort,
+      connectionRequests: ++this.requests,
+      connectionStartMs: this.startMs,
     };
     this.errorsWritten = 0;
     this.dispatch(handleRequest(w.conf, request, w.fs, w.clock()));

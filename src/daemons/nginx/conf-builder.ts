@@ -54,7 +54,7 @@ export type LoadResult =
 const INERT = new Set([
   'worker_processes', 'worker_connections', 'use', 'multi_accept', 'accept_mutex', 'accept_mutex_delay',
   'worker_rlimit_nofile', 'worker_cpu_affinity', 'worker_priority', 'pcre_jit', 'daemon', 'master_process',
-  'sendfile', 'sendfile_max_chunk', 'tcp_nopush', 'tcp_nodelay', 'keepalive_requests', 'types_hash_max_size',
+  'sendfile', 'sendfile_max_chunk', 'tcp_nopush', 'tcp_nodelay', 'types_hash_max_size',
   'types_hash_bucket_size', 'server_names_hash_bucket_size', 'server_names_hash_max_size', 'client_max_body_size',
   'client_body_buffer_size', 'client_header_buffer_size', 'large_client_header_buffers', 'reset_timedout_connection',
   'open_file_cache', 'open_file_cache_valid', 'open_file_cache_min_uses', 'open_file_cache_errors',
@@ -182,6 +182,14 @@ export function loadNginxConf(options: LoadOptions, env: ConfEnvironment): LoadR
         if (a.length > 2) unsupported.push(d);
         return true;
       }
+      case 'keepalive_requests':
+        once(d, level);
+        level.keepaliveRequests = /^\d+$/.test(a[0]!) ? Number(a[0]) : fail(d, `"${d.name}" directive invalid number`);
+        return true;
+      case 'keepalive_time':
+        once(d, level);
+        level.keepaliveTime = time(d, a[0]!);
+        return true;
       case 'keepalive_timeout':
         once(d, level);
         level.keepaliveTimeout = time(d, a[0]!);

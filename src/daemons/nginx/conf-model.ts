@@ -56,6 +56,10 @@ export interface LocSettings {
   readonly types: ReadonlyMap<string, string>;
   readonly accessLogs: readonly AccessLogTarget[];
   readonly keepaliveTimeout: Micros;
+  /** A connection serves at most this many requests (the last one says `Connection: close`). */
+  readonly keepaliveRequests: number;
+  /** A connection older than this is closed after its current request. */
+  readonly keepaliveTime: Micros;
   readonly serverTokens: boolean;
   readonly proxySetHeaders: readonly (readonly [name: string, value: Value])[];
   readonly proxyNextUpstream: ReadonlySet<string>;

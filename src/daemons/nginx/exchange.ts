@@ -16,6 +16,10 @@ export interface HttpRequest {
   /** The local address and port of the accepted connection. */
   readonly serverAddr: string;
   readonly serverPort: number;
+  /** This request's number on its connection ($connection_requests), from 1. */
+  readonly connectionRequests: number;
+  /** When the connection was accepted, on the host's clock (ms), for keepalive_time. */
+  readonly connectionStartMs: number;
 }
 
 /** The host's files as the static module sees them (the host VFS); data is a byte string (latin1). */

@@ -13,6 +13,8 @@ export interface Level {
   types?: Map<string, string>;
   accessLogs?: AccessLogTarget[];
   keepaliveTimeout?: Micros;
+  keepaliveRequests?: number;
+  keepaliveTime?: Micros;
   serverTokens?: boolean;
   proxySetHeaders?: [string, Value][];
   proxyNextUpstream?: Set<string>;
@@ -42,6 +44,8 @@ export function defaultSettings(full: (path: string) => string): LocSettings {
     types: DEFAULT_TYPES,
     accessLogs: [{ path: full('logs/access.log'), format: 'combined' }],
     keepaliveTimeout: 75 * SECOND,
+    keepaliveRequests: 1000,
+    keepaliveTime: 3600 * SECOND,
     serverTokens: true,
     proxySetHeaders: [],
     proxyNextUpstream: new Set(['error', 'timeout']),
@@ -65,6 +69,8 @@ export function mergeSettings(parent: LocSettings, own: Level): LocSettings {
     types: own.types ?? parent.types,
     accessLogs: own.accessLogs ?? parent.accessLogs,
     keepaliveTimeout: own.keepaliveTimeout ?? parent.keepaliveTimeout,
+    keepaliveRequests: own.keepaliveRequests ?? parent.keepaliveRequests,
+    keepaliveTime: own.keepaliveTime ?? parent.keepaliveTime,
     serverTokens: own.serverTokens ?? parent.serverTokens,
     proxySetHeaders: own.proxySetHeaders ?? parent.proxySetHeaders,
     proxyNextUpstream: own.proxyNextUpstream ?? parent.proxyNextUpstream,

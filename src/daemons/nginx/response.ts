@@ -59,7 +59,13 @@ function expiresHeaders(settings: LocSettings, nowMs: number): [string, string][
 export function finishResponse(ex: Exchange, parts: ResponseParts, clock: VariableClock): HttpResponse {
   const settings = ex.settings;
   const status = parts.status;
-  const keepAlive = parts.keepAliveAllowed !== false && settings.keepaliveTimeout > 0 && clientWantsKeepAlive(ex);
+  // ngx_http_update_location_config: keepalive_timeout 0, keepalive_requests reached, keepalive_time passed.
+  const keepAlive =
+    parts.keepAliveAllowed !== false &&
+    settings.keepaliveTimeout > 0 &&
+    ex.request.connectionRequests < settings.keepaliveRequests &&
+    clock.nowMs - ex.request.connectionStartMs <= settings.keepaliveTime / 1000 &&
+    clientWantsKeepAlive(ex);
   const headers: (readonly [string, string])[] = [
     ['Server', settings.serverTokens ? 'nginx/1.22.1' : 'nginx'],
     ['Date', httpDate(clock.nowMs)],

@@ -24,7 +24,7 @@ const clock = { nowMs: 1669308430_000, tzOffsetMinutes: 480 };
 function get(c: NginxConf, path: string, extra: Partial<HttpRequest> = {}): RequestOutcome {
   return handleRequest(
     c,
-    { method: 'GET', path, headers: [['Host', 'example.org']], remoteAddr: '10.0.0.9', remotePort: 5000, serverAddr: '10.0.0.1', serverPort: 80, ...extra },
+    { method: 'GET', path, headers: [['Host', 'example.org']], remoteAddr: '10.0.0.9', remotePort: 5000, serverAddr: '10.0.0.1', serverPort: 80, connectionRequests: 1, connectionStartMs: clock.nowMs, ...extra },
     noFiles,
     clock,
   );
@@ -200,5 +200,32 @@ describe('proxying a body and a response', () => {
     expect(serializeResponse(res)).toBe(
       'HTTP/1.1 404 Not Found\r\nServer: nginx/1.22.1\r\nDate: Thu, 24 Nov 2022 16:47:10 GMT\r\nContent-Length: 2\r\nConnection: keep-alive\r\nX-A: b\r\n\r\nno',
     );
+  });
+});
+
+describe('keep-alive limits (ngx_http_update_location_config)', () => {
+  const connection = (o: RequestOutcome): string | undefined =>
+    o.kind === 'response' ? o.response.headers.find(([n]) => n === 'Connection')?.[1] : undefined;
+  const c = (extra: string) => conf(`${extra}\nserver { listen 80; location / { return 200 "ok"; } }`);
+
+  it('keepalive_requests (default 1000): the 1000th request on a connection is answered with Connection: close', () => {
+    const d = c('');
+    expect(connection(get(d, '/', { connectionRequests: 999 }))).toBe('keep-alive');
+    expect(connection(get(d, '/', { connectionRequests: 1000 }))).toBe('close');
+    const two = c('keepalive_requests 2;');
+    expect(connection(get(two, '/', { connectionRequests: 1 }))).toBe('keep-alive');
+    expect(connection(get(two, '/', { connectionRequests: 2 }))).toBe('close');
+  });
+
+  it('keepalive_time (default 1h): a connection older than that is closed after the request', () => {
+    expect(connection(get(c(''), '/', { connectionStartMs: clock.nowMs - 3_600_000 }))).toBe('keep-alive');
+    expect(connection(get(c(''), '/', { connectionStartMs: clock.nowMs - 3_600_001 }))).toBe('close');
+    expect(connection(get(c('keepalive_time 10s;'), '/', { connectionStartMs: clock.nowMs - 10_001 }))).toBe('close');
+  });
+
+  it('keepalive_requests takes a number', () => {
+    const r = loadNginxConf({ confPath: CONF, prefix: '/usr/share/nginx/' }, recordingEnv(CONF, 'events {}\nhttp {\nkeepalive_requests many;\n}\n'));
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.message).toContain('"keepalive_requests" directive invalid number');
   });
 });

@@ -16,7 +16,7 @@ const untimed = (line: string): string => line.replace(/\[[^\]]+\]/, '[T]');
 const dateOf = (c: RecordedCase): number => parseHttpDate(c.response.headers.find(([n]) => n === 'Date')![1])!;
 
 function expectSame(world: ReplayWorld, c: RecordedCase): void {
-  const res = world.serve(recordedRequest(c), dateOf(c));
+  const res = world.serve(recordedRequest(c, dateOf(c)), dateOf(c));
   expect(res.statusLine).toBe(c.response.statusLine);
   expect(res.headers).toEqual(c.response.headers);
   expect(res.body).toBe(c.response.body);

@@ -143,6 +143,8 @@ export class ReplayWorld {
             remotePort: this.upstreamLocalPort++,
             serverAddr: peer.conf.addr,
             serverPort: peer.conf.port,
+            connectionRequests: 1,
+            connectionStartMs: nowMs,
           },
           nowMs,
         );
@@ -162,8 +164,8 @@ export class ReplayWorld {
   }
 }
 
-/** The request of a recorded case, on the connection it was made on. */
-export function recordedRequest(c: RecordedCase): HttpRequest {
+/** The request of a recorded case, the first on the connection it was made on (opened at `nowMs`). */
+export function recordedRequest(c: RecordedCase, nowMs: number): HttpRequest {
   const [addr, port] = c.listen.split(':') as [string, string];
   return {
     method: c.request.method,
@@ -174,5 +176,7 @@ export function recordedRequest(c: RecordedCase): HttpRequest {
     remotePort: c.clientPort,
     serverAddr: addr,
     serverPort: Number(port),
+    connectionRequests: 1,
+    connectionStartMs: nowMs,
   };
 }
