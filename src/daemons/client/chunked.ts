@@ -1,3 +1,5 @@
+import { latin1 } from '../../net/latin1';
+
 /** Where decoded body bytes go. */
 export interface BodySink {
   take(data: Uint8Array, off: number, n: number): void;
@@ -45,8 +47,4 @@ export class ChunkedDecoder {
     }
     return off;
   }
-}
-
-export function latin1(data: Uint8Array, start: number, end: number): string {
-  return Buffer.from(data.buffer, data.byteOffset + start, end - start).toString('latin1');
 }

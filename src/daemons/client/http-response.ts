@@ -1,4 +1,5 @@
-import { ChunkedDecoder, latin1, type BodySink } from './chunked';
+import { latin1 } from '../../net/latin1';
+import { ChunkedDecoder, type BodySink } from './chunked';
 
 /**
  * An HTTP/1.1 response read from a byte stream as it arrives: status line, headers, then a body framed by

@@ -1,7 +1,6 @@
 /**
  * Simulated HTTP clients: `curl` for the shell and the timeline's `load`. The lead's world builder calls
  * `registerClientCommands(host)` for every host and passes `handleLoadAction` as the runner's handleExtra.
- * The same HTTP/1.1 framing read from the server side (`HttpRequestReader`) is here for nginx's glue.
  */
 export { registerClientCommands, curl } from './curl';
 export { handleLoadAction, startLoad, HttpLoad, type LoadAction, type LoadWorld } from './load';
@@ -10,4 +9,3 @@ export { PersistentConnection } from './persistent-connection';
 export { HttpExchange, type HttpExchangeOptions, type HttpFailure } from './http-exchange';
 export { HttpResponseParser } from './http-response';
 export { requestText, requestLines, hostHeader, CURL_USER_AGENT } from './http-request';
-export { HttpRequestReader, type ReadRequest } from './http-request-reader';

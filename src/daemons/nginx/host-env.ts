@@ -1,7 +1,7 @@
 import type { Host } from '../../host/host';
 import type { ConfEnvironment } from './conf-builder';
 import type { HostFs } from './exchange';
-import { latin1 } from './http-parse';
+import { latin1 } from '../../net/latin1';
 
 /** An account database line's first field is the name; without the file every name exists (the lab's hosts have them). */
 function accountExists(host: Host, file: string, name: string): boolean {

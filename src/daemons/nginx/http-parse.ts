@@ -1,12 +1,9 @@
+import { latin1 } from '../../net/latin1';
+
 /**
  * Reading HTTP/1.x off a connection, as nginx's parsers do before the request or upstream modules see it.
  * Bytes are kept as latin1 strings (one char per byte), the form the nginx core works in.
  */
-
-/** latin1 text of bytes. */
-export function latin1(data: Uint8Array): string {
-  return Buffer.from(data.buffer, data.byteOffset, data.length).toString('latin1');
-}
 
 /** A request head as received: request line parts and header fields in order. */
 export interface RequestHead {
