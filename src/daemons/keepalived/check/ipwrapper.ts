@@ -243,6 +243,11 @@ export class IpWrapper {
     else rs.numFailedCheckers++;
   }
 
+  /** The real server was kept from the previous configuration by a reload (rs->reloaded). */
+  isReloaded(vi: number, ri: number): boolean {
+    return this.vsAt(vi)?.rs[ri]?.reloaded ?? false;
+  }
+
   /** misc_dynamic: the real server's effective weight moves (update_svr_wgt), or silently. */
   weightDelta(vi: number, ri: number, delta: number, silent: boolean): void {
     const vs = this.vsAt(vi);
