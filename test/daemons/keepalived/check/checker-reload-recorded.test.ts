@@ -119,6 +119,8 @@ const CASES = [
   'f-down-url-changed',
   'g-sorry-changed',
   'h-missing-param',
+  'i-alpha-url',
+  'j-fails-after-reload',
 ] as const;
 
 describe.each(CASES)('checker child reload %s, against the real one', (kase) => {

@@ -130,6 +130,19 @@ describe('checker states a reload starts from (check_data.c validate_check_confi
     expect(l.dests()).toEqual(['192.168.23.80:80']);
   });
 
+  it('an identical checker carried over with no retry counted still needs all its retries to fail after the reload', () => {
+    const l = lab({ logAll: true });
+    const lines = reloadAt(l, 20 * SECOND, seedLvsText().replace('global_defs {', 'global_defs {\nchecker_log_all_failures'));
+    l.files1.delete('/test.html');
+    l.sim.runUntil(45 * SECOND);
+    const web1 = lines().filter((x) => x.includes(WEB1));
+    expect(web1.slice(1)).toEqual([
+      ...Array(4).fill(`HTTP status code error to server ${WEB1}.`),
+      `HTTP_CHECK on service ${WEB1} failed after 3 retries.`,
+      `Removing service ${WEB1} from VS ${VS}`,
+    ]);
+  });
+
   it('a new alpha checker on a kept real server starts up (not down, as at start-up): its failures take the server out', () => {
     const l = lab();
     l.sim.runUntil(20 * SECOND);
