@@ -121,6 +121,7 @@ const CASES = [
   'h-missing-param',
   'i-alpha-url',
   'j-fails-after-reload',
+  'k-rs-added-sorry',
 ] as const;
 
 describe.each(CASES)('checker child reload %s, against the real one', (kase) => {
