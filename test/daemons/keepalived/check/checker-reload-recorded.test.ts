@@ -122,6 +122,7 @@ const CASES = [
   'i-alpha-url',
   'j-fails-after-reload',
   'k-rs-added-sorry',
+  'l-weight-while-down',
 ] as const;
 
 describe.each(CASES)('checker child reload %s, against the real one', (kase) => {
