@@ -84,7 +84,7 @@ describe('proxy-ha: keepalived reload (SIGHUP) against the recorded keepalived 2
     );
     expect(hashes).toMatchInlineSnapshot(`
       {
-        "reload-bad-interface": "59320e613f8d7e87",
+        "reload-bad-interface": "4bec79f274d7e31f",
         "reload-priority": "18581fdffe4c3250",
         "reload-vip-added": "f18b7c3d45a8b7b8",
       }

@@ -10,6 +10,8 @@ import { EXIT_CONFIG } from './exit-codes';
 
 export const KEEPALIVED_VERSION = 'Keepalived v2.2.7 (01/16,2022)';
 const DEFAULT_CONF = '/etc/keepalived/keepalived.conf';
+/** KEEPALIVED_EXIT_FATAL. */
+const EXIT_FATAL = 1;
 /** CentOS's /etc/sysconfig/keepalived, which the seed lab's hosts use: it passes -D. */
 const SYSCONFIG = '/etc/sysconfig/keepalived';
 
@@ -88,6 +90,8 @@ class KeepalivedParent implements ProcessBehaviour {
   /** Children still to report their config read (config_notify.c num_reloading), and whether start-up was reported. */
   private numReloading = 0;
   private loaded = false;
+  /** What the parent exits with: a child's permanent error is passed on (main.c returns launch_thread_scheduler's exit code). */
+  private exitCode = 0;
 
   constructor(
     private readonly host: Host,
@@ -221,8 +225,10 @@ class KeepalivedParent implements ProcessBehaviour {
   private reloadChecker(parsed: ParseResult): void {
     const { proc, check } = this.checker!;
     // A config keepalived cannot use stops the child (validate_check_config → KEEPALIVED_EXIT_CONFIG).
-    if (parsed.verdict === 'aborted') check.reloadFailed(this.checkerLines(parsed, proc));
-    else check.reload(parsed.config, this.checkerLines(parsed, proc), () => this.configRead());
+    if (parsed.verdict === 'aborted') {
+      const inParser = parsed.diagnostics.some((d) => d.process === 'checker' && d.category === ConfigErr.MissingParameter);
+      check.reloadFailed(this.checkerLines(parsed, proc), !inParser);
+    } else check.reload(parsed.config, this.checkerLines(parsed, proc), () => this.configRead());
   }
 
   /** The child reads the file itself (so its own config lines are logged by it). */
@@ -258,6 +264,7 @@ class KeepalivedParent implements ProcessBehaviour {
     if (!this.proc.alive) return;
     if (!this.stopping) {
       const error = child.exitCode === EXIT_CONFIG ? 'CONFIG' : 'FATAL';
+      this.exitCode = child.exitCode === EXIT_CONFIG ? EXIT_CONFIG : EXIT_FATAL;
       this.host.syslog('Keepalived', this.proc.pid, `pid ${child.pid} exited with permanent error ${error}. Terminating`);
       this.stopping = true;
       if (this.checker?.proc.alive) this.checker.check.terminate();
@@ -273,7 +280,7 @@ class KeepalivedParent implements ProcessBehaviour {
       this.host.syslog('Keepalived', this.proc.pid, 'CPU usage (self/children) user: 0.000000/0.000000 system: 0.000000/0.000000');
     }
     this.host.syslog('Keepalived', this.proc.pid, `Stopped ${KEEPALIVED_VERSION}`);
-    this.proc.exit(0);
+    this.proc.exit(this.exitCode);
   }
 
   terminated(): void {

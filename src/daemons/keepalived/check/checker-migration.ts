@@ -44,6 +44,24 @@ export function sameChecker(a: CheckerSlot, b: CheckerSlot): boolean {
 }
 
 /**
+ * The new checkers before the migration: a reload skips validate_check_config's start-up settings (alpha
+ * checkers down, retries used up: check_data.c, `if (!reload)`), so every checker starts up with no retry
+ * counted, as queue_checker made it (check_api.c). A new real server's checker then needs all its retries
+ * to fail, where one failure is enough at start-up.
+ */
+export function reloadedCores(slots: readonly CheckerSlot[]): void {
+  for (const s of slots) {
+    s.machine.state.isUp = true;
+    s.machine.state.retryIt = 0;
+  }
+}
+
+/** check_new_rs_state: the alpha checkers of a real server new in this configuration start down. */
+export function checkNewRsState(slots: readonly CheckerSlot[], reloaded: (vi: number, ri: number) => boolean): void {
+  for (const s of slots) if (s.conf.alpha && !reloaded(s.vi, s.ri)) s.machine.state.isUp = false;
+}
+
+/**
  * The checker half of a reload (ipwrapper.c migrate_checkers, check_misc.c migrate_misc_check) between
  * the old configuration's checkers and the new one's.
  */

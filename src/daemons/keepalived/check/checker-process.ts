@@ -7,7 +7,7 @@ import type { KeepalivedConfig } from '../config';
 import { scriptCommand } from '../track-scripts';
 import type { CheckerAction } from './checker-core';
 import { buildCheckers, type CheckerSlot } from './checkers';
-import { checkerMigration } from './checker-migration';
+import { checkerMigration, checkNewRsState, reloadedCores } from './checker-migration';
 import { EXIT_CONFIG } from '../exit-codes';
 import { IpWrapper, type IpvsControl } from './ipwrapper';
 import type { MiscOutcome } from './misc-check';
@@ -95,21 +95,28 @@ export class CheckerProcess implements ProcessBehaviour {
     configured();
     const old = { slots: this.slots, wrapper: this.wrapper };
     this.slots = buildCheckers(conf);
+    reloadedCores(this.slots);
     this.wrapper = this.newWrapper(conf, this.slots);
     this.wrapper.takeOver(old.wrapper, checkerMigration(old.slots, this.slots));
+    checkNewRsState(this.slots, (vi, ri) => this.wrapper.isReloaded(vi, ri));
     this.wrapper.init();
     ready();
     this.registerCheckers();
   }
 
-  /** The reloaded configuration cannot be used: the child logs why and exits (KEEPALIVED_EXIT_CONFIG); IPVS stays as it was. */
-  reloadFailed(configured: () => void): void {
+  /**
+   * The reloaded configuration cannot be used: the child logs why and exits (KEEPALIVED_EXIT_CONFIG); IPVS
+   * stays as it was. `stopped`: it ends through stop_check, which logs `Stopped`; a keyword missing its
+   * parameter ends it inside the parser instead (lib/parser.c null_strvec: exit() right after the
+   * message), with no further line, as recorded.
+   */
+  reloadFailed(configured: () => void, stopped: boolean): void {
     if (this.stopping || !this.proc.alive) return;
     this.log('Reloading');
     this.stopping = true;
     this.stopAll();
     configured();
-    this.log(this.detail ? 'Stopped - used 0.000000 user time, 0.000000 system time' : 'Stopped');
+    if (stopped) this.log(this.detail ? 'Stopped - used 0.000000 user time, 0.000000 system time' : 'Stopped');
     this.proc.exit(EXIT_CONFIG);
   }
 

@@ -1,6 +1,6 @@
 import type { Micros } from '../../../sim/time';
 import type { DestSpec, FwdMethod, ServiceKey, ServiceSpec } from '../../../kernel/ipvs';
-import { IpvsError } from '../../../kernel/ipvs';
+import { IpvsError, type IpvsErrno } from '../../../kernel/ipvs';
 import type { LvsMethod, RealServer, VirtualServer } from '../config';
 import { formatEndpoint, formatVs } from './format';
 
@@ -66,14 +66,40 @@ type Cmd = 'ADD_DEST' | 'DEL_DEST' | 'EDIT_DEST';
 
 const IPVS_WEIGHT_MAX = 65535;
 const FWD: Record<LvsMethod, FwdMethod> = { NAT: 'masq', DR: 'route', TUN: 'tunnel' };
-const ERRNO: Record<string, [string, number]> = {
-  EEXIST: ['File exists', 17],
-  ENOENT: ['No such file or directory', 2],
-  ESRCH: ['No such process', 3],
-  EINVAL: ['Invalid argument', 22],
-  ERANGE: ['Numerical result out of range', 34],
+/** The kernel's sockopt of each command (uapi ip_vs.h: IP_VS_BASE_CTL 1152 + n), as ipvs_cmd_str names it. */
+const SOCKOPT: Record<Cmd | 'ADD' | 'EDIT' | 'DEL', [string, number]> = {
+  ADD: ['IP_VS_SO_SET_ADD', 1154],
+  EDIT: ['IP_VS_SO_SET_EDIT', 1155],
+  DEL: ['IP_VS_SO_SET_DEL', 1156],
+  ADD_DEST: ['IP_VS_SO_SET_ADDDEST', 1159],
+  DEL_DEST: ['IP_VS_SO_SET_DELDEST', 1160],
+  EDIT_DEST: ['IP_VS_SO_SET_EDITDEST', 1161],
 };
-const CMD_NUMBER: Record<Cmd | 'ADD' | 'EDIT' | 'DEL', number> = { ADD: 1, EDIT: 2, DEL: 3, ADD_DEST: 5, DEL_DEST: 6, EDIT_DEST: 7 };
+const ERRNO_NUMBER: Record<IpvsErrno, number> = { EEXIST: 17, ENOENT: 2, ESRCH: 3, EINVAL: 22, ERANGE: 34, ENODEV: 19 };
+const STRERROR: Record<IpvsErrno, string> = {
+  EEXIST: 'File exists',
+  ENOENT: 'No such file or directory',
+  ESRCH: 'No such process',
+  EINVAL: 'Invalid argument',
+  ERANGE: 'Numerical result out of range',
+  ENODEV: 'No such device',
+};
+
+/** libipvs.c ipvs_strerror: the message of the call that failed, else of any call, else strerror. */
+function ipvsStrerror(cmd: Cmd | 'ADD' | 'EDIT' | 'DEL', errno: IpvsErrno): string {
+  if (cmd === 'ADD' && errno === 'EEXIST') return 'Service already exists';
+  if ((cmd === 'ADD' || cmd === 'EDIT') && errno === 'ENOENT') return 'Scheduler or persistence engine not found';
+  if (cmd === 'ADD_DEST' && errno === 'EEXIST') return 'Destination already exists';
+  if ((cmd === 'EDIT_DEST' || cmd === 'DEL_DEST') && errno === 'ENOENT') return 'No such destination';
+  if (errno === 'ESRCH') return 'No such service';
+  if (errno === 'EINVAL') return 'Invalid operation.  Possibly wrong module version, address not unicast, ...';
+  return STRERROR[errno];
+}
+
+/** ipvswrapper.c format_srule: `172.16.23.80:tcp:80`, or `Fwm 1` for a fwmark service. */
+function formatSrule(key: ServiceKey): string {
+  return key.fwmark !== undefined ? `Fwm ${key.fwmark}` : `${key.addr}:${key.protocol.toLowerCase()}:${key.port}`;
+}
 
 function realWeight(w: number): number {
   return w <= 0 ? 0 : Math.min(w, IPVS_WEIGHT_MAX);
@@ -241,6 +267,11 @@ export class IpWrapper {
     if (!up && rs.numFailedCheckers === 0) this.performSvrState(vs, rs, false);
     if (up) rs.numFailedCheckers = Math.max(0, rs.numFailedCheckers - 1);
     else rs.numFailedCheckers++;
+  }
+
+  /** The real server was kept from the previous configuration by a reload (rs->reloaded). */
+  isReloaded(vi: number, ri: number): boolean {
+    return this.vsAt(vi)?.rs[ri]?.reloaded ?? false;
   }
 
   /** misc_dynamic: the real server's effective weight moves (update_svr_wgt), or silently. */
@@ -453,7 +484,7 @@ export class IpWrapper {
     try {
       this.env.ipvs.editService(vs.spec, this.env.now());
     } catch (e) {
-      this.ipvsError(e, 'EDIT', vs.name);
+      this.ipvsError(e, 'EDIT', formatSrule(vs.key));
     }
   }
 
@@ -463,7 +494,7 @@ export class IpWrapper {
       if (cmd === 'ADD') this.env.ipvs.addService(vs.spec, now);
       else this.env.ipvs.deleteService(vs.key, now);
     } catch (e) {
-      this.ipvsError(e, cmd, vs.name);
+      this.ipvsError(e, cmd, formatSrule(vs.key));
     }
   }
 
@@ -510,15 +541,15 @@ export class IpWrapper {
       }
       return true;
     } catch (e) {
-      this.ipvsError(e, cmd, `${vs.name} -> ${rs.ip}:${port}`);
+      this.ipvsError(e, cmd, `${formatSrule(vs.key)} -> ${rs.ip}:${port}`);
       return e instanceof IpvsError && ((e.errno === 'EEXIST' && cmd === 'ADD_DEST') || (e.errno === 'ENOENT' && cmd === 'DEL_DEST'));
     }
   }
 
-  /** ipvs_talk's error line (the rule is shown in a shortened form). */
+  /** ipvs_talk's error line: the sockopt, libipvs's message, the rule (format_srule, format_drule). */
   private ipvsError(e: unknown, cmd: Cmd | 'ADD' | 'EDIT' | 'DEL', rule: string): void {
     if (!(e instanceof IpvsError)) throw e;
-    const [text, no] = ERRNO[e.errno] ?? [e.message, 0];
-    this.env.log(`IPVS cmd ${cmd}(${CMD_NUMBER[cmd]}) error: ${text}(${no}) (${rule})`);
+    const [name, no] = SOCKOPT[cmd];
+    this.env.log(`IPVS cmd ${name}(${no}) error: ${ipvsStrerror(cmd, e.errno)}(${ERRNO_NUMBER[e.errno]}) (${rule})`);
   }
 }

@@ -110,3 +110,69 @@ describe('checker child reload (check_daemon.c reload_check_thread, ipwrapper.c 
     expect(l.dests()).toEqual(['192.168.23.81:8080']);
   });
 });
+
+describe('checker states a reload starts from (check_data.c validate_check_config skips its start-up settings on reload)', () => {
+  it('a real server new in the configuration needs all its retries to fail, where one failure is enough at start-up', () => {
+    const l = lab({ logAll: true });
+    const moved = '[192.168.23.81]:tcp:8081';
+    // Nothing listens on 8081: every attempt is refused.
+    const text = edited('real_server 192.168.23.81 8080', 'real_server 192.168.23.81 8081').replace('global_defs {', 'global_defs {\nchecker_log_all_failures');
+    const lines = reloadAt(l, 20 * SECOND, text);
+    expect([...l.dests()].sort()).toEqual(['192.168.23.80:80', '192.168.23.81:8081']);
+    l.sim.runUntil(50 * SECOND);
+    const mine = lines().filter((x) => x.includes(moved));
+    expect(mine).toEqual([
+      `Activating healthchecker for service ${moved} for VS ${VS}`,
+      ...Array(4).fill(`Connection failed server ${moved}.`),
+      `HTTP_CHECK on service ${moved} failed after 3 retries.`,
+      `Removing service ${moved} from VS ${VS}`,
+    ]);
+    expect(l.dests()).toEqual(['192.168.23.80:80']);
+  });
+
+  it('an identical checker carried over with no retry counted still needs all its retries to fail after the reload', () => {
+    const l = lab({ logAll: true });
+    const lines = reloadAt(l, 20 * SECOND, seedLvsText().replace('global_defs {', 'global_defs {\nchecker_log_all_failures'));
+    l.files1.delete('/test.html');
+    l.sim.runUntil(45 * SECOND);
+    const web1 = lines().filter((x) => x.includes(WEB1));
+    expect(web1.slice(1)).toEqual([
+      ...Array(4).fill(`HTTP status code error to server ${WEB1}.`),
+      `HTTP_CHECK on service ${WEB1} failed after 3 retries.`,
+      `Removing service ${WEB1} from VS ${VS}`,
+    ]);
+  });
+
+  it('a new alpha checker on a kept real server starts up (not down, as at start-up): its failures take the server out', () => {
+    const l = lab();
+    l.sim.runUntil(20 * SECOND);
+    const text = edited('HTTP_GET {\nurl {\npath /test.html', 'HTTP_GET {\nalpha\nurl {\npath /missing.html');
+    const lines = reloadAt(l, 20 * SECOND, text);
+    l.sim.runUntil(27 * SECOND + 100_000);
+    // First failed attempt: retries still to come, the server stays.
+    expect(l.dests()).toEqual(['192.168.23.81:8080', '192.168.23.80:80']);
+    l.sim.runUntil(40 * SECOND);
+    expect(lines()).toContain(`HTTP_CHECK on service ${WEB1} failed after 3 retries.`);
+    expect(lines()).toContain(`Removing service ${WEB1} from VS ${VS}`);
+    expect(l.dests()).toEqual(['192.168.23.81:8080']);
+  });
+});
+
+describe('a reload the checker child cannot use', () => {
+  it('ending in stop_check: the child logs Stopped and exits with KEEPALIVED_EXIT_CONFIG', () => {
+    const l = lab({ detail: true });
+    l.sim.runUntil(10 * SECOND);
+    l.checker.reloadFailed(() => {}, true);
+    expect(l.logs().map((x) => x.text).slice(-2)).toEqual(['Reloading', 'Stopped - used 0.000000 user time, 0.000000 system time']);
+    expect(l.proc.exitCode).toBe(2);
+  });
+
+  it('ending in the parser (a keyword missing its parameter: null_strvec exits at once): no Stopped line', () => {
+    const l = lab({ detail: true });
+    l.sim.runUntil(10 * SECOND);
+    l.checker.reloadFailed(() => {}, false);
+    expect(l.logs().map((x) => x.text).slice(-1)).toEqual(['Reloading']);
+    expect(l.proc.exitCode).toBe(2);
+    expect(l.dests()).toEqual(['192.168.23.81:8080', '192.168.23.80:80']);
+  });
+});

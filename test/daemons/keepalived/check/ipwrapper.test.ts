@@ -155,3 +155,22 @@ describe('IPVS wrapper: quorum, hysteresis, inhibit, notify', () => {
     expect(b.notified).toEqual([]);
   });
 });
+
+describe('IPVS errors as ipvs_talk logs them (sockopt, libipvs ipvs_strerror, format_srule/format_drule)', () => {
+  it('a service already in the kernel: IP_VS_SO_SET_ADD, "Service already exists", the rule without brackets', () => {
+    const { ipvs, w, take } = setup(seedLvsText());
+    ipvs.addService({ protocol: 'TCP', addr: '172.16.23.80', port: 80, scheduler: 'rr' }, 0);
+    w.init();
+    expect(take()[0]).toBe('IPVS cmd IP_VS_SO_SET_ADD(1154) error: Service already exists(17) (172.16.23.80:tcp:80)');
+  });
+
+  it('a real server already in the table: IP_VS_SO_SET_ADDDEST(1159), "Destination already exists", as recorded', () => {
+    const { ipvs, w, take } = setup(seedLvsText());
+    ipvs.addService({ protocol: 'TCP', addr: '172.16.23.80', port: 80, scheduler: 'rr' }, 0);
+    ipvs.addDest({ protocol: 'TCP', addr: '172.16.23.80', port: 80 }, { addr: '192.168.23.80', port: 80, weight: 1, fwd: 'masq' }, 0);
+    w.init();
+    expect(take().filter((x) => x.includes('192.168.23.80:80'))).toEqual([
+      'IPVS cmd IP_VS_SO_SET_ADDDEST(1159) error: Destination already exists(17) (172.16.23.80:tcp:80 -> 192.168.23.80:80)',
+    ]);
+  });
+});
