@@ -58,6 +58,14 @@ function vfsSource(host: Host): ConfigSource {
 }
 
 /** keepalived prints config messages as `(FILE: Line N) text`; in syslog they carry the reporting process's ident. */
+/**
+ * A keyword missing its parameter ends the child inside the parser (lib/parser.c null_strvec:
+ * exit(KEEPALIVED_EXIT_CONFIG)), before it can log `Stopped`.
+ */
+function exitsInParser(parsed: ParseResult, process: ConfProcess): boolean {
+  return parsed.diagnostics.some((d) => d.process === process && d.category === ConfigErr.MissingParameter);
+}
+
 /** running_checker(): the configuration has virtual servers. */
 function runningChecker(parsed: ParseResult): boolean {
   return parsed.config.virtualServers.length > 0;
@@ -225,10 +233,8 @@ class KeepalivedParent implements ProcessBehaviour {
   private reloadChecker(parsed: ParseResult): void {
     const { proc, check } = this.checker!;
     // A config keepalived cannot use stops the child (validate_check_config → KEEPALIVED_EXIT_CONFIG).
-    if (parsed.verdict === 'aborted') {
-      const inParser = parsed.diagnostics.some((d) => d.process === 'checker' && d.category === ConfigErr.MissingParameter);
-      check.reloadFailed(this.checkerLines(parsed, proc), !inParser);
-    } else check.reload(parsed.config, this.checkerLines(parsed, proc), () => this.configRead());
+    if (parsed.verdict === 'aborted') check.reloadFailed(this.checkerLines(parsed, proc), !exitsInParser(parsed, 'checker'));
+    else check.reload(parsed.config, this.checkerLines(parsed, proc), () => this.configRead());
   }
 
   /** The child reads the file itself (so its own config lines are logged by it). */
@@ -242,7 +248,7 @@ class KeepalivedParent implements ProcessBehaviour {
     const lines = reloadLines(this.host, parsed.diagnostics, () => child.proc.pid);
     // A config keepalived could not start with (an interface that does not exist) stops the child.
     if (parsed.verdict === 'aborted' || parsed.diagnostics.some((d) => d.category === ConfigErr.BadIf)) {
-      child.vrrp.reloadFailed(lines);
+      child.vrrp.reloadFailed(lines, !exitsInParser(parsed, 'vrrp'));
       return;
     }
     const { config, wires } = this.vrrpConfig(parsed);

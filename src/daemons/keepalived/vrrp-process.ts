@@ -146,16 +146,17 @@ export class VrrpProcess implements ProcessBehaviour {
 
   /**
    * The reloaded configuration cannot be used (an interface that does not exist): keepalived's VRRP child
-   * logs why and exits at once — no priority-0 advert, the VIPs stay where they are [obs].
+   * logs why and exits at once — no priority-0 advert, the VIPs stay where they are [obs]. `stopped`: whether
+   * it gets to log `Stopped` (not when the parser itself exits).
    */
-  reloadFailed(lines: ConfigLines): void {
+  reloadFailed(lines: ConfigLines, stopped: boolean): void {
     if (this.stopping || !this.proc.alive) return;
     this.step({ kind: 'reload_signal' });
     this.stopping = true;
     this.clearTimers();
     this.scripts.stop();
     lines.parsed();
-    this.stoppedLine();
+    if (stopped) this.stoppedLine();
     this.proc.exit(EXIT_CONFIG);
   }
 

@@ -153,4 +153,17 @@ describe('keepalived SIGHUP (reload) on a simulated host', () => {
       'Stopped Keepalived v2.2.7 (01/16,2022)',
     ]);
   });
+
+  it('a VRRP keyword missing its parameter: the child exits inside the parser, without a Stopped line', () => {
+    const r = run(instance(10), instance(10).replace('priority 100', 'priority'));
+    const lines = after(r, HUP);
+    expect(lines.filter((t) => t.startsWith('Stopped - used'))).toEqual([]);
+    expect(lines.slice(3)).toEqual([
+      'Reloading',
+      '(/etc/keepalived/keepalived.conf: Line 5) *** Configuration line starting `priority` is missing a parameter after keyword `priority` at word position 2',
+      expect.stringMatching(/^pid \d+ exited with permanent error CONFIG\. Terminating$/),
+      'CPU usage (self/children) user: 0.000000/0.000000 system: 0.000000/0.000000',
+      'Stopped Keepalived v2.2.7 (01/16,2022)',
+    ]);
+  });
 });
