@@ -19,6 +19,8 @@ export class HttpResponseParser implements BodySink {
   reason = '';
   /** Header fields in order, names as sent. */
   readonly headers: Array<[string, string]> = [];
+  /** The names of `headers` lower-cased, index for index: lower-cased once, not at every look-up. */
+  private readonly lowerNames: string[] = [];
   framing: BodyFraming = 'none';
   /** Body bytes received (after dechunking). */
   bodyLength = 0;
@@ -35,7 +37,8 @@ export class HttpResponseParser implements BodySink {
   private inHead = true;
   private pendingHead = '';
   private remaining = 0;
-  private readonly chunked = new ChunkedDecoder();
+  /** Made when a chunked body comes (most responses have a Content-Length). */
+  private chunked: ChunkedDecoder | undefined;
 
   constructor(
     private readonly keepBody: boolean,
@@ -48,9 +51,10 @@ export class HttpResponseParser implements BodySink {
     while (off < data.length && !this.done && !this.malformed) {
       if (this.inHead) off = this.readHead(data, off);
       else if (this.framing === 'chunked') {
-        off = this.chunked.read(data, off, this);
-        this.done = this.chunked.done;
-        this.malformed = this.chunked.malformed;
+        const chunked = (this.chunked ??= new ChunkedDecoder());
+        off = chunked.read(data, off, this);
+        this.done = chunked.done;
+        this.malformed = chunked.malformed;
       }
       else off = this.readBody(data, off, data.length - off);
     }
@@ -65,9 +69,10 @@ export class HttpResponseParser implements BodySink {
   headerMap(): Record<string, string> {
     const out: Record<string, string> = {};
     const headers = this.headers;
+    const names = this.lowerNames;
     for (let i = 0; i < headers.length; i++) {
-      const [n, v] = headers[i]!;
-      const k = n.toLowerCase();
+      const k = names[i]!;
+      const v = headers[i]![1];
       const seen = out[k];
       out[k] = seen === undefined ? v : `${seen}, ${v}`;
     }
@@ -76,8 +81,8 @@ export class HttpResponseParser implements BodySink {
 
   header(name: string): string | undefined {
     const k = name.toLowerCase();
-    const headers = this.headers;
-    for (let i = 0; i < headers.length; i++) if (headers[i]![0].toLowerCase() === k) return headers[i]![1];
+    const names = this.lowerNames;
+    for (let i = 0; i < names.length; i++) if (names[i] === k) return this.headers[i]![1];
     return undefined;
   }
 
@@ -115,7 +120,11 @@ export class HttpResponseParser implements BodySink {
       let end = block.indexOf('\r\n', start);
       if (end < 0 || end > headEnd) end = headEnd;
       const colon = block.indexOf(':', start);
-      if (colon > start && colon < end) this.headers.push([block.slice(start, colon), block.slice(colon + 1, end).trim()]);
+      if (colon > start && colon < end) {
+        const name = block.slice(start, colon);
+        this.headers.push([name, block.slice(colon + 1, end).trim()]);
+        this.lowerNames.push(name.toLowerCase());
+      }
       start = end + 2;
     }
     this.inHead = false;
