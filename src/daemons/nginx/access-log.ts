@@ -30,7 +30,8 @@ export function formatLogLine(format: Value, ex: Exchange, response: HttpRespons
   const bodyBytes = response.body.length;
   const sent = { status: response.status, headers: response.headers, bodyBytes };
   let out = '';
-  for (const part of format) {
+  for (let i = 0; i < format.length; i++) {
+    const part = format[i]!;
     if (typeof part === 'string') {
       out += part;
       continue;

@@ -35,8 +35,51 @@ function headerName(variableName: string): string {
   return n;
 }
 
+/** A variable of a fixed name: what it reads of the request, the clock, and the response when there is one. */
+type Getter = (ex: Exchange, clock: VariableClock, sent: SentResponse | undefined) => string | undefined;
+
+/** The variables of a fixed name, found by one map look-up rather than a string comparison per name. */
+const GETTERS = new Map<string, Getter>([
+  ['server_addr', (ex) => ex.request.serverAddr],
+  ['server_port', (ex) => String(ex.request.serverPort)],
+  ['remote_addr', (ex) => ex.request.remoteAddr],
+  ['remote_port', (ex) => String(ex.request.remotePort)],
+  ['remote_user', () => undefined],
+  ['request', (ex) => `${ex.request.method} ${ex.request.path} ${ex.request.version ?? 'HTTP/1.1'}`],
+  ['request_method', (ex) => ex.request.method],
+  ['request_uri', (ex) => ex.request.path],
+  ['uri', (ex) => ex.uri],
+  ['document_uri', (ex) => ex.uri],
+  ['args', (ex) => ex.args],
+  ['query_string', (ex) => ex.args],
+  ['is_args', (ex) => (ex.args !== undefined ? '?' : '')],
+  ['scheme', () => 'http'],
+  ['server_protocol', (ex) => ex.request.version ?? 'HTTP/1.1'],
+  ['host', (ex) => hostVariable(ex)],
+  ['server_name', (ex) => ex.server.serverNames[0]],
+  ['document_root', (ex) => ex.settings.root],
+  ['request_filename', (ex) => ex.settings.root + ex.uri],
+  ['nginx_version', () => '1.22.1'],
+  ['time_local', (_ex, clock) => timeLocal(clock.nowMs, clock.tzOffsetMinutes)],
+  ['msec', (_ex, clock) => (clock.nowMs / 1000).toFixed(3)],
+  [
+    'proxy_add_x_forwarded_for',
+    (ex) => {
+      const xff = header(ex.request, 'X-Forwarded-For');
+      return xff ? `${xff}, ${ex.request.remoteAddr}` : ex.request.remoteAddr;
+    },
+  ],
+  ['proxy_host', (ex) => ex.location?.proxyPass?.proxyHost],
+  ['upstream_addr', (ex) => (ex.upstreamAddrs.length ? ex.upstreamAddrs.join(', ') : undefined)],
+  ['upstream_status', (ex) => (ex.upstreamStatuses.length ? ex.upstreamStatuses.join(', ') : undefined)],
+  ['status', (_ex, _clock, sent) => (sent ? String(sent.status).padStart(3, '0') : '000')],
+  ['body_bytes_sent', (_ex, _clock, sent) => (sent ? String(sent.bodyBytes) : '0')],
+]);
+
 /** Looks up a variable of nginx's http core/proxy/upstream modules; undefined = not set. */
 export function variable(ex: Exchange, name: string, clock: VariableClock, sent?: SentResponse): string | undefined {
+  const get = GETTERS.get(name);
+  if (get !== undefined) return get(ex, clock, sent);
   const req = ex.request;
   if (name.length === 1 && name >= '1' && name <= '9') return ex.captures[name.charCodeAt(0) - 49];
   if (name.startsWith('http_')) return header(req, headerName(name));
@@ -51,66 +94,7 @@ export function variable(ex: Exchange, name: string, clock: VariableClock, sent?
     const want = name.slice(10).replace(/_/g, '-').toLowerCase();
     return sent.headers.find(([n]) => n.toLowerCase() === want)?.[1];
   }
-  switch (name) {
-    case 'server_addr':
-      return req.serverAddr;
-    case 'server_port':
-      return String(req.serverPort);
-    case 'remote_addr':
-      return req.remoteAddr;
-    case 'remote_port':
-      return String(req.remotePort);
-    case 'remote_user':
-      return undefined;
-    case 'request':
-      return `${req.method} ${req.path} ${req.version ?? 'HTTP/1.1'}`;
-    case 'request_method':
-      return req.method;
-    case 'request_uri':
-      return req.path;
-    case 'uri':
-    case 'document_uri':
-      return ex.uri;
-    case 'args':
-    case 'query_string':
-      return ex.args;
-    case 'is_args':
-      return ex.args !== undefined ? '?' : '';
-    case 'scheme':
-      return 'http';
-    case 'server_protocol':
-      return req.version ?? 'HTTP/1.1';
-    case 'host':
-      return hostVariable(ex);
-    case 'server_name':
-      return ex.server.serverNames[0];
-    case 'document_root':
-      return ex.settings.root;
-    case 'request_filename':
-      return ex.settings.root + ex.uri;
-    case 'nginx_version':
-      return '1.22.1';
-    case 'time_local':
-      return timeLocal(clock.nowMs, clock.tzOffsetMinutes);
-    case 'msec':
-      return (clock.nowMs / 1000).toFixed(3);
-    case 'proxy_add_x_forwarded_for': {
-      const xff = header(req, 'X-Forwarded-For');
-      return xff ? `${xff}, ${req.remoteAddr}` : req.remoteAddr;
-    }
-    case 'proxy_host':
-      return ex.location?.proxyPass?.proxyHost;
-    case 'upstream_addr':
-      return ex.upstreamAddrs.length ? ex.upstreamAddrs.join(', ') : undefined;
-    case 'upstream_status':
-      return ex.upstreamStatuses.length ? ex.upstreamStatuses.join(', ') : undefined;
-    case 'status':
-      return sent ? String(sent.status).padStart(3, '0') : '000';
-    case 'body_bytes_sent':
-      return sent ? String(sent.bodyBytes) : '0';
-    default:
-      return undefined;
-  }
+  return undefined;
 }
 
 /** evaluate() with the request's variables, without a look-up closure per call (the request hot path). */
