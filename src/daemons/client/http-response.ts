@@ -11,6 +11,23 @@ export type BodyFraming = 'none' | 'length' | 'chunked' | 'close';
 const MAX_HEAD = 64 * 1024;
 const STATUS_LINE = /^(HTTP\/\d(?:\.\d)?) (\d{3})(?: (.*))?$/;
 
+/**
+ * One string per distinct header value across the header maps a load records (Server, Content-Type, an ETag,
+ * the Date of the current second): a value sliced out of the received head keeps the whole head alive for as
+ * long as the record lives, and a copy per response would still cost its bytes. Emptied when full, as Date
+ * brings a new value every second.
+ */
+const sharedValues = new Map<string, string>();
+const SHARED_VALUES_MAX = 1024;
+
+function sharedValue(v: string): string {
+  const known = sharedValues.get(v);
+  if (known !== undefined) return known;
+  if (sharedValues.size >= SHARED_VALUES_MAX) sharedValues.clear();
+  sharedValues.set(v, v);
+  return v;
+}
+
 export class HttpResponseParser implements BodySink {
   /** The status line and headers as received, CRLFs included (curl -i prints them as they are). */
   headText = '';
@@ -72,7 +89,7 @@ export class HttpResponseParser implements BodySink {
     const names = this.lowerNames;
     for (let i = 0; i < headers.length; i++) {
       const k = names[i]!;
-      const v = headers[i]![1];
+      const v = sharedValue(headers[i]![1]);
       const seen = out[k];
       out[k] = seen === undefined ? v : `${seen}, ${v}`;
     }
