@@ -4,7 +4,7 @@ import type { HttpFailure } from './http-exchange';
 import type { HttpResponseParser } from './http-response';
 import { failureWord } from './failure-word';
 import { PersistentConnection, type ConnectionOwner, type PooledRequest } from './persistent-connection';
-import { requestBytes, type LoadAction } from './load-action';
+import { dueAt, requestBytes, type LoadAction } from './load-action';
 import './trace-events';
 
 /** A request of the load with its time limit: the timer's argument, so no closure per request. */
@@ -68,7 +68,7 @@ export class KeepAliveLoad implements ConnectionOwner {
       this.dispatch();
     }
     this.sent++;
-    const next = a.from + Math.floor((this.sent * a.rate.per) / a.rate.count);
+    const next = dueAt(a, this.sent);
     if (next < a.to) this.sim.at(next, tick, this);
     else this.finishIfDone();
   }

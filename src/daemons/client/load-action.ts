@@ -22,3 +22,8 @@ export function requestBytes(action: LoadAction): Uint8Array {
   const url = action.url;
   return new TextEncoder().encode(requestText({ method: 'GET', path: url.path, host: hostHeader(url.address.text, url.port) }));
 }
+
+/** When request number `n` (from 0) of the load falls due: `rate` spread evenly from `from`, integer µs. */
+export function dueAt(action: LoadAction, n: number): Micros {
+  return action.from + Math.floor((n * action.rate.per) / action.rate.count);
+}

@@ -3,7 +3,7 @@ import type { Simulator } from '../../sim/simulator';
 import { failureWord } from './failure-word';
 import { HttpExchange, type HttpExchangeListener } from './http-exchange';
 import { KeepAliveLoad } from './keepalive-load';
-import { requestBytes, type LoadAction } from './load-action';
+import { dueAt, requestBytes, type LoadAction } from './load-action';
 import './trace-events';
 
 export type { LoadAction } from './load-action';
@@ -49,7 +49,7 @@ export class HttpLoad implements HttpExchangeListener {
       );
     }
     this.sent++;
-    const next = a.from + Math.floor((this.sent * a.rate.per) / a.rate.count);
+    const next = dueAt(a, this.sent);
     if (next < a.to) this.sim.at(next, tick, this);
   }
 
