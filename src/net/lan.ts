@@ -35,11 +35,13 @@ export class LanPort {
   /** Last scheduled delivery instant: jitter never reorders frames on one cable. */
   lastDelivery: Micros = 0;
   /**
-   * Frames on the cable towards the NIC, oldest first. Deliveries on one cable are in time order (and ties
-   * run in scheduling order), so each arrival event takes the head: no object per frame in flight.
+   * Frames on the cable towards the NIC, oldest first, in a ring that only grows. Deliveries on one cable are
+   * in time order (and ties run in scheduling order), so each arrival event takes the head: no object per
+   * frame in flight, and no new backing store each time the cable goes idle.
    */
-  private readonly inFlight: (EthernetFrame | undefined)[] = [];
+  private inFlight: (EthernetFrame | undefined)[] = new Array<EthernetFrame | undefined>(8).fill(undefined);
   private head = 0;
+  private count = 0;
   /**
    * The switch's MAC table entries this port used last, as source and as destination: a port's frames
    * nearly always come from one NIC and mostly go to the same peer, so two comparisons replace two table
@@ -64,22 +66,24 @@ export class LanPort {
 
   /** @internal the switch puts a frame on the cable; `arrive` takes it off when its time comes. */
   carry(frame: EthernetFrame): void {
-    this.inFlight.push(frame);
+    let ring = this.inFlight;
+    if (this.count === ring.length) {
+      // full: unroll into a ring twice the size, oldest first
+      const bigger = new Array<EthernetFrame | undefined>(ring.length * 2).fill(undefined);
+      for (let i = 0; i < this.count; i++) bigger[i] = ring[(this.head + i) % ring.length];
+      this.inFlight = ring = bigger;
+      this.head = 0;
+    }
+    ring[(this.head + this.count++) % ring.length] = frame;
   }
 
   /** @internal */
   arrive(): void {
-    const q = this.inFlight;
-    const frame = q[this.head]!;
-    q[this.head++] = undefined;
-    if (this.head === q.length) {
-      q.length = 0;
-      this.head = 0;
-    } else if (this.head >= 1024 && this.head * 2 > q.length) {
-      // a cable that is never idle: drop the delivered part now and then
-      q.splice(0, this.head);
-      this.head = 0;
-    }
+    const ring = this.inFlight;
+    const frame = ring[this.head]!;
+    ring[this.head] = undefined;
+    this.head = (this.head + 1) % ring.length;
+    this.count--;
     // A cable cut while the frame was in flight loses it.
     if (this.up) this.receiver.receiveFrame(frame);
   }

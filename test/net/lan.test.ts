@@ -47,4 +47,22 @@ describe('Lan', () => {
     sim.runUntil(4000);
     expect(log).toEqual(['p2<-1', 'p3<-1']);
   });
+
+  it('a busy cable delivers every frame in the order sent, however many are in flight at once', () => {
+    const sim = new Simulator();
+    const lan = new Lan(sim, 'lan', { latency: 100 });
+    const got: number[] = [];
+    const p1 = lan.attach('p1', { receiveFrame: () => {}, carrierChanged: () => {} });
+    lan.attach('p2', { receiveFrame: (f) => got.push((f.payload as { senderIp: number }).senderIp), carrierChanged: () => {} });
+    let sent = 0;
+    // bursts of growing size, each sent while the previous one is still on the cable
+    for (let burst = 1; burst <= 40; burst++) {
+      sim.at(burst * 30, () => {
+        for (let i = 0; i < burst; i++) p1.send({ src: A, dst: B, payload: { ...ARP, senderIp: sent++ } });
+      });
+    }
+    sim.runUntil(10_000);
+    expect(sent).toBe(820);
+    expect(got).toEqual(Array.from({ length: sent }, (_, i) => i));
+  });
 });
