@@ -2,6 +2,7 @@ import { ICMP_DEST_UNREACH, type IcmpMessage, type Ipv4Packet } from '../../net/
 import { IPPROTO_TCP } from '../../net/packets';
 import type { TcpError } from './socket';
 import type { TcpStack } from './stack';
+import { TimeWaitSocket } from './time-wait';
 
 /** ICMP destination-unreachable codes and the errno Linux turns them into (icmp_err_convert). */
 function errnoOf(code: number): TcpError | undefined {
@@ -44,9 +45,10 @@ export function tcpIcmpError(stack: TcpStack, pkt: Ipv4Packet): void {
   const remotePort = (q[ihl + 2]! << 8) | q[ihl + 3]!;
   const seq = ((q[ihl + 4]! << 24) | (q[ihl + 5]! << 16) | (q[ihl + 6]! << 8) | q[ihl + 7]!) >>> 0;
   const s = stack.connections.find(local, localPort, remote, remotePort);
-  if (s === undefined) return;
+  // A connection in TIME_WAIT has nobody left to tell.
+  if (s === undefined || s instanceof TimeWaitSocket) return;
   if (s.state === 'SYN_SENT') {
     // Only an error about our SYN counts (a forged or stale one quotes another sequence number).
     if (seq === s.iss) stack.fail(s, err);
-  } else if (s.state !== 'SYN_RECV' && s.state !== 'TIME_WAIT') s.softError = err;
+  } else if (s.state !== 'SYN_RECV') s.softError = err;
 }

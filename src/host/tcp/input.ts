@@ -1,9 +1,10 @@
 import { TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type Ipv4Packet, type TcpSegment } from '../../net/packets';
 import { TCP_MSS_DEFAULT, TCP_WINDOW } from './params';
-import { consume, sendAck, sendReset, sendSyn } from './output';
+import { consume, sendAck, sendReset, sendSyn, sendTimeWaitAck } from './output';
 import { seqAdd, seqDiff, seqGt, seqLeq, seqLt } from './seq';
 import type { TcpSocket } from './socket';
 import type { TcpStack } from './stack';
+import { TimeWaitSocket } from './time-wait';
 import { armRetransmit, rttSample, stopRetransmit } from './timers';
 
 /**
@@ -15,14 +16,9 @@ export function tcpInput(stack: TcpStack, pkt: Ipv4Packet): void {
   const seg = pkt.payload as TcpSegment;
   const s = stack.connections.find(pkt.dst, seg.dstPort, pkt.src, seg.srcPort);
   if (s === undefined) return noConnection(stack, pkt, seg);
-  switch (s.state) {
-    case 'SYN_SENT':
-      return synSent(s, seg);
-    case 'TIME_WAIT':
-      return timeWait(stack, s, pkt, seg);
-    default:
-      return synchronized(s, seg);
-  }
+  if (s instanceof TimeWaitSocket) return timeWait(stack, s, pkt, seg);
+  if (s.state === 'SYN_SENT') return synSent(s, seg);
+  synchronized(s, seg);
 }
 
 function noConnection(stack: TcpStack, pkt: Ipv4Packet, seg: TcpSegment): void {
@@ -66,7 +62,7 @@ function synSent(s: TcpSocket, seg: TcpSegment): void {
   if (!gone(s)) stack.scheduleFlush(s);
 }
 
-function timeWait(stack: TcpStack, s: TcpSocket, pkt: Ipv4Packet, seg: TcpSegment): void {
+function timeWait(stack: TcpStack, s: TimeWaitSocket, pkt: Ipv4Packet, seg: TcpSegment): void {
   const f = seg.flags;
   // RFC 1337 is off by default (tcp_rfc1337 = 0): an RST at the expected sequence ends TIME_WAIT early.
   if (f & TCP_RST) {
@@ -79,12 +75,12 @@ function timeWait(stack: TcpStack, s: TcpSocket, pkt: Ipv4Packet, seg: TcpSegmen
       stack.forget(s);
       return noConnection(stack, pkt, seg);
     }
-    return sendAck(s);
+    return sendTimeWaitAck(s);
   }
   if (f & TCP_FIN || seg.data.length > 0) {
     // The peer did not hear our last ACK: say it again and wait the full 2MSL from now.
-    sendAck(s);
-    if (f & TCP_FIN) stack.enterTimeWait(s);
+    sendTimeWaitAck(s);
+    if (f & TCP_FIN) stack.restartTimeWait(s);
   }
 }
 

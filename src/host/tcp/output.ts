@@ -4,6 +4,7 @@ import type { IpStack } from '../ip';
 import { TCP_WINDOW } from './params';
 import { seqAdd, seqDiff, seqGt } from './seq';
 import type { TcpSocket } from './socket';
+import type { TimeWaitSocket } from './time-wait';
 import { armRetransmit } from './timers';
 
 /**
@@ -14,7 +15,7 @@ import { armRetransmit } from './timers';
  */
 export const EMPTY = new Uint8Array(0);
 
-function send(s: TcpSocket, flags: number, seq: number, data: Uint8Array, mss: number | undefined): void {
+function send(s: TcpSocket | TimeWaitSocket, flags: number, seq: number, data: Uint8Array, mss: number | undefined): void {
   // The local address was removed (a VIP that moved away): Linux's route lookup refuses a source that is
   // not local, so the connection's segments no longer leave; it retransmits into the void until it gives up.
   if (!s.stack.env.addresses.isLocal(s.localIp)) return;
@@ -35,6 +36,11 @@ export function sendSyn(s: TcpSocket): void {
 export function sendAck(s: TcpSocket): void {
   s.ackPending = false;
   send(s, TCP_ACK, s.sndNxt, EMPTY, undefined);
+}
+
+/** The ACK a connection in TIME_WAIT answers a retransmitted FIN (or stray data) with. */
+export function sendTimeWaitAck(tw: TimeWaitSocket): void {
+  send(tw, TCP_ACK, tw.sndNxt, EMPTY, undefined);
 }
 
 /** The abort of a synchronized connection (tcp_send_active_reset). */

@@ -6,6 +6,7 @@ import type { Nic } from '../nic';
 import type { TcpListener } from './listen';
 import { TCP_RTO_INITIAL } from './params';
 import type { TcpStack } from './stack';
+import type { TcpConnection } from './table';
 
 export type TcpState =
   | 'SYN_SENT'
@@ -98,6 +99,8 @@ export class TcpSocket {
   stateTimer: Timer | undefined = undefined;
   /** When TIME_WAIT or the FIN_WAIT2 limit of a closed socket ends (./expiry). */
   expiry: Micros = 0;
+  /** Its place in that queue, -1 when not waiting (./expiry). */
+  expiryPlace = -1;
   /** An ICMP-style error seen while established: what a give-up reports instead of ETIMEDOUT. */
   softError: TcpError | undefined = undefined;
 
@@ -110,7 +113,7 @@ export class TcpSocket {
    */
   sendError: ((e: SendError) => void) | undefined = undefined;
   /** Next socket in the same demultiplexing bucket. */
-  bucketNext: TcpSocket | undefined = undefined;
+  bucketNext: TcpConnection | undefined = undefined;
   /** The listener that accepted this connection (passive open). */
   listener: TcpListener | undefined = undefined;
 

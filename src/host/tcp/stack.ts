@@ -15,8 +15,9 @@ import { consume, output, sendActiveReset, sendSyn } from './output';
 import { EPHEMERAL_HIGH, EPHEMERAL_LOW, TCP_FIN_TIMEOUT, TCP_MSS_ETHERNET, TCP_MSS_LOOPBACK, TCP_MSS_DEFAULT, TCP_TIMEWAIT_LEN } from './params';
 import { seqAdd, seqDiff } from './seq';
 import { ExpiryQueue } from './expiry';
-import { ConnectionTable } from './table';
+import { ConnectionTable, type TcpConnection } from './table';
 import { TcpSocket, type TcpError, type TcpHandler } from './socket';
+import { TimeWaitSocket } from './time-wait';
 import { armRetransmit, cancelRetransmit, currentRto, gaveUp } from './timers';
 
 /** What the TCP layer needs of its host. */
@@ -51,8 +52,8 @@ export class TcpStack {
   readonly listeners = new ListenerTable();
   readonly ip: IpStack;
   private readonly rng: Rng;
-  private readonly timeWait: ExpiryQueue;
-  private readonly finWait2: ExpiryQueue;
+  private readonly timeWait: ExpiryQueue<TimeWaitSocket>;
+  private readonly finWait2: ExpiryQueue<TcpSocket>;
   /** Where the next ephemeral port search starts, in the even-then-odd cycle of ./connect. */
   portHint: number;
   /** The destination of the last port search that found every port taken (./connect). */
@@ -207,26 +208,37 @@ export class TcpStack {
     h?.onClose?.(s);
   }
 
+  /**
+   * The connection waits out 2MSL: in the table its socket gives way to a TIME_WAIT record, and the
+   * application hears the close (the socket it holds stays in TIME_WAIT, with nothing more to do).
+   */
   enterTimeWait(s: TcpSocket): void {
-    const first = s.state !== 'TIME_WAIT';
     const h = s.orphan ? undefined : s.handler;
     s.state = 'TIME_WAIT';
     cancelRetransmit(s);
     this.clearStateTimer(s);
-    this.timeWait.add(s, this.trueDelay(TCP_TIMEWAIT_LEN));
-    if (!first) return;
+    this.finWait2.remove(s);
+    const tw = new TimeWaitSocket(this, s.localIp, s.localPort, s.remoteIp, s.remotePort, s.rcvNxt, s.sndNxt);
+    this.connections.replace(s, tw);
+    this.restartTimeWait(tw);
     consume(s, s.queued);
     s.handler = undefined;
-    // What only an open connection needs goes now: a TIME_WAIT socket lives 60 s, thousands at a time.
     s.sendError = undefined;
     s.listener = undefined;
     h?.onClose?.(s);
   }
 
+  /** The full 2MSL, from now (again, when the peer retransmits its FIN). */
+  restartTimeWait(tw: TimeWaitSocket): void {
+    this.timeWait.add(tw, this.trueDelay(TCP_TIMEWAIT_LEN));
+  }
+
   /** Out of the table, timers stopped, CLOSED. */
-  forget(s: TcpSocket): void {
+  forget(s: TcpConnection): void {
     if (s.state !== 'CLOSED') this.connections.remove(s);
     s.state = 'CLOSED';
+    if (s instanceof TimeWaitSocket) return;
+    this.finWait2.remove(s);
     cancelRetransmit(s);
     this.clearStateTimer(s);
     s.handler = undefined;
@@ -296,6 +308,8 @@ export class TcpStack {
   /** Power loss: every connection and listener vanishes without a segment, as the kernel's memory does. */
   powerLoss(): void {
     for (const s of this.connections.all()) {
+      s.state = 'CLOSED';
+      if (s instanceof TimeWaitSocket) continue;
       cancelRetransmit(s);
       this.clearStateTimer(s);
       s.state = 'CLOSED';

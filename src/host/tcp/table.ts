@@ -1,40 +1,44 @@
 import type { Ipv4 } from '../../net/addr';
 import type { TcpSocket } from './socket';
+import type { TimeWaitSocket } from './time-wait';
+
+/** What the table chains: a full socket, or the record a connection keeps in TIME_WAIT. */
+export type TcpConnection = TcpSocket | TimeWaitSocket;
 
 /**
- * The established-connection hash (Linux's ehash): sockets by their 4-tuple. The bucket key comes from the
- * two ports, which differ between the connections of one client (ephemeral ports) and mostly between those
- * of one server (the clients' ephemeral ports); the few sockets sharing a bucket are chained. No allocation
- * per look-up.
+ * The established-connection hash (Linux's ehash): sockets by their 4-tuple, chained through
+ * `bucketNext` in a power-of-two array of buckets that doubles when it holds more sockets than buckets.
+ * No allocation per look-up, insertion or removal: a busy host keeps tens of thousands of TIME_WAIT
+ * sockets, and a Map churned by them costs more than the look-ups.
  */
 export class ConnectionTable {
-  private readonly buckets = new Map<number, TcpSocket>();
+  private buckets: (TcpConnection | undefined)[] = new Array<TcpConnection | undefined>(INITIAL_BUCKETS).fill(undefined);
+  private mask = INITIAL_BUCKETS - 1;
   size = 0;
   /** Sockets removed so far: tells a failed port search whether trying again could find anything. */
   removals = 0;
 
-  find(localIp: Ipv4, localPort: number, remoteIp: Ipv4, remotePort: number): TcpSocket | undefined {
-    let s = this.buckets.get(key(localPort, remotePort));
+  find(localIp: Ipv4, localPort: number, remoteIp: Ipv4, remotePort: number): TcpConnection | undefined {
+    let s = this.buckets[hash(localIp, localPort, remoteIp, remotePort) & this.mask];
     while (s !== undefined && (s.localPort !== localPort || s.remotePort !== remotePort || s.localIp !== localIp || s.remoteIp !== remoteIp)) {
       s = s.bucketNext;
     }
     return s;
   }
 
-  add(s: TcpSocket): void {
-    const k = key(s.localPort, s.remotePort);
-    s.bucketNext = this.buckets.get(k);
-    this.buckets.set(k, s);
+  add(s: TcpConnection): void {
+    if (this.size >= this.buckets.length) this.grow();
+    const i = hash(s.localIp, s.localPort, s.remoteIp, s.remotePort) & this.mask;
+    s.bucketNext = this.buckets[i];
+    this.buckets[i] = s;
     this.size++;
   }
 
-  remove(s: TcpSocket): void {
-    const k = key(s.localPort, s.remotePort);
-    let cur = this.buckets.get(k);
-    if (cur === s) {
-      if (s.bucketNext === undefined) this.buckets.delete(k);
-      else this.buckets.set(k, s.bucketNext);
-    } else {
+  remove(s: TcpConnection): void {
+    const i = hash(s.localIp, s.localPort, s.remoteIp, s.remotePort) & this.mask;
+    let cur = this.buckets[i];
+    if (cur === s) this.buckets[i] = s.bucketNext;
+    else {
       while (cur !== undefined && cur.bucketNext !== s) cur = cur.bucketNext;
       if (cur === undefined) return;
       cur.bucketNext = s.bucketNext;
@@ -44,20 +48,49 @@ export class ConnectionTable {
     this.removals++;
   }
 
+  /** A connection entering TIME_WAIT swaps its socket for the record, in the same place. */
+  replace(old: TcpSocket, tw: TimeWaitSocket): void {
+    const i = hash(old.localIp, old.localPort, old.remoteIp, old.remotePort) & this.mask;
+    tw.bucketNext = old.bucketNext;
+    old.bucketNext = undefined;
+    let cur = this.buckets[i];
+    if (cur === old) this.buckets[i] = tw;
+    else {
+      while (cur!.bucketNext !== old) cur = cur!.bucketNext;
+      cur!.bucketNext = tw;
+    }
+  }
+
   /** Every socket (netstat/ss, power loss). */
-  all(): TcpSocket[] {
-    const out: TcpSocket[] = [];
-    for (const first of this.buckets.values()) for (let s: TcpSocket | undefined = first; s; s = s.bucketNext) out.push(s);
+  all(): TcpConnection[] {
+    const out: TcpConnection[] = [];
+    for (const first of this.buckets) for (let s = first; s; s = s.bucketNext) out.push(s);
     return out;
   }
 
   clear(): void {
-    this.buckets.clear();
+    this.buckets = new Array<TcpConnection | undefined>(INITIAL_BUCKETS).fill(undefined);
+    this.mask = INITIAL_BUCKETS - 1;
     this.size = 0;
+  }
+
+  private grow(): void {
+    const sockets = this.all();
+    this.buckets = new Array<TcpConnection | undefined>(this.buckets.length * 2).fill(undefined);
+    this.mask = this.buckets.length - 1;
+    for (const s of sockets) {
+      const i = hash(s.localIp, s.localPort, s.remoteIp, s.remotePort) & this.mask;
+      s.bucketNext = this.buckets[i];
+      this.buckets[i] = s;
+    }
   }
 }
 
-/** Below 2^30, a small integer for V8's maps; ports 16384 apart share a bucket. */
-function key(localPort: number, remotePort: number): number {
-  return remotePort * 16384 + (localPort & 16383);
+const INITIAL_BUCKETS = 64;
+
+/** Mixes the 4-tuple in 32-bit integer arithmetic (no floating-point intermediate); callers mask it. */
+function hash(localIp: Ipv4, localPort: number, remoteIp: Ipv4, remotePort: number): number {
+  let h = Math.imul(remoteIp ^ localIp, 0x9e3779b1);
+  h = Math.imul(h ^ (remotePort << 16) ^ localPort, 0x85ebca6b);
+  return h ^ (h >>> 15);
 }
