@@ -217,7 +217,7 @@ export class Lan {
     if (at < to.lastDelivery) at = to.lastDelivery;
     to.lastDelivery = at;
     to.carry(frame);
-    this.sim.at(at, arrive, to);
+    this.sim.post(at, arrive, to);
   }
 
   private lost(from: LanPort, to: LanPort, reason: 'loss' | 'down' | 'partition'): void {

@@ -7,6 +7,13 @@ export interface Timer {
   /** @internal */ index: number;
   /** @internal */ fn: (arg: unknown) => void;
   /** @internal */ arg: unknown;
+  /** @internal nobody holds it (see `post`): it goes back to the pool once run */ pooled: boolean;
+}
+
+/** A Timer as the queue itself sees it: recycled ones get new times. */
+interface Entry extends Timer {
+  time: Micros;
+  seq: number;
 }
 
 /**
@@ -15,18 +22,50 @@ export interface Timer {
  * tombstone: re-armed timers (VRRP down timers are re-armed on every advert) never pile up.
  */
 export class EventQueue {
-  private heap: Timer[] = [];
+  private heap: Entry[] = [];
   private nextSeq = 0;
+  /** Run entries of `post`, ready for reuse. */
+  private readonly pool: Entry[] = [];
 
   get size(): number {
     return this.heap.length;
   }
 
   push<A>(time: Micros, fn: (arg: A) => void, arg?: A): Timer {
-    const t: Timer = { time, seq: this.nextSeq++, index: this.heap.length, fn: fn as (a: unknown) => void, arg };
+    const t: Entry = { time, seq: this.nextSeq++, index: this.heap.length, fn: fn as (a: unknown) => void, arg, pooled: false };
     this.heap.push(t);
     this.up(t.index);
     return t;
+  }
+
+  /**
+   * Like push, for an event nobody will cancel (a frame's arrival, an end-of-instant flush): no handle is
+   * returned, so the entry can be reused once it has run (`recycle`). Most events are of this kind, and an
+   * object for each was most of what the queue allocated.
+   */
+  post<A>(time: Micros, fn: (arg: A) => void, arg: A): void {
+    const t = this.pool.pop();
+    if (t === undefined) {
+      const fresh: Entry = { time, seq: this.nextSeq++, index: this.heap.length, fn: fn as (a: unknown) => void, arg, pooled: true };
+      this.heap.push(fresh);
+      this.up(fresh.index);
+      return;
+    }
+    t.time = time;
+    t.seq = this.nextSeq++;
+    t.index = this.heap.length;
+    t.fn = fn as (a: unknown) => void;
+    t.arg = arg;
+    this.heap.push(t);
+    this.up(t.index);
+  }
+
+  /** An entry of `post` has run: back to the pool, holding nothing. */
+  recycle(t: Timer): void {
+    const e = t as Entry;
+    e.fn = noop;
+    e.arg = undefined;
+    this.pool.push(e);
   }
 
   peek(): Timer | undefined {
@@ -97,6 +136,8 @@ export class EventQueue {
     item.index = i;
   }
 }
+
+function noop(): void {}
 
 function less(a: Timer, b: Timer): boolean {
   return a.time < b.time || (a.time === b.time && a.seq < b.seq);

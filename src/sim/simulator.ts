@@ -44,6 +44,15 @@ export class Simulator {
     return this.queue.push(Math.round(time), fn, arg);
   }
 
+  /**
+   * Runs `fn(arg)` at `time` (not earlier than now), for a caller that will never cancel it: cheaper than
+   * `at`, and the same order (one sequence of events for both).
+   */
+  post<A>(time: Micros, fn: (arg: A) => void, arg: A): void {
+    if (!(time >= this._now)) throw new RangeError(`cannot schedule in the past: ${time} < ${this._now}`);
+    this.queue.post(Math.round(time), fn, arg);
+  }
+
   cancel(timer: Timer | undefined | null): boolean {
     return timer ? this.queue.cancel(timer) : false;
   }
@@ -59,6 +68,7 @@ export class Simulator {
       this._now = next.time;
       this.eventsProcessed++;
       next.fn(next.arg);
+      if (next.pooled) q.recycle(next);
     }
     if (!this.stopped && until > this._now) this._now = until;
   }
@@ -70,6 +80,7 @@ export class Simulator {
     this._now = next.time;
     this.eventsProcessed++;
     next.fn(next.arg);
+    if (next.pooled) this.queue.recycle(next);
     return true;
   }
 

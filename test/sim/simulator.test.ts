@@ -36,6 +36,30 @@ describe('Simulator', () => {
     expect(fired).toBe(false);
   });
 
+  it('posted events keep their place among timers of the same instant, also when their entries are reused', () => {
+    const sim = new Simulator();
+    const seen: string[] = [];
+    const note = (s: string) => seen.push(`${sim.now}:${s}`);
+    // each round posts and schedules at the same instant, reusing the entries the previous round ran
+    for (let round = 0; round < 3; round++) {
+      const t = round * 10;
+      sim.post(t, note, `p${round}a`);
+      sim.at(t, note, `t${round}`);
+      sim.post(t, (s: string) => {
+        note(s);
+        sim.post(sim.now, note, `p${round}c`);
+        sim.schedule(0, note, `t${round}b`);
+      }, `p${round}b`);
+      sim.runUntil(t);
+    }
+    expect(seen).toEqual([
+      '0:p0a', '0:t0', '0:p0b', '0:p0c', '0:t0b',
+      '10:p1a', '10:t1', '10:p1b', '10:p1c', '10:t1b',
+      '20:p2a', '20:t2', '20:p2b', '20:p2c', '20:t2b',
+    ]);
+    expect(() => sim.post(5, note, 'late')).toThrow(RangeError);
+  });
+
   it('refuses to schedule in the past', () => {
     const sim = new Simulator();
     sim.runUntil(100);

@@ -266,7 +266,8 @@ export class TcpStack {
     const unsent = s.queued - seqDiff(s.sndNxt, s.sndUna);
     if (!s.ackPending && unsent <= 0 && !(s.finQueued && s.sndNxt === seqAdd(s.sndUna, s.queued))) return;
     s.flushScheduled = true;
-    this.env.sim.schedule(0, flush, s);
+    const sim = this.env.sim;
+    sim.post(sim.now, flush, s);
   }
 
   /** Forward progress proves the next hop reachable, as Linux's dst_confirm does. */
