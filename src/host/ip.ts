@@ -89,23 +89,42 @@ export class IpStack {
 
   /** Sends a locally generated packet. Errors that a socket would see come back through `onError`. */
   send(opts: SendOptions, onError?: (e: SendError) => void, boundDev: string | undefined = opts.dev): void {
+    this.sendLocal(opts.src, opts.dst, opts.payload, onError, boundDev, opts.tos ?? 0, opts.id || 0, opts.df ?? true, opts.ttl ?? 64);
+  }
+
+  /**
+   * A connection's packet: from a bound address, with the kernel's defaults (TOS 0, DF, TTL 64, the kernel's
+   * IP id). What TCP sends for every segment, without an options object each time.
+   */
+  sendSegment(src: Ipv4, dst: Ipv4, payload: IpPayload, onError: ((e: SendError) => void) | undefined): void {
+    this.sendLocal(src, dst, payload, onError, undefined, 0, 0, true, 64);
+  }
+
+  private sendLocal(
+    src: Ipv4 | undefined,
+    dst: Ipv4,
+    payload: IpPayload,
+    onError: ((e: SendError) => void) | undefined,
+    boundDev: string | undefined,
+    tos: number,
+    id: number,
+    df: boolean,
+    ttl: number,
+  ): void {
     const env = this.env;
     if (!env.powered) return;
-    const dst = opts.dst;
-    const optsDev = boundDev;
     let dev: Nic | undefined;
     let nextHop = dst;
-    let src = opts.src;
     if (env.addresses.isLocal(dst)) {
       dev = env.nic('lo');
     } else if (isMulticast(dst) || dst === 0xffffffff) {
-      dev = optsDev !== undefined ? env.nic(optsDev) : this.routeDev(dst);
+      dev = boundDev !== undefined ? env.nic(boundDev) : this.routeDev(dst);
     } else {
       const route = env.routes.lookup(dst);
-      if (!route || (optsDev !== undefined && route.dev !== optsDev)) {
-        const bound = optsDev !== undefined ? env.nic(optsDev) : undefined;
+      if (!route || (boundDev !== undefined && route.dev !== boundDev)) {
+        const bound = boundDev !== undefined ? env.nic(boundDev) : undefined;
         if (!bound) {
-          this.noRoute(opts.src, dst, opts.payload.kind);
+          this.noRoute(src, dst, payload.kind);
           return onError?.('ENETUNREACH');
         }
         dev = bound;
@@ -118,16 +137,7 @@ export class IpStack {
     if (!dev || !dev.running) return onError?.('ENETUNREACH');
     src ??= env.addresses.sourceFor(dev.name, dst) ?? (dev.isLoopback ? dst : undefined);
     if (src === undefined) return onError?.('EADDRNOTAVAIL');
-    const pkt: Ipv4Packet = {
-      kind: 'ipv4',
-      tos: opts.tos ?? 0,
-      id: opts.id || this.nextId++ & 0xffff,
-      df: opts.df ?? true,
-      ttl: opts.ttl ?? 64,
-      src,
-      dst,
-      payload: opts.payload,
-    };
+    const pkt: Ipv4Packet = { kind: 'ipv4', tos, id: id || this.nextId++ & 0xffff, df, ttl, src, dst, payload };
     this.output(pkt, dev, nextHop, onError);
   }
 

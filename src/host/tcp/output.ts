@@ -23,7 +23,7 @@ function send(s: TcpSocket | TimeWaitSocket, flags: number, seq: number, data: U
     mss === undefined
       ? { kind: 'tcp', srcPort: s.localPort, dstPort: s.remotePort, seq, ack: flags & TCP_ACK ? s.rcvNxt : 0, flags, window: TCP_WINDOW, data }
       : { kind: 'tcp', srcPort: s.localPort, dstPort: s.remotePort, seq, ack: flags & TCP_ACK ? s.rcvNxt : 0, flags, window: TCP_WINDOW, mss, data };
-  s.stack.ip.send({ src: s.localIp, dst: s.remoteIp, payload: seg }, s.sendError);
+  s.stack.ip.sendSegment(s.localIp, s.remoteIp, seg, s.sendError);
 }
 
 /** SYN (active open) or SYN-ACK (passive open), first sending or retransmission. */
@@ -67,7 +67,7 @@ export function sendReset(ip: IpStack, local: Ipv4, remote: Ipv4, seg: TcpSegmen
     window: 0,
     data: EMPTY,
   };
-  ip.send({ src: local, dst: remote, payload });
+  ip.sendSegment(local, remote, payload, undefined);
 }
 
 /** Bytes [offset, offset + len) of the send queue, counted from sndUna; no copy when one chunk holds them. */

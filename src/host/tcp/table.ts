@@ -75,18 +75,22 @@ export class ConnectionTable {
   }
 
   private grow(): void {
-    const sockets = this.all();
-    this.buckets = new Array<TcpConnection | undefined>(this.buckets.length * 2).fill(undefined);
+    const old = this.buckets;
+    this.buckets = new Array<TcpConnection | undefined>(old.length * 2).fill(undefined);
     this.mask = this.buckets.length - 1;
-    for (const s of sockets) {
-      const i = hash(s.localIp, s.localPort, s.remoteIp, s.remotePort) & this.mask;
-      s.bucketNext = this.buckets[i];
-      this.buckets[i] = s;
+    for (let b = 0; b < old.length; b++) {
+      for (let s = old[b]; s !== undefined; ) {
+        const next = s.bucketNext;
+        const i = hash(s.localIp, s.localPort, s.remoteIp, s.remotePort) & this.mask;
+        s.bucketNext = this.buckets[i];
+        this.buckets[i] = s;
+        s = next;
+      }
     }
   }
 }
 
-const INITIAL_BUCKETS = 64;
+const INITIAL_BUCKETS = 256;
 
 /** Mixes the 4-tuple in 32-bit integer arithmetic (no floating-point intermediate); callers mask it. */
 function hash(localIp: Ipv4, localPort: number, remoteIp: Ipv4, remotePort: number): number {
