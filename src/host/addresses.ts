@@ -33,6 +33,8 @@ const SCOPE_RANK: Record<Scope, number> = { global: 0, link: 253, host: 254 };
 export class AddressTable {
   private readonly byDev = new Map<string, InterfaceAddress[]>();
   private readonly local = new Map<Ipv4, number>();
+  /** The keys of `local`: asked several times per packet, and a scan of a host's few addresses beats hashing. */
+  private localIps: Ipv4[] = [];
   /** Bumped on every change, so derived tables (routes) know when to recompute. */
   version = 0;
 
@@ -68,6 +70,7 @@ export class AddressTable {
     else list.splice(insertAt, 0, entry);
     this.byDev.set(a.dev, list);
     this.local.set(a.ip, (this.local.get(a.ip) ?? 0) + 1);
+    this.localIps = [...this.local.keys()];
     this.version++;
     return undefined;
   }
@@ -93,6 +96,7 @@ export class AddressTable {
       if (n === 0) this.local.delete(r.ip);
       else this.local.set(r.ip, n);
     }
+    this.localIps = [...this.local.keys()];
     this.version++;
     return removed;
   }
@@ -109,7 +113,10 @@ export class AddressTable {
 
   /** Is ip configured on any interface of this host (Linux's weak host model: the local table)? */
   isLocal(ip: Ipv4): boolean {
-    return this.local.has(ip);
+    const ips = this.localIps;
+    if (ips.length > 16) return this.local.has(ip);
+    for (let i = 0; i < ips.length; i++) if (ips[i] === ip) return true;
+    return false;
   }
 
   has(dev: string, ip: Ipv4): boolean {
