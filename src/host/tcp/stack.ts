@@ -313,7 +313,6 @@ export class TcpStack {
       if (s instanceof TimeWaitSocket) continue;
       cancelRetransmit(s);
       this.clearStateTimer(s);
-      s.state = 'CLOSED';
       s.handler = undefined;
     }
     this.connections.clear();
