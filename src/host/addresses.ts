@@ -35,6 +35,8 @@ export class AddressTable {
   private readonly local = new Map<Ipv4, number>();
   /** The keys of `local`: asked several times per packet, and a scan of a host's few addresses beats hashing. */
   private localIps: Ipv4[] = [];
+  /** Every broadcast address of every interface: most packets are unicast, and one scan tells so. */
+  private broadcasts: Ipv4[] = [];
   /** Bumped on every change, so derived tables (routes) know when to recompute. */
   version = 0;
 
@@ -70,7 +72,7 @@ export class AddressTable {
     else list.splice(insertAt, 0, entry);
     this.byDev.set(a.dev, list);
     this.local.set(a.ip, (this.local.get(a.ip) ?? 0) + 1);
-    this.localIps = [...this.local.keys()];
+    this.derive();
     this.version++;
     return undefined;
   }
@@ -96,7 +98,7 @@ export class AddressTable {
       if (n === 0) this.local.delete(r.ip);
       else this.local.set(r.ip, n);
     }
-    this.localIps = [...this.local.keys()];
+    this.derive();
     this.version++;
     return removed;
   }
@@ -109,6 +111,18 @@ export class AddressTable {
 
   of(dev: string): readonly InterfaceAddress[] {
     return this.byDev.get(dev) ?? [];
+  }
+
+  private derive(): void {
+    this.localIps = [...this.local.keys()];
+    this.broadcasts = [...this.byDev.values()].flat().flatMap((e) => (e.broadcast === undefined ? [] : [e.broadcast]));
+  }
+
+  /** Is ip the broadcast address of some interface? (The cheap first question before asking which.) */
+  isSomeBroadcast(ip: Ipv4): boolean {
+    const b = this.broadcasts;
+    for (let i = 0; i < b.length; i++) if (b[i] === ip) return true;
+    return false;
   }
 
   /** Is ip configured on any interface of this host (Linux's weak host model: the local table)? */

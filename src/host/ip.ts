@@ -238,6 +238,7 @@ export class IpStack {
   }
 
   private isDirectedBroadcast(dev: Nic, dst: Ipv4): boolean {
+    if (!this.env.addresses.isSomeBroadcast(dst)) return false;
     const list = this.env.addresses.of(dev.name);
     for (let i = 0; i < list.length; i++) if (list[i]!.broadcast === dst) return true;
     return false;

@@ -68,6 +68,8 @@ declare module '../sim/trace' {
  */
 export class NeighbourTable {
   private readonly entries = new Map<Ipv4, NeighbourEntry>();
+  /** The entry asked for last: a host's packets mostly go to the same next hop (its gateway, its peer). */
+  private lastEntry: NeighbourEntry | undefined;
 
   constructor(
     private readonly sim: Simulator,
@@ -86,7 +88,7 @@ export class NeighbourTable {
 
   /** The MAC to use at once for ip when the entry needs no state change (REACHABLE and fresh, DELAY, PROBE). */
   usableMac(ip: Ipv4): Mac | undefined {
-    const e = this.entries.get(ip);
+    const e = this.lookup(ip);
     if (!e) return undefined;
     if (e.state === 'REACHABLE') return this.sim.now - e.confirmed < e.reachableTime ? e.mac : undefined;
     return e.state === 'DELAY' || e.state === 'PROBE' ? e.mac : undefined;
@@ -153,7 +155,7 @@ export class NeighbourTable {
 
   /** Upper-layer confirmation (TCP forward progress): REACHABLE again without an ARP exchange. */
   confirm(ip: Ipv4): void {
-    const e = this.entries.get(ip);
+    const e = this.lookup(ip);
     if (e && e.mac !== undefined) this.confirmEntry(e);
   }
 
@@ -161,11 +163,21 @@ export class NeighbourTable {
     const e = this.entries.get(ip);
     if (e) this.sim.cancel(e.timer);
     this.entries.delete(ip);
+    this.lastEntry = undefined;
   }
 
   flushAll(): void {
     for (const e of this.entries.values()) this.sim.cancel(e.timer);
     this.entries.clear();
+    this.lastEntry = undefined;
+  }
+
+  private lookup(ip: Ipv4): NeighbourEntry | undefined {
+    const last = this.lastEntry;
+    if (last !== undefined && last.ip === ip) return last;
+    const e = this.entries.get(ip);
+    if (e !== undefined) this.lastEntry = e;
+    return e;
   }
 
   /** `ip neigh` lines for this device. */
@@ -194,6 +206,7 @@ export class NeighbourTable {
       queuedSrc: undefined,
     };
     this.entries.set(ip, e);
+    this.lastEntry = e;
     return e;
   }
 
