@@ -12,8 +12,9 @@ export type TcpConnection = TcpSocket | TimeWaitSocket;
  * sockets, and a Map churned by them costs more than the look-ups.
  */
 export class ConnectionTable {
-  private buckets: (TcpConnection | undefined)[] = new Array<TcpConnection | undefined>(INITIAL_BUCKETS).fill(undefined);
-  private mask = INITIAL_BUCKETS - 1;
+  /** One empty bucket until the first connection: most hosts of a scenario never open one. */
+  private buckets: (TcpConnection | undefined)[] = [undefined];
+  private mask = 0;
   size = 0;
   /** Sockets removed so far: tells a failed port search whether trying again could find anything. */
   removals = 0;
@@ -69,14 +70,14 @@ export class ConnectionTable {
   }
 
   clear(): void {
-    this.buckets = new Array<TcpConnection | undefined>(INITIAL_BUCKETS).fill(undefined);
-    this.mask = INITIAL_BUCKETS - 1;
+    this.buckets = [undefined];
+    this.mask = 0;
     this.size = 0;
   }
 
   private grow(): void {
     const old = this.buckets;
-    this.buckets = new Array<TcpConnection | undefined>(old.length * 2).fill(undefined);
+    this.buckets = new Array<TcpConnection | undefined>(Math.max(INITIAL_BUCKETS, old.length * 2)).fill(undefined);
     this.mask = this.buckets.length - 1;
     for (let b = 0; b < old.length; b++) {
       for (let s = old[b]; s !== undefined; ) {
@@ -90,7 +91,11 @@ export class ConnectionTable {
   }
 }
 
-const INITIAL_BUCKETS = 256;
+/**
+ * Buckets at the first connection (64 KB): room for a busy server's TIME_WAIT connections without
+ * rehashing them (Linux sizes its ehash once, at boot, from the memory: 65,536 on a few GB).
+ */
+const INITIAL_BUCKETS = 16384;
 
 /**
  * Mixes the 4-tuple in 32-bit integer arithmetic (no floating-point intermediate) and finishes with
