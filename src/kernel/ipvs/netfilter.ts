@@ -13,11 +13,16 @@ declare module '../../sim/trace' {
   }
 }
 
-const hostIpvs = new WeakMap<Host, Ipvs>();
+/** A host's IPVS, in a holder its packet hooks keep: a reboot puts a fresh one in place. */
+interface IpvsSlot {
+  ipvs: Ipvs;
+}
+
+const hostIpvs = new WeakMap<Host, IpvsSlot>();
 
 /** The IPVS of a host (created with the host, like the kernel module loaded at boot). */
 export function ipvsOf(host: Host): Ipvs | undefined {
-  return hostIpvs.get(host);
+  return hostIpvs.get(host)?.ipvs;
 }
 
 /**
@@ -25,12 +30,11 @@ export function ipvsOf(host: Host): Ipvs | undefined {
  * timeouts, no sync daemon (they were kernel threads). keepalived fills it again when it starts.
  */
 export function rebootIpvs(host: Host): void {
-  const old = hostIpvs.get(host);
-  if (!old) return;
-  stopAllSyncDaemons(old);
-  const fresh = new Ipvs(host.sim.now);
-  hostIpvs.set(host, fresh);
-  attachSyncDaemons(host, fresh);
+  const slot = hostIpvs.get(host);
+  if (!slot) return;
+  stopAllSyncDaemons(slot.ipvs);
+  slot.ipvs = new Ipvs(host.sim.now);
+  attachSyncDaemons(host, slot.ipvs);
 }
 
 /** The flags IPVS reads, one read-only object per combination (indexed by the header bits) rather than one per packet. */
@@ -81,11 +85,12 @@ function rewritten(pkt: Ipv4Packet, src: number, sport: number, dst: number, dpo
  */
 export function attachIpvs(host: Host): Ipvs {
   const first = new Ipvs(host.sim.now);
-  hostIpvs.set(host, first);
+  const slot: IpvsSlot = { ipvs: first };
+  hostIpvs.set(host, slot);
   attachSyncDaemons(host, first);
   const sim = host.sim;
   host.ip.hooks.localIn.push((pkt) => {
-    const ipvs = hostIpvs.get(host)!;
+    const ipvs = slot.ipvs;
     if (ipvs.listServices().length === 0) return 'accept';
     const v = view(pkt);
     if (!v) return 'accept';
@@ -114,7 +119,7 @@ export function attachIpvs(host: Host): Ipvs {
     }
   });
   host.ip.hooks.forward.push((pkt) => {
-    const ipvs = hostIpvs.get(host)!;
+    const ipvs = slot.ipvs;
     if (ipvs.listServices().length === 0 && ipvs.conns.size === 0) return 'accept';
     const v = view(pkt);
     if (!v) return 'accept';
@@ -123,7 +128,7 @@ export function attachIpvs(host: Host): Ipvs {
     return rewritten(pkt, parseIpv4(verdict.saddr)!, verdict.sport, pkt.dst, v.dport, pkt.ttl);
   });
   host.shell.register('ipvsadm', (ctx) => {
-    const r = runIpvsadm(hostIpvs.get(host)!, ctx.argv.slice(1), sim.now);
+    const r = runIpvsadm(slot.ipvs, ctx.argv.slice(1), sim.now);
     ctx.out(r.stdout);
     ctx.err(r.stderr);
     return r.exitCode;
