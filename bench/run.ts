@@ -6,6 +6,7 @@ import { benchQueue } from './queue';
 import { benchPackets } from './packets';
 import { benchVrrp, ONE_DAY } from './vrrp';
 import { benchNginxHttp } from './nginx-http';
+import { benchHttp } from './http';
 import { benchLvs } from './lvs';
 
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
@@ -39,6 +40,15 @@ console.log(
   `HTTP, client → nginx proxy → 2 web servers: ${fmt(runs[4]!.rate)}–${fmt(http.rate)} requests/s wall, ` +
     `${fmt(cpuRates[4]!)}–${fmt(cpuRates[0]!)} per CPU second, 5 runs ` +
     `(${fmt(http.requests)} requests, ${http.failed} failed, ${fmt(http.events)} events in ${http.seconds.toFixed(2)} s at best)`,
+);
+
+// The floor under that figure: the same rate of one-connection requests over the same TCP, IP and LAN, with
+// the same load generator, through a relay and servers that do no HTTP work and write no logs.
+benchHttp(2, 1500, true); // warm-up
+const relay = Array.from({ length: 3 }, () => benchHttp(8, 1500, true)).sort((a, b) => b.rate - a.rate);
+console.log(
+  `  the same load through a bare TCP relay and servers (no nginx): ${fmt(relay[2]!.rate)}–${fmt(relay[0]!.rate)} requests/s wall, ` +
+    `3 runs (${relay[0]!.eventsPerRequest.toFixed(1)} events per request, TIME_WAIT expiry included)`,
 );
 
 benchLvs(100, 60); // warm-up
