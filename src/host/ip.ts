@@ -145,10 +145,7 @@ export class IpStack {
   output(packet: Ipv4Packet, dev: Nic, nextHop: Ipv4, onError?: (e: SendError) => void): void {
     const pkt = this.hooks.postRouting.length ? runHooks(this.hooks.postRouting, packet, undefined) : packet;
     if (!pkt) return;
-    if (dev.isLoopback) {
-      this.env.sim.schedule(0, () => this.input(pkt, dev));
-      return;
-    }
+    if (dev.isLoopback) return this.loopBack(pkt, dev);
     if (isMulticast(pkt.dst)) {
       dev.transmit({ dst: multicastMac(pkt.dst), src: dev.mac, payload: pkt });
       return;
@@ -157,12 +154,22 @@ export class IpStack {
       dev.transmit({ dst: BROADCAST_MAC, src: dev.mac, payload: pkt });
       return;
     }
-    // Fast path: a usable neighbour entry, no closures on the way out.
+    // Fast path: a usable neighbour entry. The closures of the slow path live in another method: V8 would
+    // otherwise allocate their context on every call of this one.
     const known = dev.neighbours.usableMac(nextHop);
     if (known !== undefined) {
       dev.transmit({ dst: known, src: dev.mac, payload: pkt } satisfies EthernetFrame);
       return;
     }
+    this.resolveAndTransmit(pkt, dev, nextHop, onError);
+  }
+
+  private loopBack(pkt: Ipv4Packet, dev: Nic): void {
+    this.env.sim.schedule(0, () => this.input(pkt, dev));
+  }
+
+  /** The next hop needs ARP first: the packet waits in the neighbour entry's queue. */
+  private resolveAndTransmit(pkt: Ipv4Packet, dev: Nic, nextHop: Ipv4, onError: ((e: SendError) => void) | undefined): void {
     dev.neighbours.resolve(
       nextHop,
       (mac) => dev.transmit({ dst: mac, src: dev.mac, payload: pkt } satisfies EthernetFrame),
