@@ -20,21 +20,33 @@ interface Entry extends Timer {
  * Binary min-heap ordered by (time, insertion sequence), so events at the same instant run in the order
  * they were scheduled. Each entry knows its index, which makes cancel an O(log n) removal rather than a
  * tombstone: re-armed timers (VRRP down timers are re-armed on every advert) never pile up.
+ *
+ * Events scheduled for the instant being run (a socket's end-of-instant flush, `schedule(0, …)`) skip the
+ * heap: they go to a FIFO. Everything already in the heap for that instant was scheduled before the queue
+ * got there, hence earlier in sequence, so the heap's entries up to that instant run first, then the FIFO
+ * in order: the same order as one heap, without two sifts through it per event.
  */
 export class EventQueue {
   private heap: Entry[] = [];
   private nextSeq = 0;
   /** Run entries of `post`, ready for reuse. */
   private readonly pool: Entry[] = [];
+  /** The time of the last entry taken: entries scheduled for it go to the FIFO. */
+  private instant: Micros = -1;
+  /** Entries fifo[fifoHead..fifoTail) wait; the array keeps its size from instant to instant. */
+  private readonly fifo: (Entry | undefined)[] = [];
+  private fifoHead = 0;
+  private fifoTail = 0;
+  /** Entries in the FIFO not cancelled. */
+  private fifoLive = 0;
 
   get size(): number {
-    return this.heap.length;
+    return this.heap.length + this.fifoLive;
   }
 
   push<A>(time: Micros, fn: (arg: A) => void, arg?: A): Timer {
-    const t: Entry = { time, seq: this.nextSeq++, index: this.heap.length, fn: fn as (a: unknown) => void, arg, pooled: false };
-    this.heap.push(t);
-    this.up(t.index);
+    const t: Entry = { time, seq: this.nextSeq++, index: -1, fn: fn as (a: unknown) => void, arg, pooled: false };
+    this.insert(t);
     return t;
   }
 
@@ -46,18 +58,14 @@ export class EventQueue {
   post<A>(time: Micros, fn: (arg: A) => void, arg: A): void {
     const t = this.pool.pop();
     if (t === undefined) {
-      const fresh: Entry = { time, seq: this.nextSeq++, index: this.heap.length, fn: fn as (a: unknown) => void, arg, pooled: true };
-      this.heap.push(fresh);
-      this.up(fresh.index);
+      this.insert({ time, seq: this.nextSeq++, index: -1, fn: fn as (a: unknown) => void, arg, pooled: true });
       return;
     }
     t.time = time;
     t.seq = this.nextSeq++;
-    t.index = this.heap.length;
     t.fn = fn as (a: unknown) => void;
     t.arg = arg;
-    this.heap.push(t);
-    this.up(t.index);
+    this.insert(t);
   }
 
   /** An entry of `post` has run: back to the pool, holding nothing. */
@@ -69,13 +77,26 @@ export class EventQueue {
   }
 
   peek(): Timer | undefined {
-    return this.heap[0];
+    const top = this.heap[0];
+    if (top !== undefined && top.time <= this.instant) return top;
+    return this.fifoFront() ?? top;
   }
 
-  pop(): Timer | undefined {
+  /** Takes the next entry, if there is one due at `until` or earlier. */
+  pop(until: Micros = Infinity): Timer | undefined {
     const heap = this.heap;
-    if (heap.length === 0) return undefined;
-    const top = heap[0]!;
+    const top = heap[0];
+    if (top === undefined || top.time > this.instant) {
+      const e = this.fifoFront();
+      if (e !== undefined) {
+        if (e.time > until) return undefined;
+        this.fifo[this.fifoHead++] = undefined;
+        this.fifoLive--;
+        e.index = -1;
+        return e;
+      }
+    }
+    if (top === undefined || top.time > until) return undefined;
     const last = heap.pop()!;
     if (heap.length > 0) {
       heap[0] = last;
@@ -83,12 +104,35 @@ export class EventQueue {
       this.down(0);
     }
     top.index = -1;
+    // (with the FIFO holding entries, the heap's top can only be of the same instant or, for a caller that
+    // goes back in time, earlier: the instant stays)
+    if (this.fifoLive === 0) this.instant = top.time;
     return top;
+  }
+
+  /** The FIFO's first entry still waiting; the FIFO starts over once empty. */
+  private fifoFront(): Entry | undefined {
+    const fifo = this.fifo;
+    while (this.fifoHead < this.fifoTail) {
+      const e = fifo[this.fifoHead]!;
+      if (e.index === IN_FIFO) return e;
+      fifo[this.fifoHead++] = undefined; // cancelled
+    }
+    this.fifoHead = this.fifoTail = 0;
+    return undefined;
   }
 
   /** Removes a pending timer; false when it already ran or was cancelled. */
   cancel(t: Timer): boolean {
     const i = t.index;
+    if (i === IN_FIFO) {
+      // left in place, skipped when reached: the FIFO empties within the instant anyway
+      const e = t as Entry;
+      e.index = -1;
+      e.arg = undefined;
+      this.fifoLive--;
+      return true;
+    }
     const heap = this.heap;
     if (i < 0 || heap[i] !== t) return false;
     const last = heap.pop()!;
@@ -100,6 +144,18 @@ export class EventQueue {
       else this.down(i);
     }
     return true;
+  }
+
+  private insert(t: Entry): void {
+    if (t.time === this.instant) {
+      t.index = IN_FIFO;
+      this.fifo[this.fifoTail++] = t;
+      this.fifoLive++;
+      return;
+    }
+    t.index = this.heap.length;
+    this.heap.push(t);
+    this.up(t.index);
   }
 
   private up(i: number): void {
@@ -136,6 +192,9 @@ export class EventQueue {
     item.index = i;
   }
 }
+
+/** `index` of an entry waiting in the FIFO of the current instant. */
+const IN_FIFO = -2;
 
 function noop(): void {}
 

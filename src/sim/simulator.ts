@@ -61,10 +61,9 @@ export class Simulator {
   runUntil(until: Micros): void {
     this.stopped = false;
     const q = this.queue;
-    for (;;) {
-      const next = q.peek();
-      if (!next || next.time > until || this.stopped) break;
-      q.pop();
+    while (!this.stopped) {
+      const next = q.pop(until);
+      if (next === undefined) break;
       this._now = next.time;
       this.eventsProcessed++;
       next.fn(next.arg);

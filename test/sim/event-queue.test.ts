@@ -65,4 +65,49 @@ describe('EventQueue', () => {
       expect(q.size).toBe(live.size);
     }
   });
+
+  it('keeps one order for events of the running instant, cancelled ones included, against a reference model', () => {
+    // the simulator's pattern: time only goes forward, and half of what is scheduled is for the instant being run
+    const rng = new Rng('fifo-model');
+    const q = new EventQueue();
+    const live = new Map<number, ReturnType<EventQueue['push']>>();
+    let id = 0;
+    let now = 0;
+    for (let step = 0; step < 5000; step++) {
+      const r = rng.next();
+      if (r < 0.5) {
+        const t = q.push(now + (rng.chance(0.5) ? 0 : rng.int(5)), () => {}, id);
+        live.set(id++, t);
+      } else if (r < 0.6 && live.size > 0) {
+        const keys = [...live.keys()];
+        const k = keys[rng.int(keys.length)]!;
+        expect(q.cancel(live.get(k)!)).toBe(true);
+        expect(q.cancel(live.get(k)!)).toBe(false);
+        live.delete(k);
+      } else {
+        const e = q.pop();
+        if (!e) continue;
+        const min = [...live.values()].reduce((a, b) => (b.time < a.time || (b.time === a.time && b.seq < a.seq) ? b : a));
+        expect(e).toBe(min);
+        now = e.time;
+        live.delete(e.arg as number);
+      }
+      expect(q.size).toBe(live.size);
+    }
+  });
+
+  it('pop(until) takes nothing due later, from the heap or from the running instant', () => {
+    const q = new EventQueue();
+    q.push(10, () => {}, 'a');
+    expect(q.pop(5)).toBeUndefined();
+    expect(q.pop(10)?.arg).toBe('a');
+    q.push(10, () => {}, 'b'); // the running instant: the FIFO
+    q.push(20, () => {}, 'c');
+    expect(q.pop(9)).toBeUndefined();
+    expect(q.size).toBe(2);
+    expect(q.pop(10)?.arg).toBe('b');
+    expect(q.pop(19)).toBeUndefined();
+    expect(q.pop()?.arg).toBe('c');
+    expect(q.pop()).toBeUndefined();
+  });
 });
