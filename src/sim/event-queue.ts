@@ -33,7 +33,7 @@ export class EventQueue {
   private readonly pool: Entry[] = [];
   /** The time of the last entry taken: entries scheduled for it go to the FIFO. */
   private instant: Micros = -1;
-  /** Entries fifo[fifoHead..fifoTail) wait; the array keeps its size from instant to instant. */
+  /** Entries fifo[fifoHead..fifoTail) wait (or were cancelled); the array keeps its size from instant to instant. */
   private readonly fifo: (Entry | undefined)[] = [];
   private fifoHead = 0;
   private fifoTail = 0;
@@ -78,23 +78,21 @@ export class EventQueue {
 
   peek(): Timer | undefined {
     const top = this.heap[0];
-    if (top !== undefined && top.time <= this.instant) return top;
-    return this.fifoFront() ?? top;
+    if (this.fifoLive > 0 && (top === undefined || top.time > this.instant)) return this.fifoFront();
+    return top;
   }
 
   /** Takes the next entry, if there is one due at `until` or earlier. */
   pop(until: Micros = Infinity): Timer | undefined {
     const heap = this.heap;
     const top = heap[0];
-    if (top === undefined || top.time > this.instant) {
+    if (this.fifoLive > 0 && (top === undefined || top.time > this.instant)) {
       const e = this.fifoFront();
-      if (e !== undefined) {
-        if (e.time > until) return undefined;
-        this.fifo[this.fifoHead++] = undefined;
-        this.fifoLive--;
-        e.index = -1;
-        return e;
-      }
+      if (e.time > until) return undefined;
+      this.fifo[this.fifoHead++] = undefined;
+      if (--this.fifoLive === 0) this.fifoHead = this.fifoTail = 0;
+      e.index = -1;
+      return e;
     }
     if (top === undefined || top.time > until) return undefined;
     const last = heap.pop()!;
@@ -110,16 +108,14 @@ export class EventQueue {
     return top;
   }
 
-  /** The FIFO's first entry still waiting; the FIFO starts over once empty. */
-  private fifoFront(): Entry | undefined {
+  /** The FIFO's first entry still waiting (there is one: fifoLive > 0), past cancelled ones. */
+  private fifoFront(): Entry {
     const fifo = this.fifo;
-    while (this.fifoHead < this.fifoTail) {
+    for (;;) {
       const e = fifo[this.fifoHead]!;
       if (e.index === IN_FIFO) return e;
-      fifo[this.fifoHead++] = undefined; // cancelled
+      fifo[this.fifoHead++] = undefined;
     }
-    this.fifoHead = this.fifoTail = 0;
-    return undefined;
   }
 
   /** Removes a pending timer; false when it already ran or was cancelled. */
@@ -129,8 +125,9 @@ export class EventQueue {
       // left in place, skipped when reached: the FIFO empties within the instant anyway
       const e = t as Entry;
       e.index = -1;
+      e.fn = noop;
       e.arg = undefined;
-      this.fifoLive--;
+      if (--this.fifoLive === 0) this.fifoHead = this.fifoTail = 0;
       return true;
     }
     const heap = this.heap;
