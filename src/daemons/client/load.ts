@@ -53,16 +53,19 @@ export class HttpLoad implements HttpExchangeListener {
   httpDone(x: HttpExchange): void {
     this.inFlight--;
     const trace = this.sim.trace;
-    if (!trace.enabled) return;
-    const r = x.response;
-    trace.emit('http.request', {
-      host: this.host.name,
-      url: this.action.url.text,
-      sent: x.started,
-      ...(x.failure === undefined ? { status: r.status } : { error: failureWord(x.failure) }),
-      headers: x.failure === undefined ? r.headerMap() : {},
-      latency: x.finished! - x.started,
-    });
+    if (!trace.wants('http.request')) return;
+    const t = this.sim.now;
+    const host = this.host.name;
+    const url = this.action.url.text;
+    const sent = x.started;
+    const latency = x.finished! - sent;
+    // The record built whole, one literal per outcome: no copies, and each outcome's shape stays the same.
+    if (x.failure === undefined) {
+      const r = x.response;
+      trace.emitRecord({ t, kind: 'http.request', host, url, sent, status: r.status, headers: r.headerMap(), latency });
+    } else {
+      trace.emitRecord({ t, kind: 'http.request', host, url, sent, error: failureWord(x.failure), headers: {}, latency });
+    }
   }
 }
 
