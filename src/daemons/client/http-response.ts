@@ -12,6 +12,7 @@ export type BodyFraming = 'none' | 'length' | 'chunked' | 'close';
 const MAX_HEAD = 64 * 1024;
 const NO_HEADERS: ReadonlyArray<readonly [string, string]> = [];
 const NO_FIELDS: Readonly<Record<string, string>> = Object.freeze({});
+const NO_TOKENS: readonly string[] = [];
 
 export class HttpResponseParser implements BodySink {
   /** The final response's head, once received (interim 1xx heads are skipped). */
@@ -59,6 +60,11 @@ export class HttpResponseParser implements BodySink {
   /** Header fields in order, names as sent. */
   get headers(): ReadonlyArray<readonly [string, string]> {
     return this.responseHead?.headers ?? NO_HEADERS;
+  }
+
+  /** The Connection field's tokens, lower-cased. */
+  get connection(): readonly string[] {
+    return this.responseHead?.connection ?? NO_TOKENS;
   }
 
   feed(data: Uint8Array): void {

@@ -131,8 +131,12 @@ export class KeepAliveLoad implements ConnectionOwner {
       if (c === undefined) this.slots[slot] = c = new PersistentConnection(this);
       c.assign(req);
     }
-    // The queue empties most of the time; under a lasting backlog, drop what was served now and then.
-    if (this.head === this.waiting.length || this.head >= 1024) {
+    // The queue empties most of the time (emptied in place); under a lasting backlog, drop what was served
+    // now and then.
+    if (this.head === this.waiting.length) {
+      this.waiting.length = 0;
+      this.head = 0;
+    } else if (this.head >= 1024) {
       this.waiting.splice(0, this.head);
       this.head = 0;
     }

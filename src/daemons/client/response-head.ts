@@ -24,6 +24,8 @@ export interface ResponseHead {
   readonly chunked: boolean;
   /** Content-Length when given as digits, else -1. */
   readonly contentLength: number;
+  /** The first Connection field's tokens, lower-cased (what decides whether a connection is kept, RFC 9112 §9.3). */
+  readonly connection: readonly string[];
 }
 
 const STATUS_LINE = /^(HTTP\/\d(?:\.\d)?) (\d{3})(?: (.*))?$/;
@@ -80,6 +82,7 @@ function parse(text: string): ResponseHead | undefined {
   const te = lowerNames.indexOf('transfer-encoding');
   const cl = lowerNames.indexOf('content-length');
   const length = cl < 0 ? '' : headers[cl]![1];
+  const connection = lowerNames.indexOf('connection');
   return {
     text,
     version: m[1]!,
@@ -90,5 +93,6 @@ function parse(text: string): ResponseHead | undefined {
     map: Object.freeze(map),
     chunked: te >= 0 && /chunked/i.test(headers[te]![1]),
     contentLength: /^\d+$/.test(length) ? Number(length) : -1,
+    connection: (connection < 0 ? '' : headers[connection]![1]).toLowerCase().split(',').map((t) => t.trim()),
   };
 }

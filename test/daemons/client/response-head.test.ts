@@ -27,6 +27,11 @@ describe('response head', () => {
     expect([h.chunked, h.contentLength]).toEqual([true, -1]);
   });
 
+  it("Connection's tokens, lower-cased, from its first field", () => {
+    expect(responseHead('HTTP/1.0 200 OK\r\nConnection: Keep-Alive , Upgrade\r\nConnection: close\r\n\r\n')!.connection).toEqual(['keep-alive', 'upgrade']);
+    expect(responseHead(head)!.connection).toEqual(['']);
+  });
+
   it('a status line that is not HTTP is no head', () => {
     expect(responseHead('SSH-2.0-OpenSSH_8.7\r\n\r\n')).toBeUndefined();
   });
