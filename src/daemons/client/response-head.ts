@@ -37,14 +37,27 @@ const STATUS_LINE = /^(HTTP\/\d(?:\.\d)?) (\d{3})(?: (.*))?$/;
 const known = new Map<string, ResponseHead>();
 const KNOWN_MAX = 1024;
 
+/**
+ * The heads of the last few responses, looked at before the map: a load's servers rotate a few heads, and
+ * comparing a head's text with each (lengths, then characters up to the first difference) costs less than
+ * hashing the whole text for the map.
+ */
+const recent: ResponseHead[] = [];
+const RECENT = 4;
+let nextRecent = 0;
+
 /** The head in `text` (up to and including its blank line), or undefined when the status line is not HTTP. */
 export function responseHead(text: string): ResponseHead | undefined {
-  const seen = known.get(text);
-  if (seen !== undefined) return seen;
-  const head = parse(text);
-  if (head === undefined) return undefined;
-  if (known.size >= KNOWN_MAX) known.clear();
-  known.set(text, head);
+  for (let i = 0; i < recent.length; i++) if (recent[i]!.text === text) return recent[i];
+  let head = known.get(text);
+  if (head === undefined) {
+    head = parse(text);
+    if (head === undefined) return undefined;
+    if (known.size >= KNOWN_MAX) known.clear();
+    known.set(text, head);
+  }
+  recent[nextRecent] = head;
+  nextRecent = (nextRecent + 1) % RECENT;
   return head;
 }
 
