@@ -63,6 +63,16 @@ export class Trace {
     for (let i = 0; i < sinks.length; i++) sinks[i]!.write(record);
   }
 
+  /**
+   * What emit does, for a record the emitter built whole: `t` (the simulator's now), `kind`, then the kind's
+   * fields. Spares the copy emit makes, where one is emitted per simulated request.
+   */
+  emitRecord(record: TraceRecord): void {
+    if (this.sinks.length === 0) return;
+    const sinks = this.sinksOf(record.kind);
+    for (let i = 0; i < sinks.length; i++) sinks[i]!.write(record);
+  }
+
   close(): void {
     for (const { sink } of this.sinks) sink.close?.();
   }

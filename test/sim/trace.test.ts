@@ -27,4 +27,15 @@ describe('Trace', () => {
     expect(all.records.map((r) => `${r.kind}`)).toEqual(['test.a', 'test.b']);
     expect(trace.wants('test.b')).toBe(false);
   });
+
+  it('hands a record built whole to the sinks of its kind, as it is', () => {
+    const trace = new Trace();
+    const onlyA = new MemorySink();
+    trace.attach(onlyA, new Set(['test.a']));
+    const record = { t: 5, kind: 'test.a', n: 1 } as const;
+    trace.emitRecord(record);
+    trace.emitRecord({ t: 6, kind: 'test.b', n: 2 });
+    expect(onlyA.records).toEqual([record]);
+    expect(onlyA.records[0]).toBe(record);
+  });
 });

@@ -1,5 +1,6 @@
 import { latin1 } from '../../net/latin1';
 import { ChunkedDecoder, type BodySink } from './chunked';
+import { headerValue, responseHead, type ResponseHead } from './response-head';
 
 /**
  * An HTTP/1.1 response read from a byte stream as it arrives: status line, headers, then a body framed by
@@ -9,35 +10,14 @@ import { ChunkedDecoder, type BodySink } from './chunked';
 export type BodyFraming = 'none' | 'length' | 'chunked' | 'close';
 
 const MAX_HEAD = 64 * 1024;
-const STATUS_LINE = /^(HTTP\/\d(?:\.\d)?) (\d{3})(?: (.*))?$/;
-
-/**
- * One string per distinct header value across the header maps a load records (Server, Content-Type, an ETag,
- * the Date of the current second): a value sliced out of the received head keeps the whole head alive for as
- * long as the record lives, and a copy per response would still cost its bytes. Emptied when full, as Date
- * brings a new value every second.
- */
-const sharedValues = new Map<string, string>();
-const SHARED_VALUES_MAX = 1024;
-
-function sharedValue(v: string): string {
-  const known = sharedValues.get(v);
-  if (known !== undefined) return known;
-  if (sharedValues.size >= SHARED_VALUES_MAX) sharedValues.clear();
-  sharedValues.set(v, v);
-  return v;
-}
+const NO_HEADERS: ReadonlyArray<readonly [string, string]> = [];
+const NO_FIELDS: Readonly<Record<string, string>> = Object.freeze({});
+const NO_TOKENS: readonly string[] = [];
 
 export class HttpResponseParser implements BodySink {
-  /** The status line and headers as received, CRLFs included (curl -i prints them as they are). */
-  headText = '';
-  version = '';
+  /** The final response's head, once received (interim 1xx heads are skipped). */
+  private responseHead: ResponseHead | undefined;
   status = 0;
-  reason = '';
-  /** Header fields in order, names as sent. */
-  readonly headers: Array<[string, string]> = [];
-  /** The names of `headers` lower-cased, index for index: lower-cased once, not at every look-up. */
-  private readonly lowerNames: string[] = [];
   framing: BodyFraming = 'none';
   /** Body bytes received (after dechunking). */
   bodyLength = 0;
@@ -52,7 +32,9 @@ export class HttpResponseParser implements BodySink {
   malformed = false;
 
   private inHead = true;
-  private pendingHead = '';
+  /** The head's bytes so far, when it comes in pieces (it rarely does): `pendingLength` bytes of `pending`. */
+  private pending: Uint8Array | undefined;
+  private pendingLength = 0;
   private remaining = 0;
   /** Made when a chunked body comes (most responses have a Content-Length). */
   private chunked: ChunkedDecoder | undefined;
@@ -61,6 +43,29 @@ export class HttpResponseParser implements BodySink {
     private readonly keepBody: boolean,
     private readonly head: boolean,
   ) {}
+
+  /** The status line and headers as received, CRLFs included (curl -i prints them as they are). */
+  get headText(): string {
+    return this.responseHead?.text ?? '';
+  }
+
+  get version(): string {
+    return this.responseHead?.version ?? '';
+  }
+
+  get reason(): string {
+    return this.responseHead?.reason ?? '';
+  }
+
+  /** Header fields in order, names as sent. */
+  get headers(): ReadonlyArray<readonly [string, string]> {
+    return this.responseHead?.headers ?? NO_HEADERS;
+  }
+
+  /** The Connection field's tokens, lower-cased. */
+  get connection(): readonly string[] {
+    return this.responseHead?.connection ?? NO_TOKENS;
+  }
 
   feed(data: Uint8Array): void {
     this.received += data.length;
@@ -82,78 +87,72 @@ export class HttpResponseParser implements BodySink {
     if (!this.inHead && this.framing === 'close') this.done = true;
   }
 
-  /** Lower-case names, repeated fields joined with ", " (what expectations read). */
-  headerMap(): Record<string, string> {
-    const out: Record<string, string> = {};
-    const headers = this.headers;
-    const names = this.lowerNames;
-    for (let i = 0; i < headers.length; i++) {
-      const k = names[i]!;
-      const v = sharedValue(headers[i]![1]);
-      const seen = out[k];
-      out[k] = seen === undefined ? v : `${seen}, ${v}`;
-    }
-    return out;
+  /**
+   * Lower-case names, repeated fields joined with ", " (what expectations read). Shared by every response with
+   * the same head, hence read-only.
+   */
+  headerMap(): Readonly<Record<string, string>> {
+    return this.responseHead?.map ?? NO_FIELDS;
   }
 
   header(name: string): string | undefined {
-    const k = name.toLowerCase();
-    const names = this.lowerNames;
-    for (let i = 0; i < names.length; i++) if (names[i] === k) return this.headers[i]![1];
-    return undefined;
+    return this.responseHead === undefined ? undefined : headerValue(this.responseHead, name.toLowerCase());
   }
 
+  /** Reads head bytes from `data[off]` on; returns where the head ended, or the end of `data`. */
   private readHead(data: Uint8Array, off: number): number {
-    const text = latin1(data, off, data.length);
-    const all = this.pendingHead + text;
-    const end = all.indexOf('\r\n\r\n');
+    // Most heads come whole in one segment: found and decoded in place, with no copy.
+    if (this.pendingLength === 0) {
+      const end = headEnd(data, off);
+      if (end >= 0) {
+        this.parseHead(latin1(data, off, end));
+        return end;
+      }
+    }
+    const before = this.pendingLength;
+    const pending = this.gather(data, off);
+    const end = headEnd(pending.subarray(0, this.pendingLength), Math.max(0, before - 3));
     if (end < 0) {
-      this.pendingHead = all;
-      if (all.length > MAX_HEAD) this.malformed = true;
+      if (this.pendingLength > MAX_HEAD) this.malformed = true;
       return data.length;
     }
-    const consumed = end + 4 - this.pendingHead.length;
-    this.pendingHead = '';
-    this.parseHead(all.slice(0, end + 4));
-    return off + consumed;
+    this.pendingLength = 0;
+    this.parseHead(latin1(pending, 0, end));
+    return off + end - before;
   }
 
-  private parseHead(block: string): void {
-    const headEnd = block.length - 4;
-    let eol = block.indexOf('\r\n');
-    if (eol < 0 || eol > headEnd) eol = headEnd;
-    const m = STATUS_LINE.exec(block.slice(0, eol));
-    if (!m) {
+  /** Appends `data[off..]` to the pending head bytes, growing their buffer by doubling. */
+  private gather(data: Uint8Array, off: number): Uint8Array {
+    const length = this.pendingLength + data.length - off;
+    let pending = this.pending;
+    if (pending === undefined || pending.length < length) {
+      const grown = new Uint8Array(Math.max(length, 2 * (pending?.length ?? 256)));
+      if (pending !== undefined) grown.set(pending.subarray(0, this.pendingLength));
+      this.pending = pending = grown;
+    }
+    pending.set(data.subarray(off), this.pendingLength);
+    this.pendingLength = length;
+    return pending;
+  }
+
+  private parseHead(text: string): void {
+    const head = responseHead(text);
+    if (head === undefined) {
       this.malformed = true;
       return;
     }
-    const status = Number(m[2]);
+    const status = head.status;
     if (status >= 100 && status < 200) return; // interim response: the real one follows
-    this.headText = block;
-    this.version = m[1]!;
+    this.responseHead = head;
     this.status = status;
-    this.reason = m[3] ?? '';
-    for (let start = eol + 2; start < headEnd; ) {
-      let end = block.indexOf('\r\n', start);
-      if (end < 0 || end > headEnd) end = headEnd;
-      const colon = block.indexOf(':', start);
-      if (colon > start && colon < end) {
-        const name = block.slice(start, colon);
-        this.headers.push([name, block.slice(colon + 1, end).trim()]);
-        this.lowerNames.push(name.toLowerCase());
-      }
-      start = end + 2;
-    }
     this.inHead = false;
-    const te = this.header('transfer-encoding');
-    const cl = this.header('content-length');
+    this.contentLength = head.contentLength;
     if (this.head || status === 204 || status === 304) this.framing = 'none';
-    else if (te !== undefined && /chunked/i.test(te)) this.framing = 'chunked';
-    else if (cl !== undefined && /^\d+$/.test(cl)) {
+    else if (head.chunked) this.framing = 'chunked';
+    else if (head.contentLength >= 0) {
       this.framing = 'length';
-      this.contentLength = this.remaining = Number(cl);
+      this.remaining = head.contentLength;
     } else this.framing = 'close';
-    if (cl !== undefined && /^\d+$/.test(cl)) this.contentLength = Number(cl);
     if (this.framing === 'none' || (this.framing === 'length' && this.remaining === 0)) this.done = true;
   }
 
@@ -172,4 +171,12 @@ export class HttpResponseParser implements BodySink {
     this.bodyLength += n;
     if (this.keepBody && n > 0) this.body.push(data.slice(off, off + n));
   }
+}
+
+/** Where the blank line ending a head finishes in `data`, searching from `from`: just after its CRLFCRLF, or -1. */
+function headEnd(data: Uint8Array, from: number): number {
+  for (let i = from + 3; i < data.length; i++) {
+    if (data[i] === 10 && data[i - 1] === 13 && data[i - 2] === 10 && data[i - 3] === 13) return i + 1;
+  }
+  return -1;
 }

@@ -79,17 +79,20 @@ export class KeepAliveLoad implements ConnectionOwner {
     r.timer = undefined;
     this.inFlight--;
     const trace = this.sim.trace;
-    if (trace.enabled) {
-      trace.emit('http.request', {
-        host: this.host.name,
-        url: this.action.url.text,
-        sent: r.sent,
-        ...(failure === undefined ? { status: response.status } : { error: failureWord(failure) }),
-        headers: failure === undefined ? response.headerMap() : {},
-        latency: this.sim.now - r.sent,
-        port: conn.localPort,
-        opened: conn.opened,
-      });
+    if (!trace.wants('http.request')) return;
+    const t = this.sim.now;
+    const host = this.host.name;
+    const url = this.action.url.text;
+    const sent = r.sent;
+    const latency = t - sent;
+    const port = conn.localPort;
+    const opened = conn.opened;
+    // The record built whole, one literal per outcome: no copies, and each outcome's shape stays the same.
+    if (failure === undefined) {
+      const headers = response.headerMap();
+      trace.emitRecord({ t, kind: 'http.request', host, url, sent, status: response.status, headers, latency, port, opened });
+    } else {
+      trace.emitRecord({ t, kind: 'http.request', host, url, sent, error: failureWord(failure), headers: {}, latency, port, opened });
     }
   }
 
@@ -128,8 +131,12 @@ export class KeepAliveLoad implements ConnectionOwner {
       if (c === undefined) this.slots[slot] = c = new PersistentConnection(this);
       c.assign(req);
     }
-    // The queue empties most of the time; under a lasting backlog, drop what was served now and then.
-    if (this.head === this.waiting.length || this.head >= 1024) {
+    // The queue empties most of the time (emptied in place); under a lasting backlog, drop what was served
+    // now and then.
+    if (this.head === this.waiting.length) {
+      this.waiting.length = 0;
+      this.head = 0;
+    } else if (this.head >= 1024) {
       this.waiting.splice(0, this.head);
       this.head = 0;
     }

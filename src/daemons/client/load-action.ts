@@ -17,10 +17,13 @@ export interface LoadAction {
   readonly connections?: number;
 }
 
-/** The request every load sends: curl's GET for the URL. */
+/**
+ * The request every load sends: curl's GET for the URL, UTF-8 encoded. A Buffer, as the daemons' own output
+ * is: the server decodes each segment it receives, and a Buffer's bytes decode without a view made per call.
+ */
 export function requestBytes(action: LoadAction): Uint8Array {
   const url = action.url;
-  return new TextEncoder().encode(requestText({ method: 'GET', path: url.path, host: hostHeader(url.address.text, url.port) }));
+  return Buffer.from(requestText({ method: 'GET', path: url.path, host: hostHeader(url.address.text, url.port) }), 'utf8');
 }
 
 /** When request number `n` (from 0) of the load falls due: `rate` spread evenly from `from`, integer µs. */

@@ -1,7 +1,7 @@
 import type { Host } from '../../host/host';
 import type { Simulator } from '../../sim/simulator';
 import { failureWord } from './failure-word';
-import { HttpExchange, type HttpExchangeListener } from './http-exchange';
+import { HttpExchange, type HttpExchangeListener, type HttpExchangeOptions } from './http-exchange';
 import { KeepAliveLoad } from './keepalive-load';
 import { dueAt, requestBytes, type LoadAction } from './load-action';
 import './trace-events';
@@ -20,7 +20,8 @@ export interface LoadWorld {
  * `http.request` trace event when it ends (answered, failed, or timed out).
  */
 export class HttpLoad implements HttpExchangeListener {
-  private readonly request: Uint8Array;
+  /** Every request of the load is the same: its exchange options (request bytes included) are made once. */
+  private readonly exchange: HttpExchangeOptions;
   private sent = 0;
   /** Requests started and not yet ended. */
   inFlight = 0;
@@ -30,7 +31,7 @@ export class HttpLoad implements HttpExchangeListener {
     private readonly host: Host,
     private readonly action: LoadAction,
   ) {
-    this.request = requestBytes(action);
+    this.exchange = { address: action.url.address.value, port: action.url.port, request: requestBytes(action), maxTime: action.timeout };
   }
 
   start(): void {
@@ -42,11 +43,7 @@ export class HttpLoad implements HttpExchangeListener {
     const a = this.action;
     if (this.host.powered) {
       this.inFlight++;
-      new HttpExchange(
-        this.host,
-        { address: a.url.address.value, port: a.url.port, request: this.request, maxTime: a.timeout },
-        this,
-      );
+      new HttpExchange(this.host, this.exchange, this);
     }
     this.sent++;
     const next = dueAt(a, this.sent);
@@ -56,16 +53,19 @@ export class HttpLoad implements HttpExchangeListener {
   httpDone(x: HttpExchange): void {
     this.inFlight--;
     const trace = this.sim.trace;
-    if (!trace.enabled) return;
-    const r = x.response;
-    trace.emit('http.request', {
-      host: this.host.name,
-      url: this.action.url.text,
-      sent: x.started,
-      ...(x.failure === undefined ? { status: r.status } : { error: failureWord(x.failure) }),
-      headers: x.failure === undefined ? r.headerMap() : {},
-      latency: x.finished! - x.started,
-    });
+    if (!trace.wants('http.request')) return;
+    const t = this.sim.now;
+    const host = this.host.name;
+    const url = this.action.url.text;
+    const sent = x.started;
+    const latency = x.finished! - sent;
+    // The record built whole, one literal per outcome: no copies, and each outcome's shape stays the same.
+    if (x.failure === undefined) {
+      const r = x.response;
+      trace.emitRecord({ t, kind: 'http.request', host, url, sent, status: r.status, headers: r.headerMap(), latency });
+    } else {
+      trace.emitRecord({ t, kind: 'http.request', host, url, sent, error: failureWord(x.failure), headers: {}, latency });
+    }
   }
 }
 

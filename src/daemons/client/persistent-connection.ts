@@ -126,7 +126,7 @@ export class PersistentConnection implements TcpHandler {
 /** May the connection carry another request after this response (RFC 9112 §9.3)? */
 function persistent(r: HttpResponseParser): boolean {
   if (r.framing === 'close') return false;
-  const tokens = (r.header('connection') ?? '').toLowerCase().split(',').map((t) => t.trim());
+  const tokens = r.connection;
   if (tokens.includes('close')) return false;
   return r.version === 'HTTP/1.1' || tokens.includes('keep-alive');
 }
