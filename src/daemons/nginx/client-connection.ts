@@ -7,7 +7,7 @@ import type { Exchange, HttpRequest } from './exchange';
 import { handleRequest, type RequestOutcome } from './handle-request';
 import { RequestReader } from './http-parse';
 import { ProxyRequest } from './proxy-pass';
-import { serializeResponse, type HttpResponse } from './response';
+import { responseBytes, type HttpResponse } from './response';
 import { logsAt, type NginxWorker } from './worker';
 
 /** What `return 444` leaves in the access log: status 444, nothing sent. */
@@ -167,7 +167,7 @@ export class ClientConnection implements TcpHandler {
   private respond(ex: Exchange, response: HttpResponse): void {
     if (this.closed) return;
     const w = this.worker;
-    this.sock.write(w.bytes(serializeResponse(response)));
+    this.sock.write(responseBytes(response));
     this.log(ex, response);
     this.busy = false;
     if (!response.keepAlive || w.quitting || this.ended) {
