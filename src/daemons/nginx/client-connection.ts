@@ -99,16 +99,15 @@ export class ClientConnection implements TcpHandler {
     if (!next) return;
     this.stopKeepalive();
     this.busy = true;
-    const { head, body } = next;
     const w = this.worker;
     const sock = this.sock;
     const request: HttpRequest = {
-      method: head.method,
-      path: head.target,
-      version: head.version,
-      headers: head.headers,
+      method: next.method,
+      path: next.target,
+      version: next.version,
+      headers: next.headers,
       // one shape for every request (a conditional spread costs a copy per request)
-      body: head.bodyLength > 0 ? body : undefined,
+      body: next.bodyLength > 0 ? next.body : undefined,
       remoteAddr: this.remoteAddr,
       remotePort: sock.remotePort,
       serverAddr: this.serverAddr,
