@@ -1,7 +1,7 @@
 import { formatIpv4 } from '../../net/addr';
 import type { TcpError, TcpHandler, TcpSocket } from '../../host/tcp/socket';
 import type { Timer } from '../../sim/simulator';
-import { accessLogLines } from './access-log';
+import { accessLogLine } from './access-log';
 import { errorLogPrefix } from './error-log';
 import type { Exchange, HttpRequest } from './exchange';
 import { handleRequest, type RequestOutcome } from './handle-request';
@@ -160,7 +160,11 @@ export class ClientConnection implements TcpHandler {
   private log(ex: Exchange, response: HttpResponse): void {
     this.flushErrors(ex);
     const w = this.worker;
-    for (const { path, line } of accessLogLines(ex, response, w.clock())) w.ctx.log('access', path, line);
+    const targets = ex.settings.accessLogs;
+    for (let i = 0; i < targets.length; i++) {
+      const target = targets[i]!;
+      w.ctx.log('access', target.path, accessLogLine(ex, target, response, w.clock()));
+    }
   }
 
   private respond(ex: Exchange, response: HttpResponse): void {

@@ -82,7 +82,7 @@ export function finishResponse(ex: Exchange, parts: ResponseParts, clock: Variab
   if (generic !== undefined) for (let i = 0; i < generic.length; i++) headers.push(generic[i]!);
   const listed = addsHeaders(status);
   if (listed && settings.expires.kind !== 'off') headers.push(...expiresHeaders(settings, clock.nowMs));
-  const sent = settings.addHeaders.length > 0 ? { status, headers, bodyBytes: 0 } : undefined;
+  const sent = settings.addHeaders.length > 0 ? { status, headers, body: '' } : undefined;
   for (const h of settings.addHeaders) {
     if (!listed && !h.always) continue;
     const value = evaluateVars(h.value, ex, clock, sent);
