@@ -121,7 +121,7 @@ export class ProxyRequest implements TcpHandler {
   onConnect(sock: TcpSocket): void {
     if (this.worker.stopped) return this.worker.later(() => this.onConnect(sock));
     if (this.over) return;
-    sock.write(this.worker.bytes(this.request.text));
+    sock.write(this.request.bytes());
     this.sent = true;
     const host = this.worker.host;
     this.timer = host.sim.schedule(host.clock.toTrue(this.ex.settings.proxyReadTimeout), readTimeout, this);

@@ -2,6 +2,7 @@ import { latin1 } from '../../net/latin1';
 import type { LocSettings } from './conf-model';
 import { header, type Exchange } from './exchange';
 import { httpDate } from './http-date';
+import { messageBytes } from './http-message';
 import { addsHeaders, statusLine } from './special-response';
 import { evaluateVars, type VariableClock } from './variables';
 
@@ -94,42 +95,9 @@ export function finishResponse(ex: Exchange, parts: ResponseParts, clock: Variab
   return { status, statusLine: statusLine(status), headers, body: head ? '' : parts.body, keepAlive };
 }
 
-/**
- * The bytes on the wire: status line, headers, blank line, body. They are written straight into one buffer, as
- * nginx's header filter fills its buffer: building the text first cost a string per piece and two more copies.
- */
+/** The bytes on the wire: status line, headers, blank line, body. */
 export function responseBytes(res: HttpResponse): Uint8Array {
-  const headers = res.headers;
-  const body = res.body;
-  let size = res.statusLine.length + 4 + body.length;
-  for (let i = 0; i < headers.length; i++) size += headers[i]![0].length + headers[i]![1].length + 4;
-  const out = Buffer.allocUnsafe(size);
-  let at = putLine(out, 0, res.statusLine);
-  for (let i = 0; i < headers.length; i++) {
-    const h = headers[i]!;
-    at = putText(out, at, h[0]);
-    out[at++] = 0x3a; // ':'
-    out[at++] = 0x20;
-    at = putLine(out, at, h[1]);
-  }
-  out[at++] = 0x0d;
-  out[at++] = 0x0a;
-  // the native encoder for the body, which may be large; header pieces are too short to repay a call each
-  out.write(body, at, 'latin1');
-  return out;
-}
-
-/** A latin1 string's bytes at `at` (each char's low byte, as Buffer's latin1 encoding does); returns the end. */
-function putText(out: Uint8Array, at: number, text: string): number {
-  for (let i = 0; i < text.length; i++) out[at + i] = text.charCodeAt(i);
-  return at + text.length;
-}
-
-function putLine(out: Uint8Array, at: number, text: string): number {
-  at = putText(out, at, text);
-  out[at] = 0x0d;
-  out[at + 1] = 0x0a;
-  return at + 2;
+  return messageBytes(res.statusLine, res.headers, res.body);
 }
 
 /** The bytes on the wire as a latin1 string. */

@@ -27,7 +27,7 @@ export function hostVariable(ex: Exchange): string {
 /** A variable: what it reads of the request, the clock, and the response when there is one. */
 export type Getter = (ex: Exchange, clock: VariableClock, sent: SentResponse | undefined) => string | undefined;
 
-/** The variables of a fixed name; getterOf adds those of a family (`http_*` …) the first time one is named. */
+/** The variables of a fixed name; variableGetter adds those of a family (`http_*` …) the first time one is named. */
 const GETTERS = new Map<string, Getter>([
   ['server_addr', (ex) => ex.request.serverAddr],
   ['server_port', (ex) => String(ex.request.serverPort)],
@@ -68,7 +68,7 @@ const GETTERS = new Map<string, Getter>([
 const unset: Getter = () => undefined;
 
 /** The getter of a variable name, worked out once per name (a configuration names few). */
-function getterOf(name: string): Getter {
+export function variableGetter(name: string): Getter {
   let get = GETTERS.get(name);
   if (get === undefined) {
     get = familyGetter(name);
@@ -106,7 +106,7 @@ function familyGetter(name: string): Getter {
 
 /** Looks up a variable of nginx's http core/proxy/upstream modules; undefined = not set. */
 export function variable(ex: Exchange, name: string, clock: VariableClock, sent?: SentResponse): string | undefined {
-  return getterOf(name)(ex, clock, sent);
+  return variableGetter(name)(ex, clock, sent);
 }
 
 /** A value with the getter of each of its variables: literal text, or what reads the variable. */
@@ -118,7 +118,7 @@ const compiledValues = new WeakMap<Value, CompiledValue>();
 export function compiled(value: Value): CompiledValue {
   let c = compiledValues.get(value);
   if (c === undefined) {
-    c = value.map((part) => (typeof part === 'string' ? part : getterOf(part.variable)));
+    c = value.map((part) => (typeof part === 'string' ? part : variableGetter(part.variable)));
     compiledValues.set(value, c);
   }
   return c;

@@ -62,11 +62,6 @@ export class NginxWorker implements ProcessBehaviour {
     return this.cachedClock;
   }
 
-  /** Bytes of a latin1 string for the socket. */
-  bytes(text: string): Uint8Array {
-    return Buffer.from(text, 'latin1');
-  }
-
   nextConnection(): number {
     return this.ctx.nextConnection();
   }
