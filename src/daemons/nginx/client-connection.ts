@@ -1,4 +1,3 @@
-import { formatIpv4 } from '../../net/addr';
 import type { TcpError, TcpHandler, TcpSocket } from '../../host/tcp/socket';
 import type { Timer } from '../../sim/simulator';
 import { accessLogLine } from './access-log';
@@ -42,8 +41,8 @@ export class ClientConnection implements TcpHandler {
     private readonly sock: TcpSocket,
     private readonly number: number,
   ) {
-    this.remoteAddr = formatIpv4(sock.remoteIp);
-    this.serverAddr = formatIpv4(sock.localIp);
+    this.remoteAddr = worker.addressText(sock.remoteIp);
+    this.serverAddr = worker.addressText(sock.localIp);
     this.startMs = worker.clock().nowMs;
   }
 
