@@ -25,7 +25,7 @@ export class ClientConnection implements TcpHandler {
   private readonly serverAddr: string;
   /** A request is being served (proxied requests take simulated time). */
   private busy = false;
-  private proxy: { readonly request: ProxyRequest; readonly exchange: Exchange } | undefined;
+  private proxy: ProxyRequest | undefined;
   private keepalive: Timer | undefined;
   private closed = false;
   /** The client's FIN arrived. */
@@ -61,10 +61,10 @@ export class ClientConnection implements TcpHandler {
     this.ended = true;
     if (this.proxy) {
       // nginx notices the close while waiting for the upstream (proxy_ignore_client_abort off): 499
-      const { request, exchange } = this.proxy;
+      const request = this.proxy;
       this.proxy = undefined;
       request.abort();
-      this.log(exchange, CLIENT_CLOSED);
+      this.log(request.ex, CLIENT_CLOSED);
       this.close();
     } else if (!this.busy) this.close();
   }
@@ -87,7 +87,7 @@ export class ClientConnection implements TcpHandler {
   /** The worker is gone: the kernel closes the socket. */
   drop(): void {
     if (this.closed) return;
-    this.proxy?.request.abort();
+    this.proxy?.abort();
     this.stopKeepalive();
     this.closed = true;
     this.sock.close();
@@ -130,7 +130,7 @@ export class ClientConnection implements TcpHandler {
       case 'proxy': {
         const w = this.worker;
         const request = new ProxyRequest(w, this, outcome.exchange, w.upstream(outcome.upstream), outcome.request);
-        this.proxy = { request, exchange: outcome.exchange };
+        this.proxy = request;
         request.start();
         return;
       }
@@ -203,7 +203,7 @@ export class ClientConnection implements TcpHandler {
 
   private gone(): void {
     if (this.closed) return;
-    this.proxy?.request.abort();
+    this.proxy?.abort();
     this.proxy = undefined;
     this.stopKeepalive();
     this.closed = true;

@@ -78,7 +78,8 @@ export class ProxyRequest implements TcpHandler {
   constructor(
     private readonly worker: NginxWorker,
     private readonly owner: ProxyOwner,
-    private readonly ex: Exchange,
+    /** The request being proxied. */
+    readonly ex: Exchange,
     peers: UpstreamPeers,
     private readonly request: UpstreamRequest,
   ) {

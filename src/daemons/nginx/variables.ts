@@ -20,8 +20,15 @@ export interface VariableClock {
 /** `$host`: Host header without port, lowercased; else the server's first name. */
 export function hostVariable(ex: Exchange): string {
   const h = header(ex.request, 'Host');
-  if (h) return h.replace(/:\d+$/, '').toLowerCase();
+  if (h) return hostWithoutPort(h).toLowerCase();
   return ex.server.serverNames[0] ?? '';
+}
+
+/** A Host value without a trailing `:port` (what /:\d+$/ removes), scanned rather than matched per request. */
+export function hostWithoutPort(host: string): string {
+  let i = host.length;
+  for (let c = host.charCodeAt(i - 1); c >= 0x30 && c <= 0x39; c = host.charCodeAt(i - 1)) i--;
+  return i < host.length && host.charCodeAt(i - 1) === 0x3a ? host.slice(0, i - 1) : host;
 }
 
 /** A variable: what it reads of the request, the clock, and the response when there is one. */
