@@ -225,11 +225,11 @@ export function respondWithError(ex: Exchange, status: number, fs: HostFs, clock
   );
 }
 
+/** The type of the last path segment's extension (after its last dot), else default_type. */
 function contentTypeOf(ex: Exchange, uri: string): string {
-  const name = uri.slice(uri.lastIndexOf('/') + 1);
-  const dot = name.lastIndexOf('.');
-  if (dot < 0) return ex.settings.defaultType;
-  return ex.settings.types.get(name.slice(dot + 1).toLowerCase()) ?? ex.settings.defaultType;
+  const dot = uri.lastIndexOf('.');
+  if (dot <= uri.lastIndexOf('/')) return ex.settings.defaultType;
+  return ex.settings.types.get(uri.slice(dot + 1).toLowerCase()) ?? ex.settings.defaultType;
 }
 
 /** The content phase: proxy_pass, index module, static module. */
