@@ -1,6 +1,6 @@
+import { latin1 } from '../../net/latin1';
 import type { LocSettings } from './conf-model';
 import { logRequestError } from './error-log';
-import { latin1 } from '../../net/latin1';
 import { header, sameFieldName, type Exchange } from './exchange';
 import { messageBytes } from './http-message';
 import { finishResponse, type HttpResponse } from './response';
