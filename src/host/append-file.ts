@@ -44,9 +44,10 @@ export class AppendFile implements VfsFile {
   private flush(): void {
     const pending = this.pending;
     if (pending.length === 0) return;
-    const text = `${pending.join('\n')}\n`;
+    // the last newline is written as a byte: a template adding it would copy the whole batch once more
+    const text = pending.join('\n');
     pending.length = 0;
-    const need = this.len + text.length;
+    const need = this.len + text.length + 1;
     if (need > this.buf.length) {
       const bigger = Buffer.alloc(Math.max(need, this.buf.length * 2));
       bigger.set(this.buf.subarray(0, this.len));
@@ -54,6 +55,7 @@ export class AppendFile implements VfsFile {
     }
     // Buffer's native latin1 encoder: an order of magnitude faster than a loop over charCodeAt
     this.len += this.buf.write(text, this.len, 'latin1');
+    this.buf[this.len++] = 0x0a;
   }
 }
 

@@ -1,7 +1,8 @@
+import type { AccessLogTarget } from './conf-model';
 import type { Exchange } from './exchange';
 import type { HttpResponse } from './response';
 import type { Value } from './value';
-import { variable, type VariableClock } from './variables';
+import { compiled, type VariableClock } from './variables';
 
 /**
  * Escaping of ngx_http_log_module's default `escape=default`: `"`, `\`, control bytes and bytes >= 0x7f
@@ -27,19 +28,24 @@ function escapeDefault(text: string): string {
 
 /** One log_format line: every variable unset or empty is written `-`. */
 export function formatLogLine(format: Value, ex: Exchange, response: HttpResponse, clock: VariableClock): string {
-  const bodyBytes = response.body.length;
-  const sent = { status: response.status, headers: response.headers, bodyBytes };
+  const parts = compiled(format);
   let out = '';
-  for (let i = 0; i < format.length; i++) {
-    const part = format[i]!;
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i]!;
     if (typeof part === 'string') {
       out += part;
       continue;
     }
-    const value = variable(ex, part.variable, clock, sent);
+    const value = part(ex, clock, response);
     out += value === undefined || value === '' ? '-' : escapeDefault(value);
   }
   return out;
+}
+
+/** The line an access_log target of the location that finished the request gets. */
+export function accessLogLine(ex: Exchange, target: AccessLogTarget, response: HttpResponse, clock: VariableClock): string {
+  // the builder checked that every access_log names a known log_format
+  return formatLogLine(ex.conf.http!.logFormats.get(target.format)!.value, ex, response, clock);
 }
 
 /** The access_log lines of the location that finished the request: one per access_log target (path, line). */
@@ -48,9 +54,5 @@ export function accessLogLines(
   response: HttpResponse,
   clock: VariableClock,
 ): readonly { readonly path: string; readonly line: string }[] {
-  const formats = ex.conf.http?.logFormats;
-  return ex.settings.accessLogs.map((target) => ({
-    path: target.path,
-    line: formatLogLine(formats!.get(target.format)!.value, ex, response, clock),
-  }));
+  return ex.settings.accessLogs.map((target) => ({ path: target.path, line: accessLogLine(ex, target, response, clock) }));
 }

@@ -1,13 +1,12 @@
-import { formatIpv4 } from '../../net/addr';
 import type { TcpError, TcpHandler, TcpSocket } from '../../host/tcp/socket';
 import type { Timer } from '../../sim/simulator';
-import { accessLogLines } from './access-log';
+import { accessLogLine } from './access-log';
 import { errorLogPrefix } from './error-log';
 import type { Exchange, HttpRequest } from './exchange';
 import { handleRequest, type RequestOutcome } from './handle-request';
 import { RequestReader } from './http-parse';
 import { ProxyRequest } from './proxy-pass';
-import { serializeResponse, type HttpResponse } from './response';
+import { responseBytes, type HttpResponse } from './response';
 import { logsAt, type NginxWorker } from './worker';
 
 /** What `return 444` leaves in the access log: status 444, nothing sent. */
@@ -26,7 +25,7 @@ export class ClientConnection implements TcpHandler {
   private readonly serverAddr: string;
   /** A request is being served (proxied requests take simulated time). */
   private busy = false;
-  private proxy: { readonly request: ProxyRequest; readonly exchange: Exchange } | undefined;
+  private proxy: ProxyRequest | undefined;
   private keepalive: Timer | undefined;
   private closed = false;
   /** The client's FIN arrived. */
@@ -42,8 +41,8 @@ export class ClientConnection implements TcpHandler {
     private readonly sock: TcpSocket,
     private readonly number: number,
   ) {
-    this.remoteAddr = formatIpv4(sock.remoteIp);
-    this.serverAddr = formatIpv4(sock.localIp);
+    this.remoteAddr = worker.addressText(sock.remoteIp);
+    this.serverAddr = worker.addressText(sock.localIp);
     this.startMs = worker.clock().nowMs;
   }
 
@@ -62,10 +61,10 @@ export class ClientConnection implements TcpHandler {
     this.ended = true;
     if (this.proxy) {
       // nginx notices the close while waiting for the upstream (proxy_ignore_client_abort off): 499
-      const { request, exchange } = this.proxy;
+      const request = this.proxy;
       this.proxy = undefined;
       request.abort();
-      this.log(exchange, CLIENT_CLOSED);
+      this.log(request.ex, CLIENT_CLOSED);
       this.close();
     } else if (!this.busy) this.close();
   }
@@ -88,7 +87,7 @@ export class ClientConnection implements TcpHandler {
   /** The worker is gone: the kernel closes the socket. */
   drop(): void {
     if (this.closed) return;
-    this.proxy?.request.abort();
+    this.proxy?.abort();
     this.stopKeepalive();
     this.closed = true;
     this.sock.close();
@@ -99,16 +98,15 @@ export class ClientConnection implements TcpHandler {
     if (!next) return;
     this.stopKeepalive();
     this.busy = true;
-    const { head, body } = next;
     const w = this.worker;
     const sock = this.sock;
     const request: HttpRequest = {
-      method: head.method,
-      path: head.target,
-      version: head.version,
-      headers: head.headers,
+      method: next.method,
+      path: next.target,
+      version: next.version,
+      headers: next.headers,
       // one shape for every request (a conditional spread costs a copy per request)
-      body: head.bodyLength > 0 ? body : undefined,
+      body: next.bodyLength > 0 ? next.body : undefined,
       remoteAddr: this.remoteAddr,
       remotePort: sock.remotePort,
       serverAddr: this.serverAddr,
@@ -132,7 +130,7 @@ export class ClientConnection implements TcpHandler {
       case 'proxy': {
         const w = this.worker;
         const request = new ProxyRequest(w, this, outcome.exchange, w.upstream(outcome.upstream), outcome.request);
-        this.proxy = { request, exchange: outcome.exchange };
+        this.proxy = request;
         request.start();
         return;
       }
@@ -161,13 +159,17 @@ export class ClientConnection implements TcpHandler {
   private log(ex: Exchange, response: HttpResponse): void {
     this.flushErrors(ex);
     const w = this.worker;
-    for (const { path, line } of accessLogLines(ex, response, w.clock())) w.ctx.log('access', path, line);
+    const targets = ex.settings.accessLogs;
+    for (let i = 0; i < targets.length; i++) {
+      const target = targets[i]!;
+      w.ctx.log('access', target.path, accessLogLine(ex, target, response, w.clock()));
+    }
   }
 
   private respond(ex: Exchange, response: HttpResponse): void {
     if (this.closed) return;
     const w = this.worker;
-    this.sock.write(w.bytes(serializeResponse(response)));
+    this.sock.write(responseBytes(response));
     this.log(ex, response);
     this.busy = false;
     if (!response.keepAlive || w.quitting || this.ended) {
@@ -201,7 +203,7 @@ export class ClientConnection implements TcpHandler {
 
   private gone(): void {
     if (this.closed) return;
-    this.proxy?.request.abort();
+    this.proxy?.abort();
     this.proxy = undefined;
     this.stopKeepalive();
     this.closed = true;

@@ -1,13 +1,13 @@
 import type { NginxConf, RewriteOp, UpstreamConf } from './conf-model';
 import { header, type Exchange, type HostFs, type HttpRequest } from './exchange';
 import { logRequestError } from './error-log';
-import { findLocation } from './location-match';
+import { findLocation, NO_CAPTURES } from './location-match';
 import { buildUpstreamRequest, type UpstreamRequest } from './proxy';
 import { finishResponse, type HttpResponse, type ResponseParts } from './response';
 import { findServer } from './server-select';
 import { closesConnection, specialResponseBody } from './special-response';
 import type { Value } from './value';
-import { evaluateVars, hostVariable, type VariableClock } from './variables';
+import { evaluateVars, hostVariable, hostWithoutPort, type VariableClock } from './variables';
 
 /** What nginx does with a request: answer it, pass it to an upstream, or (`return 444`) close the connection. */
 export type RequestOutcome =
@@ -60,7 +60,8 @@ export function handleRequest(conf: NginxConf, request: HttpRequest, fs: HostFs,
   // a bad request line is refused before the headers are read: default server, no headers in the log
   const req = uri === undefined ? { ...request, headers: [] } : request;
   const http = conf.http;
-  const server = http && findServer(http, req.serverAddr, req.serverPort, header(req, 'Host')?.replace(/:\d+$/, ''));
+  const host = header(req, 'Host');
+  const server = http && findServer(http, req.serverAddr, req.serverPort, host === undefined ? undefined : hostWithoutPort(host));
   if (!server) throw new Error(`nginx has no server for ${req.serverAddr}:${req.serverPort}`);
   const ex: Exchange = {
     conf,
@@ -71,7 +72,7 @@ export function handleRequest(conf: NginxConf, request: HttpRequest, fs: HostFs,
     settings: server.settings,
     uri: rawPath,
     args: q < 0 ? undefined : req.path.slice(q + 1),
-    captures: [],
+    captures: NO_CAPTURES,
     errorStatus: undefined,
     uriChanges: MAX_URI_CHANGES + 1,
     errors: [],
@@ -224,11 +225,11 @@ export function respondWithError(ex: Exchange, status: number, fs: HostFs, clock
   );
 }
 
+/** The type of the last path segment's extension (after its last dot), else default_type. */
 function contentTypeOf(ex: Exchange, uri: string): string {
-  const name = uri.slice(uri.lastIndexOf('/') + 1);
-  const dot = name.lastIndexOf('.');
-  if (dot < 0) return ex.settings.defaultType;
-  return ex.settings.types.get(name.slice(dot + 1).toLowerCase()) ?? ex.settings.defaultType;
+  const dot = uri.lastIndexOf('.');
+  if (dot <= uri.lastIndexOf('/')) return ex.settings.defaultType;
+  return ex.settings.types.get(uri.slice(dot + 1).toLowerCase()) ?? ex.settings.defaultType;
 }
 
 /** The content phase: proxy_pass, index module, static module. */

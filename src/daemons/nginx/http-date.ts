@@ -40,23 +40,46 @@ function civil(seconds: number): Civil {
 
 const pad = (n: number, width = 2): string => String(n).padStart(width, '0');
 
+/**
+ * Texts formatted for recent seconds, one slot per second modulo the size. nginx formats its cached time once
+ * per second (ngx_time_update); here several hosts, each with its own clock, and the Last-Modified of their files
+ * share one process, so a single "last second" would be overwritten by each of them in turn.
+ */
+class SecondTexts {
+  private readonly seconds = new Float64Array(SLOTS).fill(NaN);
+  private readonly zones = new Float64Array(SLOTS);
+  private readonly texts = new Array<string>(SLOTS).fill('');
+
+  get(second: number, zone: number): string | undefined {
+    const i = second & (SLOTS - 1);
+    return this.seconds[i] === second && this.zones[i] === zone ? this.texts[i] : undefined;
+  }
+
+  set(second: number, zone: number, text: string): string {
+    const i = second & (SLOTS - 1);
+    this.seconds[i] = second;
+    this.zones[i] = zone;
+    this.texts[i] = text;
+    return text;
+  }
+}
+
+/** A power of two: enough that a few hosts and files rarely share a slot. */
+const SLOTS = 64;
+
+const httpDates = new SecondTexts();
+const timeLocals = new SecondTexts();
+
 /** `Wed, 25 Nov 2026 00:58:48 GMT` (RFC 1123, as in Date, Last-Modified, Expires). */
 export function httpDate(epochMs: number): string {
   const second = Math.floor(epochMs / 1000);
-  // nginx too formats its cached time once per second (ngx_time_update)
-  if (second === lastHttpDate.second) return lastHttpDate.text;
-  // and a static file's Last-Modified is the same on every response until the file changes
-  if (second === lastOtherDate.second) return lastOtherDate.text;
-  const c = civil(second);
-  const text = `${c.weekday}, ${pad(c.day)} ${MONTHS[c.month - 1]} ${c.year} ${pad(c.hour)}:${pad(c.minute)}:${pad(c.second)} GMT`;
-  if (second > lastHttpDate.second) lastHttpDate = { second, text };
-  else lastOtherDate = { second, text };
-  return text;
+  return httpDates.get(second, 0) ?? httpDates.set(second, 0, formatHttpDate(second));
 }
 
-let lastHttpDate = { second: -Infinity, text: '' };
-let lastOtherDate = { second: -Infinity, text: '' };
-let lastTimeLocal = { second: -Infinity, tz: 0, text: '' };
+function formatHttpDate(second: number): string {
+  const c = civil(second);
+  return `${c.weekday}, ${pad(c.day)} ${MONTHS[c.month - 1]} ${c.year} ${pad(c.hour)}:${pad(c.minute)}:${pad(c.second)} GMT`;
+}
 
 /** Calendar fields of a wall clock in a zone `tzOffsetMinutes` east of UTC. */
 export function localCivil(epochMs: number, tzOffsetMinutes: number): Civil {
@@ -66,10 +89,7 @@ export function localCivil(epochMs: number, tzOffsetMinutes: number): Civil {
 /** `25/Nov/2022:00:47:10 +0800`: $time_local for a wall clock and the host's offset from UTC in minutes. */
 export function timeLocal(epochMs: number, tzOffsetMinutes: number): string {
   const second = Math.floor(epochMs / 1000);
-  if (second === lastTimeLocal.second && tzOffsetMinutes === lastTimeLocal.tz) return lastTimeLocal.text;
-  const text = formatTimeLocal(second, tzOffsetMinutes);
-  lastTimeLocal = { second, tz: tzOffsetMinutes, text };
-  return text;
+  return timeLocals.get(second, tzOffsetMinutes) ?? timeLocals.set(second, tzOffsetMinutes, formatTimeLocal(second, tzOffsetMinutes));
 }
 
 function formatTimeLocal(second: number, tzOffsetMinutes: number): string {

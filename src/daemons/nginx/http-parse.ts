@@ -1,49 +1,84 @@
 import { latin1 } from '../../net/latin1';
+import { sameFieldName } from './exchange';
 
 /**
  * Reading HTTP/1.x off a connection, as nginx's parsers do before the request or upstream modules see it.
  * Bytes are kept as latin1 strings (one char per byte), the form the nginx core works in.
  */
 
-/** A request head as received: request line parts and header fields in order. */
-export interface RequestHead {
+/** A request as received: request line parts, header fields in order, and the body. */
+export interface ReceivedRequest {
   readonly method: string;
   readonly target: string;
   readonly version: 'HTTP/1.0' | 'HTTP/1.1';
   readonly headers: (readonly [string, string])[];
   /** Content-Length of the body (0 when none). */
   readonly bodyLength: number;
+  readonly body: string;
 }
 
-function parseHead(block: string): RequestHead {
-  let eol = block.indexOf('\r\n');
-  if (eol < 0) eol = block.length;
-  const first = block.slice(0, eol);
-  const sp1 = first.indexOf(' ');
-  const sp2 = first.lastIndexOf(' ');
-  const proto = first.slice(sp2 + 1);
-  const bad = sp1 <= 0 || sp2 <= sp1 || (proto !== 'HTTP/1.0' && proto !== 'HTTP/1.1');
-  const headers: (readonly [string, string])[] = [];
-  let bodyLength = 0;
-  for (let start = eol + 2; start <= block.length; ) {
-    let end = block.indexOf('\r\n', start);
-    if (end < 0) end = block.length;
-    const colon = block.indexOf(':', start);
-    if (colon > start && colon < end) {
-      const name = block.slice(start, colon);
-      const value = block.slice(colon + 1, end).trim();
-      headers.push([name, value]);
-      if (name.length === 14 && name.toLowerCase() === 'content-length') bodyLength = Number(value) || 0;
+/** What String.prototype.trim removes, among latin1 characters (tab, line breaks, space, no-break space). */
+function isTrimmed(c: number): boolean {
+  return c === 0x20 || (c >= 0x09 && c <= 0x0d) || c === 0xa0;
+}
+
+/**
+ * The `name: value` fields of the lines from `start` to `end` (`end` is where the head's blank line begins),
+ * in order; a line without a colon after its first character is skipped. Works on indices into the received
+ * text, so that a field costs its two strings and nothing else.
+ */
+function parseFields(text: string, start: number, end: number, fields: (readonly [string, string])[]): void {
+  while (start <= end) {
+    let stop = text.indexOf('\r\n', start);
+    if (stop > end) stop = end;
+    const colon = text.indexOf(':', start);
+    if (colon > start && colon < stop) {
+      let from = colon + 1;
+      let to = stop;
+      while (from < to && isTrimmed(text.charCodeAt(from))) from++;
+      while (to > from && isTrimmed(text.charCodeAt(to - 1))) to--;
+      fields.push([text.slice(start, colon), text.slice(from, to)]);
     }
-    start = end + 2;
+    start = stop + 2;
   }
+}
+
+/** The last Content-Length field's value as a number (NaN when not a number), or `absent` without one. */
+function contentLength(fields: readonly (readonly [string, string])[], absent: number): number {
+  let length = absent;
+  for (let i = 0; i < fields.length; i++) {
+    if (sameFieldName(fields[i]![0], 'Content-Length')) length = Number(fields[i]![1]);
+  }
+  return length;
+}
+
+/** Whether `text` holds `HTTP/1.0` or `HTTP/1.1` from `at` to `end`. */
+function isHttp1(text: string, at: number, end: number): boolean {
+  if (end - at !== 8 || !text.startsWith('HTTP/1.', at)) return false;
+  const minor = text.charCodeAt(at + 7);
+  return minor === 0x30 || minor === 0x31;
+}
+
+/** The request whose head ends (blank line) at `end`, its body `bodyLength` bytes after. */
+function parseRequest(text: string, end: number): ReceivedRequest {
+  // the first CRLF of the text is at the latest the blank line's
+  const eol = text.indexOf('\r\n');
+  let sp1 = text.indexOf(' ');
+  if (sp1 >= eol) sp1 = -1;
+  const sp2 = eol > 0 ? text.lastIndexOf(' ', eol - 1) : -1;
+  const good = sp1 > 0 && sp2 > sp1 && isHttp1(text, sp2 + 1, eol);
+  const headers: (readonly [string, string])[] = [];
+  parseFields(text, eol + 2, end, headers);
+  const bodyLength = contentLength(headers, 0) || 0;
+  const bodyStart = end + 4;
   return {
-    method: bad ? first.slice(0, Math.max(sp1, 0)) : first.slice(0, sp1),
+    method: text.slice(0, Math.max(sp1, 0)),
     // a request line that is not HTTP gets no target: the core answers 400 as nginx does
-    target: bad ? '' : first.slice(sp1 + 1, sp2),
-    version: proto === 'HTTP/1.0' ? 'HTTP/1.0' : 'HTTP/1.1',
+    target: good ? text.slice(sp1 + 1, sp2) : '',
+    version: text.startsWith('HTTP/1.0', sp2 + 1) && eol - sp2 - 1 === 8 ? 'HTTP/1.0' : 'HTTP/1.1',
     headers,
     bodyLength,
+    body: bodyLength > 0 ? text.slice(bodyStart, bodyStart + bodyLength) : '',
   };
 }
 
@@ -59,19 +94,29 @@ export class RequestReader {
   }
 
   /** The next request received in full, if any. */
-  next(): { head: RequestHead; body: string } | undefined {
+  next(): ReceivedRequest | undefined {
     const text = this.pending;
     const end = text.indexOf('\r\n\r\n');
     if (end < 0) return undefined;
-    const head = parseHead(text.slice(0, end));
-    const bodyEnd = end + 4 + head.bodyLength;
+    const request = parseRequest(text, end);
+    const bodyEnd = end + 4 + request.bodyLength;
     if (text.length < bodyEnd) return undefined;
     this.pending = text.length === bodyEnd ? '' : text.slice(bodyEnd);
-    return { head, body: text.slice(end + 4, bodyEnd) };
+    return request;
   }
 }
 
-const STATUS_LINE = /^HTTP\/1\.[01] (\d{3})/;
+/** The code of a status line `HTTP/1.x NNN …` ending at `eol`, undefined when the line is not one. */
+function statusCode(text: string, eol: number): number | undefined {
+  if (eol < 12 || !isHttp1(text, 0, 8) || text.charCodeAt(8) !== 0x20) return undefined;
+  let code = 0;
+  for (let i = 9; i < 12; i++) {
+    const digit = text.charCodeAt(i) - 0x30;
+    if (digit < 0 || digit > 9) return undefined;
+    code = code * 10 + digit;
+  }
+  return code;
+}
 
 /** A response from an upstream server: head, then a body framed by Content-Length or by the connection's end. */
 export class UpstreamResponseReader {
@@ -97,30 +142,20 @@ export class UpstreamResponseReader {
       const text = this.text;
       let eol = text.indexOf('\r\n');
       if (eol > end) eol = end;
-      const m = STATUS_LINE.exec(text.slice(0, eol));
-      if (!m) {
+      const status = statusCode(text, eol);
+      if (status === undefined) {
         this.invalid = true;
         return false;
       }
-      this.status = Number(m[1]);
-      for (let start = eol + 2; start <= end; ) {
-        let stop = text.indexOf('\r\n', start);
-        if (stop > end) stop = end;
-        const colon = text.indexOf(':', start);
-        if (colon > start && colon < stop) {
-          const name = text.slice(start, colon);
-          const value = text.slice(colon + 1, stop).trim();
-          this.headers.push([name, value]);
-          if (name.length === 14 && name.toLowerCase() === 'content-length') this.bodyLength = Number(value);
-        }
-        start = stop + 2;
-      }
+      this.status = status;
+      parseFields(text, eol + 2, end, this.headers);
+      this.bodyLength = contentLength(this.headers, -1);
     }
     return this.bodyLength >= 0 && this.text.length - this.headEnd >= this.bodyLength;
   }
 
   get body(): string {
-    const b = this.text.slice(this.headEnd);
-    return this.bodyLength >= 0 ? b.slice(0, this.bodyLength) : b;
+    const start = this.headEnd;
+    return this.bodyLength >= 0 ? this.text.slice(start, start + this.bodyLength) : this.text.slice(start);
   }
 }

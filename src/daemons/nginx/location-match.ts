@@ -15,21 +15,21 @@ type Rc = 'found' | 'again' | 'declined';
  * are then tried in config order and the first match wins; with no regex match the longest prefix stays.
  */
 export function findLocation(server: ServerConf, uri: string): LocationMatch {
-  const st: SearchState = { uri, location: undefined, captures: NO_CAPTURES };
-  search(st, server.locations);
-  return st.location ? { location: st.location, captures: st.captures } : { captures: st.captures };
+  // the search state is the answer (one object per search)
+  const st: SearchState = { location: undefined, captures: NO_CAPTURES };
+  search(st, server.locations, uri);
+  return st;
 }
 
 interface SearchState {
-  readonly uri: string;
   location: LocationConf | undefined;
   captures: readonly string[];
 }
 
-const NO_CAPTURES: readonly string[] = [];
+/** The captures of a prefix or exact match, and of a request before any regex matched. */
+export const NO_CAPTURES: readonly string[] = [];
 
-function search(st: SearchState, locations: readonly LocationConf[]): Rc {
-  const uri = st.uri;
+function search(st: SearchState, locations: readonly LocationConf[], uri: string): Rc {
   let rc: Rc = 'declined';
   let noregex = false;
   for (const l of locations) {
@@ -49,7 +49,7 @@ function search(st: SearchState, locations: readonly LocationConf[]): Rc {
     st.location = prefix;
     st.captures = NO_CAPTURES;
     noregex = prefix.modifier === '^~';
-    rc = search(st, prefix.locations) === 'found' ? 'found' : 'again';
+    rc = search(st, prefix.locations, uri) === 'found' ? 'found' : 'again';
     if (rc === 'found') return rc;
   }
   if (noregex) return rc;
@@ -58,7 +58,7 @@ function search(st: SearchState, locations: readonly LocationConf[]): Rc {
     if (!m) continue;
     st.location = l;
     st.captures = m.slice(1).map((c) => c ?? '');
-    search(st, l.locations);
+    search(st, l.locations, uri);
     return 'found';
   }
   return rc;

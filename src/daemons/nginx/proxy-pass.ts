@@ -78,7 +78,8 @@ export class ProxyRequest implements TcpHandler {
   constructor(
     private readonly worker: NginxWorker,
     private readonly owner: ProxyOwner,
-    private readonly ex: Exchange,
+    /** The request being proxied. */
+    readonly ex: Exchange,
     peers: UpstreamPeers,
     private readonly request: UpstreamRequest,
   ) {
@@ -121,7 +122,7 @@ export class ProxyRequest implements TcpHandler {
   onConnect(sock: TcpSocket): void {
     if (this.worker.stopped) return this.worker.later(() => this.onConnect(sock));
     if (this.over) return;
-    sock.write(this.worker.bytes(this.request.text));
+    sock.write(this.request.bytes());
     this.sent = true;
     const host = this.worker.host;
     this.timer = host.sim.schedule(host.clock.toTrue(this.ex.settings.proxyReadTimeout), readTimeout, this);

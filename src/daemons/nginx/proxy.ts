@@ -1,17 +1,32 @@
+import { latin1 } from '../../net/latin1';
 import type { LocSettings } from './conf-model';
 import { logRequestError } from './error-log';
-import { header, type Exchange } from './exchange';
+import { header, sameFieldName, type Exchange } from './exchange';
+import { messageBytes } from './http-message';
 import { finishResponse, type HttpResponse } from './response';
 import { compileValue, type Value } from './value';
-import { variable, type VariableClock } from './variables';
+import { variableGetter, type CompiledValue, type Getter, type VariableClock } from './variables';
 
-/** The request nginx sends to the upstream peer; `text` is the exact bytes (latin1), body included. */
-export interface UpstreamRequest {
-  readonly method: string;
-  readonly target: string;
-  readonly version: 'HTTP/1.0' | 'HTTP/1.1';
-  readonly headers: readonly (readonly [name: string, value: string])[];
-  readonly text: string;
+/** The request nginx sends to the upstream peer. */
+export class UpstreamRequest {
+  constructor(
+    readonly method: string,
+    readonly target: string,
+    readonly version: 'HTTP/1.0' | 'HTTP/1.1',
+    readonly headers: readonly (readonly [name: string, value: string])[],
+    /** The client's body, passed on with its length (nginx buffers it, so never chunked upstream). */
+    readonly body: string,
+  ) {}
+
+  /** The exact bytes sent, body included. */
+  bytes(): Uint8Array {
+    return messageBytes(`${this.method} ${this.target} ${this.version}`, this.headers, this.body);
+  }
+
+  /** The bytes sent as latin1 text. */
+  get text(): string {
+    return latin1(this.bytes());
+  }
 }
 
 /** What the upstream answered, as the TCP side parsed it. */
@@ -49,7 +64,62 @@ const DEFAULT_SET_HEADERS: readonly (readonly [string, Value])[] = (
 ).map(([name, value]) => [name, compileValue(value)] as const);
 
 /** Upstream headers nginx never passes on (its own Server/Date/Connection replace them). */
-const HIDDEN = new Set(['server', 'date', 'content-type', 'content-length', 'connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'x-pad', 'x-accel-expires', 'x-accel-redirect', 'x-accel-limit-rate', 'x-accel-buffering', 'x-accel-charset']);
+const HIDDEN = ['server', 'date', 'content-type', 'content-length', 'connection', 'keep-alive', 'transfer-encoding', 'upgrade', 'x-pad', 'x-accel-expires', 'x-accel-redirect', 'x-accel-limit-rate', 'x-accel-buffering', 'x-accel-charset'];
+
+/** Whether a field name is one of `names` (lowercase), compared without a lowercased copy per field. */
+function isOneOf(name: string, names: readonly string[]): boolean {
+  for (let i = 0; i < names.length; i++) if (sameFieldName(name, names[i]!)) return true;
+  return false;
+}
+
+/** The body the upstream gets: the client's, unless an error_page redirect turned the request into a GET. */
+function upstreamBody(ex: Exchange): string {
+  return ex.method === ex.request.method ? (ex.request.body ?? '') : '';
+}
+
+/** The proxy module's internal variables, which only its default headers use. */
+const PROXY_INTERNAL: ReadonlyMap<string, Getter> = new Map<string, Getter>([
+  ['proxy_internal_body_length', (ex) => (header(ex.request, 'Content-Length') !== undefined ? String(upstreamBody(ex).length) : undefined)],
+  ['proxy_internal_chunked', () => undefined],
+]);
+
+/** A proxy_set_header entry: its value compiled, or the field itself when the value has no variable. */
+interface SetHeader {
+  readonly name: string;
+  readonly value: CompiledValue;
+  readonly fixed: readonly [string, string] | undefined;
+}
+
+/** A location's proxy_set_header entries followed by the defaults it did not override, and the names they claim. */
+interface HeaderPlan {
+  /** Entries whose value can be non-empty. */
+  readonly entries: readonly SetHeader[];
+  /** Lowercase names of all entries: a client's field of one of these names is not passed. */
+  readonly claimed: readonly string[];
+}
+
+const headerPlans = new WeakMap<LocSettings, HeaderPlan>();
+
+/** Worked out once per location's settings, not per request. */
+function headerPlan(s: LocSettings): HeaderPlan {
+  let plan = headerPlans.get(s);
+  if (plan === undefined) {
+    const all: (readonly [string, Value])[] = [...s.proxySetHeaders];
+    for (const [name, value] of DEFAULT_SET_HEADERS) {
+      if (!all.some(([n]) => n.toLowerCase() === name.toLowerCase())) all.push([name, value]);
+    }
+    const entries: SetHeader[] = [];
+    for (const [name, value] of all) {
+      if (value.length === 0) continue; // always empty: the entry only removes the client's field
+      const parts = value.map((part) => (typeof part === 'string' ? part : (PROXY_INTERNAL.get(part.variable) ?? variableGetter(part.variable))));
+      const fixed = value.every((part) => typeof part === 'string') ? ([name, value.join('')] as const) : undefined;
+      entries.push({ name, value: parts, fixed });
+    }
+    plan = { entries, claimed: all.map(([n]) => n.toLowerCase()) };
+    headerPlans.set(s, plan);
+  }
+  return plan;
+}
 
 /**
  * The request line and headers proxy_pass sends: proxy_set_header entries of the location (then the defaults it
@@ -60,62 +130,33 @@ export function buildUpstreamRequest(ex: Exchange, clock: VariableClock): Upstre
   const pass = ex.location!.proxyPass!;
   const path = ex.request.path;
   const q = path.indexOf('?');
-  const changed = ex.uri !== (q < 0 ? path : path.slice(0, q));
+  // whether rewrites changed the URI (the path without its arguments), compared in place
+  const changed = q < 0 ? ex.uri !== path : ex.uri.length !== q || !path.startsWith(ex.uri);
   const args = ex.args !== undefined ? `?${ex.args}` : '';
   let target: string;
   if (pass.uri !== undefined && !ex.location!.regex) target = pass.uri + ex.uri.slice(ex.location!.name.length) + args;
   else target = changed ? ex.uri + args : ex.request.path;
-  const { entries, claimed } = headerPlan(s);
-  // the body is passed on with its length (nginx buffers it, so never chunked upstream)
-  const body = ex.method === ex.request.method ? (ex.request.body ?? '') : '';
-  const version = s.proxyHttpVersion === '1.1' ? 'HTTP/1.1' : 'HTTP/1.0';
-  const headers: [string, string][] = [];
-  let text = `${ex.method} ${target} ${version}\r\n`;
-  for (const [name, value] of entries) {
+  const plan = headerPlan(s);
+  const headers: (readonly [string, string])[] = [];
+  const entries = plan.entries;
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i]!;
+    if (entry.fixed !== undefined) {
+      headers.push(entry.fixed);
+      continue;
+    }
     let v = '';
-    for (let i = 0; i < value.length; i++) {
-      const part = value[i]!;
-      v += typeof part === 'string' ? part : (upstreamVariable(ex, part.variable, body, clock) ?? '');
+    const parts = entry.value;
+    for (let j = 0; j < parts.length; j++) {
+      const part = parts[j]!;
+      v += typeof part === 'string' ? part : (part(ex, clock, undefined) ?? '');
     }
-    if (v === '') continue;
-    headers.push([name, v]);
-    text += `${name}: ${v}\r\n`;
+    if (v !== '') headers.push([entry.name, v]);
   }
-  for (const [name, value] of ex.request.headers) {
-    if (claimed.has(name.toLowerCase())) continue;
-    headers.push([name, value]);
-    text += `${name}: ${value}\r\n`;
-  }
-  return { method: ex.method, target, version, headers, text: `${text}\r\n${body}` };
-}
-
-/** A variable of a proxy_set_header value: the request's, or the proxy module's internal ones. */
-function upstreamVariable(ex: Exchange, name: string, body: string, clock: VariableClock): string | undefined {
-  if (name === 'proxy_internal_body_length') return header(ex.request, 'Content-Length') !== undefined ? String(body.length) : undefined;
-  if (name === 'proxy_internal_chunked') return undefined;
-  return variable(ex, name, clock);
-}
-
-/** A location's proxy_set_header entries followed by the defaults it did not override, and the names they claim. */
-interface HeaderPlan {
-  readonly entries: readonly (readonly [string, Value])[];
-  readonly claimed: ReadonlySet<string>;
-}
-
-const headerPlans = new WeakMap<LocSettings, HeaderPlan>();
-
-/** Worked out once per location's settings, not per request. */
-function headerPlan(s: LocSettings): HeaderPlan {
-  let plan = headerPlans.get(s);
-  if (plan === undefined) {
-    const entries: (readonly [string, Value])[] = [...s.proxySetHeaders];
-    for (const [name, value] of DEFAULT_SET_HEADERS) {
-      if (!entries.some(([n]) => n.toLowerCase() === name.toLowerCase())) entries.push([name, value]);
-    }
-    plan = { entries, claimed: new Set(entries.map(([n]) => n.toLowerCase())) };
-    headerPlans.set(s, plan);
-  }
-  return plan;
+  const own = ex.request.headers;
+  for (let i = 0; i < own.length; i++) if (!isOneOf(own[i]![0], plan.claimed)) headers.push(own[i]!);
+  const version = s.proxyHttpVersion === '1.1' ? 'HTTP/1.1' : 'HTTP/1.0';
+  return new UpstreamRequest(ex.method, target, version, headers, upstreamBody(ex));
 }
 
 /** The upstream response as nginx passes it to the client (status, its headers re-ordered, add_header …). */
@@ -125,17 +166,18 @@ export function proxiedResponse(ex: Exchange, peerName: string, upstream: Upstre
   let length: string | undefined;
   let contentType: string | undefined;
   const generic: (readonly [string, string])[] = [];
-  for (const h of upstream.headers) {
-    const lower = h[0].toLowerCase();
-    if (length === undefined && lower === 'content-length') length = h[1];
-    else if (contentType === undefined && lower === 'content-type') contentType = h[1];
-    if (!HIDDEN.has(lower)) generic.push(h);
+  const fields = upstream.headers;
+  for (let i = 0; i < fields.length; i++) {
+    const h = fields[i]!;
+    if (length === undefined && sameFieldName(h[0], 'content-length')) length = h[1];
+    else if (contentType === undefined && sameFieldName(h[0], 'content-type')) contentType = h[1];
+    if (!isOneOf(h[0], HIDDEN)) generic.push(h);
   }
   return finishResponse(
     ex,
     {
       status: ex.errorStatus ?? upstream.status,
-      ...(contentType !== undefined ? { contentType } : {}),
+      contentType,
       contentLength: length !== undefined ? Number(length) : upstream.body.length,
       generic,
       body: upstream.body,

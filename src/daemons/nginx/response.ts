@@ -1,6 +1,8 @@
+import { latin1 } from '../../net/latin1';
 import type { LocSettings } from './conf-model';
 import { header, type Exchange } from './exchange';
 import { httpDate } from './http-date';
+import { messageBytes } from './http-message';
 import { addsHeaders, statusLine } from './special-response';
 import { evaluateVars, type VariableClock } from './variables';
 
@@ -55,6 +57,22 @@ function expiresHeaders(settings: LocSettings, nowMs: number): [string, string][
   }
 }
 
+/** Fields that never vary, shared by every response that has them (a response's fields are never changed). */
+const SERVER_VERSION = ['Server', 'nginx/1.22.1'] as const;
+const SERVER = ['Server', 'nginx'] as const;
+const KEEP_ALIVE = ['Connection', 'keep-alive'] as const;
+const CLOSE = ['Connection', 'close'] as const;
+const ACCEPT_RANGES = ['Accept-Ranges', 'bytes'] as const;
+
+/** The Date field of the last second a response was made in, shared by the responses of that second. */
+let lastDateField: readonly [string, string] = ['Date', ''];
+
+function dateField(nowMs: number): readonly [string, string] {
+  const date = httpDate(nowMs);
+  if (lastDateField[1] !== date) lastDateField = ['Date', date];
+  return lastDateField;
+}
+
 /** The header filter chain: nginx's fixed header order, then the generic list, expires, add_header, ranges. */
 export function finishResponse(ex: Exchange, parts: ResponseParts, clock: VariableClock): HttpResponse {
   const settings = ex.settings;
@@ -66,37 +84,36 @@ export function finishResponse(ex: Exchange, parts: ResponseParts, clock: Variab
     ex.request.connectionRequests < settings.keepaliveRequests &&
     clock.nowMs - ex.request.connectionStartMs <= settings.keepaliveTime / 1000 &&
     clientWantsKeepAlive(ex);
-  const headers: (readonly [string, string])[] = [
-    ['Server', settings.serverTokens ? 'nginx/1.22.1' : 'nginx'],
-    ['Date', httpDate(clock.nowMs)],
-  ];
+  const headers: (readonly [string, string])[] = [settings.serverTokens ? SERVER_VERSION : SERVER, dateField(clock.nowMs)];
   if (parts.contentType !== undefined) headers.push(['Content-Type', parts.contentType]);
   if (parts.contentLength !== undefined) headers.push(['Content-Length', String(parts.contentLength)]);
   if (parts.lastModifiedMs !== undefined && (status === 200 || status === 206 || status === 304)) {
     headers.push(['Last-Modified', httpDate(parts.lastModifiedMs)]);
   }
   if (parts.location !== undefined) headers.push(['Location', parts.location]);
-  headers.push(['Connection', keepAlive ? 'keep-alive' : 'close']);
+  headers.push(keepAlive ? KEEP_ALIVE : CLOSE);
   const generic = parts.generic;
   if (generic !== undefined) for (let i = 0; i < generic.length; i++) headers.push(generic[i]!);
   const listed = addsHeaders(status);
   if (listed && settings.expires.kind !== 'off') headers.push(...expiresHeaders(settings, clock.nowMs));
-  const sent = settings.addHeaders.length > 0 ? { status, headers, bodyBytes: 0 } : undefined;
+  const sent = settings.addHeaders.length > 0 ? { status, headers, body: '' } : undefined;
   for (const h of settings.addHeaders) {
     if (!listed && !h.always) continue;
     const value = evaluateVars(h.value, ex, clock, sent);
     // an empty value means "do not add" in nginx
     if (value !== '') headers.push([h.name, value]);
   }
-  if (parts.ranges && status === 200) headers.push(['Accept-Ranges', 'bytes']);
+  if (parts.ranges && status === 200) headers.push(ACCEPT_RANGES);
   const head = ex.request.method === 'HEAD';
   return { status, statusLine: statusLine(status), headers, body: head ? '' : parts.body, keepAlive };
 }
 
-/** The bytes on the wire (latin1 string): status line, headers, blank line, body. */
+/** The bytes on the wire: status line, headers, blank line, body. */
+export function responseBytes(res: HttpResponse): Uint8Array {
+  return messageBytes(res.statusLine, res.headers, res.body);
+}
+
+/** The bytes on the wire as a latin1 string. */
 export function serializeResponse(res: HttpResponse): string {
-  let text = `${res.statusLine}\r\n`;
-  const headers = res.headers;
-  for (let i = 0; i < headers.length; i++) text += `${headers[i]![0]}: ${headers[i]![1]}\r\n`;
-  return `${text}\r\n${res.body}`;
+  return latin1(responseBytes(res));
 }

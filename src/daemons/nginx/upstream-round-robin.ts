@@ -58,7 +58,8 @@ function failTimeout(p: Peer): number {
 
 /** The peer choices of one proxied request (ngx_http_upstream_rr_peer_data_t: tried bitmap, tries left). */
 export class UpstreamAttempt {
-  private readonly tried = new Set<Peer>();
+  /** nginx's tried bitmap: an upstream has few servers, so a list (a Set per request cost more). */
+  private readonly tried: Peer[] = [];
   private onBackup = false;
   /** Attempts left; 0 = give up after the current failure. */
   tries: number;
@@ -78,7 +79,7 @@ export class UpstreamAttempt {
       if (best) return best;
       if (this.peers.backup.length === 0) return undefined;
       this.onBackup = true;
-      this.tried.clear();
+      this.tried.length = 0;
     }
     return this.pick(this.peers.backup, now);
   }
@@ -88,7 +89,7 @@ export class UpstreamAttempt {
     let best: Peer | undefined;
     let total = 0;
     for (const peer of list) {
-      if (this.tried.has(peer) || peer.conf.down) continue;
+      if (this.tried.includes(peer) || peer.conf.down) continue;
       if (peer.conf.maxFails > 0 && peer.fails >= peer.conf.maxFails && nowS - peer.checked <= failTimeout(peer)) continue;
       peer.currentWeight += peer.effectiveWeight;
       total += peer.effectiveWeight;
@@ -96,7 +97,7 @@ export class UpstreamAttempt {
       if (best === undefined || peer.currentWeight > best.currentWeight) best = peer;
     }
     if (best === undefined) return undefined;
-    this.tried.add(best);
+    this.tried.push(best);
     best.currentWeight -= total;
     if (nowS - best.checked > failTimeout(best)) best.checked = nowS;
     return best;

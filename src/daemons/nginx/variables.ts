@@ -2,11 +2,12 @@ import { timeLocal } from './http-date';
 import type { Value } from './value';
 import { header, type Exchange } from './exchange';
 
-/** What only the response knows: for $status, $body_bytes_sent, $sent_http_*. */
+/** What only the response knows: for $status, $body_bytes_sent, $sent_http_* (an HttpResponse is one). */
 export interface SentResponse {
   readonly status: number;
   readonly headers: readonly (readonly [string, string])[];
-  readonly bodyBytes: number;
+  /** The body sent so far (empty while the headers are made). */
+  readonly body: string;
 }
 
 export interface VariableClock {
@@ -19,26 +20,21 @@ export interface VariableClock {
 /** `$host`: Host header without port, lowercased; else the server's first name. */
 export function hostVariable(ex: Exchange): string {
   const h = header(ex.request, 'Host');
-  if (h) return h.replace(/:\d+$/, '').toLowerCase();
+  if (h) return hostWithoutPort(h).toLowerCase();
   return ex.server.serverNames[0] ?? '';
 }
 
-const headerNames = new Map<string, string>();
-
-/** `http_user_agent` → `user-agent`: computed once per variable name, not per request. */
-function headerName(variableName: string): string {
-  let n = headerNames.get(variableName);
-  if (n === undefined) {
-    n = variableName.slice(5).replace(/_/g, '-');
-    headerNames.set(variableName, n);
-  }
-  return n;
+/** A Host value without a trailing `:port` (what /:\d+$/ removes), scanned rather than matched per request. */
+export function hostWithoutPort(host: string): string {
+  let i = host.length;
+  for (let c = host.charCodeAt(i - 1); c >= 0x30 && c <= 0x39; c = host.charCodeAt(i - 1)) i--;
+  return i < host.length && host.charCodeAt(i - 1) === 0x3a ? host.slice(0, i - 1) : host;
 }
 
-/** A variable of a fixed name: what it reads of the request, the clock, and the response when there is one. */
-type Getter = (ex: Exchange, clock: VariableClock, sent: SentResponse | undefined) => string | undefined;
+/** A variable: what it reads of the request, the clock, and the response when there is one. */
+export type Getter = (ex: Exchange, clock: VariableClock, sent: SentResponse | undefined) => string | undefined;
 
-/** The variables of a fixed name, found by one map look-up rather than a string comparison per name. */
+/** The variables of a fixed name; variableGetter adds those of a family (`http_*` …) the first time one is named. */
 const GETTERS = new Map<string, Getter>([
   ['server_addr', (ex) => ex.request.serverAddr],
   ['server_port', (ex) => String(ex.request.serverPort)],
@@ -73,36 +69,75 @@ const GETTERS = new Map<string, Getter>([
   ['upstream_addr', (ex) => (ex.upstreamAddrs.length ? ex.upstreamAddrs.join(', ') : undefined)],
   ['upstream_status', (ex) => (ex.upstreamStatuses.length ? ex.upstreamStatuses.join(', ') : undefined)],
   ['status', (_ex, _clock, sent) => (sent ? String(sent.status).padStart(3, '0') : '000')],
-  ['body_bytes_sent', (_ex, _clock, sent) => (sent ? String(sent.bodyBytes) : '0')],
+  ['body_bytes_sent', (_ex, _clock, sent) => (sent ? String(sent.body.length) : '0')],
 ]);
+
+const unset: Getter = () => undefined;
+
+/** The getter of a variable name, worked out once per name (a configuration names few). */
+export function variableGetter(name: string): Getter {
+  let get = GETTERS.get(name);
+  if (get === undefined) {
+    get = familyGetter(name);
+    GETTERS.set(name, get);
+  }
+  return get;
+}
+
+/** Regex captures `$1`..`$9` and the families named by a prefix: request headers, arguments, response headers. */
+function familyGetter(name: string): Getter {
+  if (name.length === 1 && name >= '1' && name <= '9') {
+    const index = name.charCodeAt(0) - 49;
+    return (ex) => ex.captures[index];
+  }
+  if (name.startsWith('http_')) {
+    const field = name.slice(5).replace(/_/g, '-');
+    return (ex) => header(ex.request, field);
+  }
+  if (name.startsWith('arg_')) {
+    const arg = name.slice(4).toLowerCase();
+    return (ex) => {
+      for (const pair of (ex.args ?? '').split('&')) {
+        const [k, v = ''] = pair.split('=');
+        if (k!.toLowerCase() === arg) return v;
+      }
+      return undefined;
+    };
+  }
+  if (name.startsWith('sent_http_')) {
+    const field = name.slice(10).replace(/_/g, '-').toLowerCase();
+    return (_ex, _clock, sent) => sent?.headers.find(([n]) => n.toLowerCase() === field)?.[1];
+  }
+  return unset;
+}
 
 /** Looks up a variable of nginx's http core/proxy/upstream modules; undefined = not set. */
 export function variable(ex: Exchange, name: string, clock: VariableClock, sent?: SentResponse): string | undefined {
-  const get = GETTERS.get(name);
-  if (get !== undefined) return get(ex, clock, sent);
-  const req = ex.request;
-  if (name.length === 1 && name >= '1' && name <= '9') return ex.captures[name.charCodeAt(0) - 49];
-  if (name.startsWith('http_')) return header(req, headerName(name));
-  if (name.startsWith('arg_')) {
-    for (const pair of (ex.args ?? '').split('&')) {
-      const [k, v = ''] = pair.split('=');
-      if (k!.toLowerCase() === name.slice(4).toLowerCase()) return v;
-    }
-    return undefined;
-  }
-  if (name.startsWith('sent_http_') && sent) {
-    const want = name.slice(10).replace(/_/g, '-').toLowerCase();
-    return sent.headers.find(([n]) => n.toLowerCase() === want)?.[1];
-  }
-  return undefined;
+  return variableGetter(name)(ex, clock, sent);
 }
 
-/** evaluate() with the request's variables, without a look-up closure per call (the request hot path). */
+/** A value with the getter of each of its variables: literal text, or what reads the variable. */
+export type CompiledValue = readonly (string | Getter)[];
+
+const compiledValues = new WeakMap<Value, CompiledValue>();
+
+/** Compiled once per configured value (as nginx compiles its complex values), not per request. */
+export function compiled(value: Value): CompiledValue {
+  let c = compiledValues.get(value);
+  if (c === undefined) {
+    c = value.map((part) => (typeof part === 'string' ? part : variableGetter(part.variable)));
+    compiledValues.set(value, c);
+  }
+  return c;
+}
+
+/** evaluate() with the request's variables (an unset one is empty). */
 export function evaluateVars(value: Value, ex: Exchange, clock: VariableClock, sent?: SentResponse): string {
+  const parts = compiled(value);
   let out = '';
-  for (let i = 0; i < value.length; i++) {
-    const part = value[i]!;
-    out += typeof part === 'string' ? part : (variable(ex, part.variable, clock, sent) ?? '');
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i]!;
+    out += typeof part === 'string' ? part : (part(ex, clock, sent) ?? '');
   }
   return out;
 }

@@ -1,4 +1,5 @@
 import type { Host } from '../../host/host';
+import { formatIpv4 } from '../../net/addr';
 import type { Process, ProcessBehaviour, SignalName } from '../../host/process';
 import type { TcpSocket } from '../../host/tcp/socket';
 import { ERROR_LOG_LEVELS, type ErrorLogLevel, type NginxConf, type UpstreamConf } from './conf-model';
@@ -38,6 +39,7 @@ export class NginxWorker implements ProcessBehaviour {
   private pausedWork: (() => void)[] | undefined;
   private cachedWall = -1;
   private cachedClock: VariableClock = { nowMs: 0, tzOffsetMinutes: 0 };
+  private readonly addressTexts = new Map<number, string>();
 
   constructor(
     readonly ctx: WorkerContext,
@@ -62,9 +64,14 @@ export class NginxWorker implements ProcessBehaviour {
     return this.cachedClock;
   }
 
-  /** Bytes of a latin1 string for the socket. */
-  bytes(text: string): Uint8Array {
-    return Buffer.from(text, 'latin1');
+  /** An address as $remote_addr / $server_addr write it, formatted once per address (a network has few). */
+  addressText(ip: number): string {
+    let text = this.addressTexts.get(ip);
+    if (text === undefined) {
+      text = formatIpv4(ip);
+      this.addressTexts.set(ip, text);
+    }
+    return text;
   }
 
   nextConnection(): number {
