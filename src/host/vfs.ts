@@ -17,12 +17,18 @@ const decoder = new TextDecoder();
  */
 export class Vfs {
   private readonly files = new Map<string, VfsFile>();
+  /**
+   * Bumped whenever a path is created, replaced, removed or renamed (not when an open file grows): a
+   * writer holding a file open knows its path still names that file while this has not moved.
+   */
+  generation = 0;
 
   constructor(private readonly wallClockUs: () => number) {}
 
   write(path: string, content: string | Uint8Array, mode = 0o644): void {
     const data = typeof content === 'string' ? encoder.encode(content) : content;
     this.files.set(normalize(path), { data, mode, mtimeUs: this.wallClockUs() });
+    this.generation++;
   }
 
   /**
@@ -34,6 +40,7 @@ export class Vfs {
     const old = this.files.get(p);
     const f = new AppendFile(old?.data ?? new Uint8Array(0), old?.mode ?? 0o644, this.wallClockUs);
     this.files.set(p, f);
+    this.generation++;
     return f;
   }
 
@@ -68,6 +75,7 @@ export class Vfs {
   }
 
   remove(path: string): boolean {
+    this.generation++;
     return this.files.delete(normalize(path));
   }
 
@@ -76,6 +84,7 @@ export class Vfs {
     if (!f) return false;
     this.files.delete(normalize(from));
     this.files.set(normalize(to), f);
+    this.generation++;
     return true;
   }
 

@@ -8,6 +8,8 @@ import type { Vfs } from '../../host/vfs';
  */
 export class LogFile {
   private file: AppendFile | undefined;
+  /** The file system's generation when `file` was last known to be what the path names. */
+  private checked = -1;
 
   constructor(
     private readonly vfs: Vfs,
@@ -16,7 +18,9 @@ export class LogFile {
 
   append(line: string): void {
     let f = this.file;
-    if (f === undefined || this.vfs.stat(this.path) !== f) f = this.file = this.vfs.openAppend(this.path);
+    const vfs = this.vfs;
+    if (f === undefined || (vfs.generation !== this.checked && vfs.stat(this.path) !== f)) f = this.file = vfs.openAppend(this.path);
+    this.checked = vfs.generation;
     f.appendLine(line);
   }
 }
