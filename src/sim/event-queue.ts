@@ -1,6 +1,9 @@
 import type { Micros } from './time';
 
-/** A scheduled callback. Kept by the caller to cancel it; `index` is its place in the heap (-1 once gone). */
+/**
+ * A scheduled callback. Kept by the caller to cancel it; `index` is its place in the heap (-1 once gone,
+ * IN_FIFO while it waits in the FIFO of the instant being run).
+ */
 export interface Timer {
   readonly time: Micros;
   readonly seq: number;
