@@ -2,7 +2,7 @@ import type { Micros } from './time';
 
 /**
  * A scheduled callback. Kept by the caller to cancel it; `index` is its place in the heap (-1 once gone,
- * IN_FIFO while it waits in the FIFO of the instant being run).
+ * IN_FIFO while it waits in the FIFO of the instant being run, IN_LANE for a posted one in the lane).
  */
 export interface Timer {
   readonly time: Micros;
@@ -28,6 +28,10 @@ interface Entry extends Timer {
  * heap: they go to a FIFO. Everything already in the heap for that instant was scheduled before the queue
  * got there, hence earlier in sequence, so the heap's entries up to that instant run first, then the FIFO
  * in order: the same order as one heap, without two sifts through it per event.
+ *
+ * Events of `post` that come no earlier than the last one posted (a LAN's frame arrivals: now + a fixed
+ * latency, with time only going forward) skip the heap too: they wait in the lane, a ring already in
+ * (time, sequence) order. The next event is the earlier of the heap's top and the lane's head.
  */
 export class EventQueue {
   private heap: Entry[] = [];
@@ -42,9 +46,15 @@ export class EventQueue {
   private fifoTail = 0;
   /** Entries in the FIFO not cancelled. */
   private fifoLive = 0;
+  /** Posted entries lane[laneHead..laneHead + laneCount) (mod its size, a power of two), in order. */
+  private lane: (Entry | undefined)[] = new Array<Entry | undefined>(64).fill(undefined);
+  private laneHead = 0;
+  private laneCount = 0;
+  /** The time of the lane's last entry: a post earlier than it goes to the heap. */
+  private laneLast: Micros = 0;
 
   get size(): number {
-    return this.heap.length + this.fifoLive;
+    return this.heap.length + this.fifoLive + this.laneCount;
   }
 
   push<A>(time: Micros, fn: (arg: A) => void, arg?: A): Timer {
@@ -61,14 +71,29 @@ export class EventQueue {
   post<A>(time: Micros, fn: (arg: A) => void, arg: A): void {
     const t = this.pool.pop();
     if (t === undefined) {
-      this.insert({ time, seq: this.nextSeq++, index: -1, fn: fn as (a: unknown) => void, arg, pooled: true });
+      this.insertPosted({ time, seq: this.nextSeq++, index: -1, fn: fn as (a: unknown) => void, arg, pooled: true });
       return;
     }
     t.time = time;
     t.seq = this.nextSeq++;
     t.fn = fn as (a: unknown) => void;
     t.arg = arg;
-    this.insert(t);
+    this.insertPosted(t);
+  }
+
+  private insertPosted(t: Entry): void {
+    if (t.time === this.instant || (this.laneCount > 0 && t.time < this.laneLast)) return this.insert(t);
+    let lane = this.lane;
+    if (this.laneCount === lane.length) {
+      // full: unroll into a ring twice the size, oldest first
+      const bigger = new Array<Entry | undefined>(lane.length * 2).fill(undefined);
+      for (let i = 0; i < this.laneCount; i++) bigger[i] = lane[(this.laneHead + i) & (lane.length - 1)];
+      this.lane = lane = bigger;
+      this.laneHead = 0;
+    }
+    t.index = IN_LANE;
+    lane[(this.laneHead + this.laneCount++) & (lane.length - 1)] = t;
+    this.laneLast = t.time;
   }
 
   /** An entry of `post` has run: back to the pool, holding nothing. */
@@ -80,15 +105,22 @@ export class EventQueue {
   }
 
   peek(): Timer | undefined {
+    const first = this.earliest();
+    if (this.fifoLive > 0 && (first === undefined || first.time > this.instant)) return this.fifoFront();
+    return first;
+  }
+
+  /** The earlier of the heap's top and the lane's head. */
+  private earliest(): Entry | undefined {
     const top = this.heap[0];
-    if (this.fifoLive > 0 && (top === undefined || top.time > this.instant)) return this.fifoFront();
-    return top;
+    if (this.laneCount === 0) return top;
+    const head = this.lane[this.laneHead]!;
+    return top === undefined || less(head, top) ? head : top;
   }
 
   /** Takes the next entry, if there is one due at `until` or earlier. */
   pop(until: Micros = Infinity): Timer | undefined {
-    const heap = this.heap;
-    const top = heap[0];
+    const top = this.earliest();
     if (this.fifoLive > 0 && (top === undefined || top.time > this.instant)) {
       const e = this.fifoFront();
       if (e.time > until) return undefined;
@@ -98,17 +130,26 @@ export class EventQueue {
       return e;
     }
     if (top === undefined || top.time > until) return undefined;
+    if (top.index === IN_LANE) {
+      this.lane[this.laneHead] = undefined;
+      this.laneHead = (this.laneHead + 1) & (this.lane.length - 1);
+      this.laneCount--;
+    } else this.removeTop();
+    top.index = -1;
+    // (with the FIFO holding entries, the next one can only be of the same instant or, for a caller that
+    // goes back in time, earlier: the instant stays)
+    if (this.fifoLive === 0) this.instant = top.time;
+    return top;
+  }
+
+  private removeTop(): void {
+    const heap = this.heap;
     const last = heap.pop()!;
     if (heap.length > 0) {
       heap[0] = last;
       last.index = 0;
       this.down(0);
     }
-    top.index = -1;
-    // (with the FIFO holding entries, the heap's top can only be of the same instant or, for a caller that
-    // goes back in time, earlier: the instant stays)
-    if (this.fifoLive === 0) this.instant = top.time;
-    return top;
   }
 
   /** The FIFO's first entry still waiting (there is one: fifoLive > 0), past cancelled ones. */
@@ -195,6 +236,8 @@ export class EventQueue {
 
 /** `index` of an entry waiting in the FIFO of the current instant. */
 const IN_FIFO = -2;
+/** `index` of a posted entry waiting in the lane. */
+const IN_LANE = -3;
 
 function noop(): void {}
 

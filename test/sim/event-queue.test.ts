@@ -41,33 +41,47 @@ describe('EventQueue', () => {
   });
 
   /**
-   * Random pushes (at `nextTime(now)`), cancellations and pops against a reference model: every pop must take
-   * the pending timer that is least by (time, seq), and every cancel must answer as the model does.
+   * Random pushes and posts (at `nextTime(now)`), cancellations and pops against a reference model: every pop
+   * must take the pending event that is least by (time, seq), and every cancel must answer as the model does.
+   * Posted events cannot be cancelled; once run they go back to the queue's pool, as the simulator does.
    */
-  function checkAgainstModel(seed: string, nextTime: (rng: Rng, now: number) => number, cancelShare: number): void {
+  function checkAgainstModel(seed: string, nextTime: (rng: Rng, now: number) => number, cancelShare: number, postShare = 0): void {
     const rng = new Rng(seed);
     const q = new EventQueue();
-    const live = new Map<number, ReturnType<EventQueue['push']>>();
+    // every pending event by id: its time and sequence, and the handle of a pushed one
+    const live = new Map<number, { time: number; seq: number; timer?: ReturnType<EventQueue['push']> }>();
     let id = 0;
+    let seq = 0;
     let now = 0;
     for (let step = 0; step < 5000; step++) {
       const r = rng.next();
       if (r < 0.5) {
-        live.set(id, q.push(nextTime(rng, now), () => {}, id));
+        const time = nextTime(rng, now);
+        if (rng.chance(postShare)) {
+          q.post(time, () => {}, id);
+          live.set(id, { time, seq: seq++ });
+        } else {
+          const timer = q.push(time, () => {}, id);
+          expect(timer.seq).toBe(seq++);
+          live.set(id, { time, seq: timer.seq, timer });
+        }
         id++;
       } else if (r < 0.5 + cancelShare && live.size > 0) {
-        const keys = [...live.keys()];
-        const k = keys[rng.int(keys.length)]!;
-        expect(q.cancel(live.get(k)!)).toBe(true);
-        expect(q.cancel(live.get(k)!)).toBe(false);
+        const pushed = [...live].filter(([, e]) => e.timer !== undefined);
+        if (pushed.length === 0) continue;
+        const [k, e] = pushed[rng.int(pushed.length)]!;
+        expect(q.cancel(e.timer!)).toBe(true);
+        expect(q.cancel(e.timer!)).toBe(false);
         live.delete(k);
       } else {
         const e = q.pop();
         if (!e) continue;
-        const min = [...live.values()].reduce((a, b) => (b.time < a.time || (b.time === a.time && b.seq < a.seq) ? b : a));
-        expect(e).toBe(min);
+        const min = [...live].reduce((a, b) => (b[1].time < a[1].time || (b[1].time === a[1].time && b[1].seq < a[1].seq) ? b : a));
+        expect(e.arg).toBe(min[0]);
+        expect(e.time).toBe(min[1].time);
         now = e.time;
         live.delete(e.arg as number);
+        if (e.pooled) q.recycle(e);
       }
       expect(q.size).toBe(live.size);
     }
@@ -81,6 +95,14 @@ describe('EventQueue', () => {
   it('keeps one order for events of the running instant, cancelled ones included, against a reference model', () => {
     // the simulator's pattern: time only goes forward, and half of what is scheduled is for the instant being run
     checkAgainstModel('fifo-model', (rng, now) => now + (rng.chance(0.5) ? 0 : rng.int(5)), 0.1);
+  });
+
+  it('keeps one order with posted events in the lane, in order or not, against a reference model', () => {
+    // frame arrivals at now + a fixed latency (the lane), flushes at now (the FIFO), timers and other latencies
+    // now and then (the heap), half of them posted
+    checkAgainstModel('lane-model', (rng, now) => now + [0, 0, 100, 100, 100, 100, 37, rng.int(300)][rng.int(8)]!, 0.1, 0.5);
+    // posts at any time, also before what was popped last
+    checkAgainstModel('lane-any-model', (rng) => rng.int(50), 0.1, 0.5);
   });
 
   it('pop(until) takes nothing due later, from the heap or from the running instant', () => {
