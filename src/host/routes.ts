@@ -21,6 +21,9 @@ export class RouteTable {
   /** all() is on every packet's path: cached until addresses, links or static routes change. */
   private cache: Route[] | undefined;
   private cacheVersion = -1;
+  /** The cached routes' netmasks and masked destinations (as int32), so lookup only compares. */
+  private masks: number[] = [];
+  private nets: number[] = [];
 
   constructor(
     private readonly addresses: AddressTable,
@@ -59,19 +62,22 @@ export class RouteTable {
 
   all(): readonly Route[] {
     if (!this.cache || this.cacheVersion !== this.addresses.version) {
-      this.cache = [...this.connected(), ...this.statics.filter((r) => this.linkUp(r.dev))];
+      const routes = (this.cache = [...this.connected(), ...this.statics.filter((r) => this.linkUp(r.dev))]);
+      this.masks = routes.map((r) => netmask(r.prefix) | 0);
+      this.nets = routes.map((r) => r.dst & netmask(r.prefix));
       this.cacheVersion = this.addresses.version;
     }
     return this.cache;
   }
 
   lookup(dst: Ipv4): Route | undefined {
-    let best: Route | undefined;
     const routes = this.all();
+    const masks = this.masks;
+    const nets = this.nets;
+    let best: Route | undefined;
     for (let i = 0; i < routes.length; i++) {
+      if ((dst & masks[i]!) !== nets[i]) continue;
       const r = routes[i]!;
-      const mask = netmask(r.prefix);
-      if (((dst & mask) >>> 0) !== ((r.dst & mask) >>> 0)) continue;
       if (!best || r.prefix > best.prefix) best = r;
     }
     return best;

@@ -77,7 +77,8 @@ export function multicastMac(group: Ipv4): Mac {
 }
 
 export function isMulticastMac(mac: Mac): boolean {
-  return Math.floor(mac / 2 ** 40) % 2 === 1;
+  // the group bit is bit 40; mac / 2^40 is below 256, so `& 1` truncates and masks in one step
+  return ((mac / 0x100_0000_0000) & 1) === 1;
 }
 
 export function parseMac(text: string): Mac | undefined {
