@@ -6,7 +6,6 @@ import type { Nic } from '../nic';
 import type { TcpListener } from './listen';
 import { TCP_RTO_INITIAL } from './params';
 import type { TcpStack } from './stack';
-import type { TcpConnection } from './table';
 
 export type TcpState =
   | 'SYN_SENT'
@@ -113,7 +112,7 @@ export class TcpSocket {
    */
   sendError: ((e: SendError) => void) | undefined = undefined;
   /** Next socket in the same demultiplexing bucket. */
-  bucketNext: TcpConnection | undefined = undefined;
+  bucketNext: TcpSocket | undefined = undefined;
   /** The listener that accepted this connection (passive open). */
   listener: TcpListener | undefined = undefined;
 

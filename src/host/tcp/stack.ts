@@ -1,7 +1,7 @@
 import type { Ipv4 } from '../../net/addr';
 import { IPPROTO_ICMP, IPPROTO_TCP, type Ipv4Packet, type TcpSegment } from '../../net/packets';
 import type { Rng } from '../../sim/rng';
-import type { Simulator } from '../../sim/simulator';
+import type { Simulator, Timer } from '../../sim/simulator';
 import type { Micros } from '../../sim/time';
 import type { AddressTable } from '../addresses';
 import type { IpStack, SendError } from '../ip';
@@ -48,11 +48,12 @@ const encoder = new TextEncoder();
  * handling is in ./input, sending in ./output, timers in ./timers, the active open in ./connect.
  */
 export class TcpStack {
-  readonly connections = new ConnectionTable();
+  readonly connections = new ConnectionTable(this);
   readonly listeners = new ListenerTable();
   readonly ip: IpStack;
   private readonly rng: Rng;
-  private readonly timeWait: ExpiryQueue<TimeWaitSocket>;
+  /** Fires at the end of the earliest TIME_WAIT (one timer for them all, see ./time-wait). */
+  private timeWaitTimer: Timer | undefined;
   private readonly finWait2: ExpiryQueue<TcpSocket>;
   /** Where the next ephemeral port search starts, in the even-then-odd cycle of ./connect. */
   portHint: number;
@@ -61,7 +62,6 @@ export class TcpStack {
 
   constructor(readonly env: TcpEnvironment) {
     this.ip = env.ip;
-    this.timeWait = new ExpiryQueue(env.sim, (s) => s.state === 'TIME_WAIT', (s) => this.forget(s));
     this.finWait2 = new ExpiryQueue(env.sim, (s) => s.state === 'FIN_WAIT2' && s.orphan, (s) => this.forget(s));
     this.rng = env.sim.rng.stream(`tcp:${env.name}`);
     this.portHint = this.rng.int((EPHEMERAL_HIGH - EPHEMERAL_LOW + 1) / 2);
@@ -218,9 +218,8 @@ export class TcpStack {
     cancelRetransmit(s);
     this.clearStateTimer(s);
     this.finWait2.remove(s);
-    const tw = new TimeWaitSocket(this, s.localIp, s.localPort, s.remoteIp, s.remotePort, s.rcvNxt, s.sndNxt);
-    this.connections.replace(s, tw);
-    this.restartTimeWait(tw);
+    this.connections.enterTimeWait(s, this.env.sim.now + this.trueDelay(TCP_TIMEWAIT_LEN));
+    this.armTimeWait();
     consume(s, s.queued);
     s.handler = undefined;
     s.sendError = undefined;
@@ -228,16 +227,31 @@ export class TcpStack {
     h?.onClose?.(s);
   }
 
-  /** The full 2MSL, from now (again, when the peer retransmits its FIN). */
+  /** The full 2MSL again, from now: the peer retransmitted its FIN. */
   restartTimeWait(tw: TimeWaitSocket): void {
-    this.timeWait.add(tw, this.trueDelay(TCP_TIMEWAIT_LEN));
+    this.connections.timeWait.restart(tw.slot, this.env.sim.now + this.trueDelay(TCP_TIMEWAIT_LEN));
+    this.armTimeWait();
+  }
+
+  /** The timer for the earliest end of a TIME_WAIT, when there is none (it re-arms itself while any waits). */
+  private armTimeWait(): void {
+    if (this.timeWaitTimer !== undefined) return;
+    const next = this.connections.timeWait.nextExpiry();
+    if (next !== undefined) this.timeWaitTimer = this.env.sim.at(next, onTimeWaitTimer, this);
+  }
+
+  /** @internal the timer of ./time-wait's waits */
+  timeWaitEnded(): void {
+    this.timeWaitTimer = undefined;
+    this.connections.expireTimeWait(this.env.sim.now);
+    this.armTimeWait();
   }
 
   /** Out of the table, timers stopped, CLOSED. */
   forget(s: TcpConnection): void {
+    if (s instanceof TimeWaitSocket) return this.connections.remove(s);
     if (s.state !== 'CLOSED') this.connections.remove(s);
     s.state = 'CLOSED';
-    if (s instanceof TimeWaitSocket) return;
     this.finWait2.remove(s);
     cancelRetransmit(s);
     this.clearStateTimer(s);
@@ -309,15 +323,16 @@ export class TcpStack {
   /** Power loss: every connection and listener vanishes without a segment, as the kernel's memory does. */
   powerLoss(): void {
     for (const s of this.connections.all()) {
-      s.state = 'CLOSED';
       if (s instanceof TimeWaitSocket) continue;
+      s.state = 'CLOSED';
       cancelRetransmit(s);
       this.clearStateTimer(s);
       s.handler = undefined;
     }
     this.connections.clear();
     this.listeners.clear();
-    this.timeWait.clear();
+    if (this.timeWaitTimer !== undefined) this.env.sim.cancel(this.timeWaitTimer);
+    this.timeWaitTimer = undefined;
     this.finWait2.clear();
   }
 
@@ -339,6 +354,10 @@ function reportFailure(s: TcpSocket): void {
   const h = s.handler;
   s.handler = undefined;
   if (!s.orphan) h?.onError?.(s, s.softError!);
+}
+
+function onTimeWaitTimer(stack: TcpStack): void {
+  stack.timeWaitEnded();
 }
 
 function onConnectTimeout(s: TcpSocket): void {

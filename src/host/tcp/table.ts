@@ -1,25 +1,49 @@
 import type { Ipv4 } from '../../net/addr';
 import type { TcpSocket } from './socket';
-import type { TimeWaitSocket } from './time-wait';
+import type { TcpStack } from './stack';
+import { TimeWaitSocket, TimeWaitTable } from './time-wait';
+import { tupleHash as hash } from './tuple-hash';
 
-/** What the table chains: a full socket, or the record a connection keeps in TIME_WAIT. */
+/** What a look-up finds: a full socket, or a view of a connection in TIME_WAIT. */
 export type TcpConnection = TcpSocket | TimeWaitSocket;
 
 /**
  * The established-connection hash (Linux's ehash): sockets by their 4-tuple, chained through
- * `bucketNext` in a power-of-two array of buckets that doubles when it holds more sockets than buckets.
- * No allocation per look-up, insertion or removal: a busy host keeps tens of thousands of TIME_WAIT
- * sockets, and a Map churned by them costs more than the look-ups.
+ * `bucketNext` in a power-of-two array of buckets that doubles when it holds more sockets than buckets,
+ * and the connections in TIME_WAIT, which keep no socket (./time-wait). No allocation per look-up,
+ * insertion or removal: a busy host keeps tens of thousands of TIME_WAIT connections, and a Map churned
+ * by them costs more than the look-ups.
  */
 export class ConnectionTable {
   /** One empty bucket until the first connection: most hosts of a scenario never open one. */
-  private buckets: (TcpConnection | undefined)[] = [undefined];
+  private buckets: (TcpSocket | undefined)[] = [undefined];
   private mask = 0;
-  size = 0;
-  /** Sockets removed so far: tells a failed port search whether trying again could find anything. */
+  private sockets = 0;
+  readonly timeWait = new TimeWaitTable();
+  /** Connections removed so far: tells a failed port search whether trying again could find anything. */
   removals = 0;
 
+  /** `stack`: the owner, which views of TIME_WAIT connections answer segments through. */
+  constructor(private readonly stack: TcpStack) {}
+
+  /** Connections, TIME_WAIT included. */
+  get size(): number {
+    return this.sockets + this.timeWait.size;
+  }
+
   find(localIp: Ipv4, localPort: number, remoteIp: Ipv4, remotePort: number): TcpConnection | undefined {
+    const s = this.findSocket(localIp, localPort, remoteIp, remotePort);
+    if (s !== undefined || this.timeWait.size === 0) return s;
+    const slot = this.timeWait.find(localIp, localPort, remoteIp, remotePort);
+    return slot < 0 ? undefined : this.timeWait.view(this.stack, slot);
+  }
+
+  /** Is the 4-tuple in use (a port search's question: no view made for a TIME_WAIT connection)? */
+  has(localIp: Ipv4, localPort: number, remoteIp: Ipv4, remotePort: number): boolean {
+    return this.findSocket(localIp, localPort, remoteIp, remotePort) !== undefined || this.timeWait.find(localIp, localPort, remoteIp, remotePort) >= 0;
+  }
+
+  private findSocket(localIp: Ipv4, localPort: number, remoteIp: Ipv4, remotePort: number): TcpSocket | undefined {
     let s = this.buckets[hash(localIp, localPort, remoteIp, remotePort) & this.mask];
     while (s !== undefined && (s.localPort !== localPort || s.remotePort !== remotePort || s.localIp !== localIp || s.remoteIp !== remoteIp)) {
       s = s.bucketNext;
@@ -27,57 +51,71 @@ export class ConnectionTable {
     return s;
   }
 
-  add(s: TcpConnection): void {
-    if (this.size >= this.buckets.length) this.grow();
+  add(s: TcpSocket): void {
+    if (this.sockets >= this.buckets.length) this.grow();
     const i = hash(s.localIp, s.localPort, s.remoteIp, s.remotePort) & this.mask;
     s.bucketNext = this.buckets[i];
     this.buckets[i] = s;
-    this.size++;
+    this.sockets++;
   }
 
   remove(s: TcpConnection): void {
+    if (s instanceof TimeWaitSocket) {
+      if (!this.timeWait.holds(s.slot, s.generation)) return;
+      this.timeWait.remove(s.slot);
+      this.removals++;
+      return;
+    }
+    if (!this.unlink(s)) return;
+    this.removals++;
+  }
+
+  /**
+   * A connection enters TIME_WAIT until `expiry`: its socket leaves the table for a slot of the TIME_WAIT
+   * table (not counted as a removal: the 4-tuple stays taken).
+   */
+  enterTimeWait(s: TcpSocket, expiry: number): void {
+    this.unlink(s);
+    this.timeWait.add(s.localIp, s.localPort, s.remoteIp, s.remotePort, s.rcvNxt, s.sndNxt, expiry);
+  }
+
+  /** TIME_WAIT connections whose wait ended by `now` leave. */
+  expireTimeWait(now: number): void {
+    this.removals += this.timeWait.expire(now);
+  }
+
+  private unlink(s: TcpSocket): boolean {
     const i = hash(s.localIp, s.localPort, s.remoteIp, s.remotePort) & this.mask;
     let cur = this.buckets[i];
     if (cur === s) this.buckets[i] = s.bucketNext;
     else {
       while (cur !== undefined && cur.bucketNext !== s) cur = cur.bucketNext;
-      if (cur === undefined) return;
+      if (cur === undefined) return false;
       cur.bucketNext = s.bucketNext;
     }
     s.bucketNext = undefined;
-    this.size--;
-    this.removals++;
+    this.sockets--;
+    return true;
   }
 
-  /** A connection entering TIME_WAIT swaps its socket for the record, in the same place. */
-  replace(old: TcpSocket, tw: TimeWaitSocket): void {
-    const i = hash(old.localIp, old.localPort, old.remoteIp, old.remotePort) & this.mask;
-    tw.bucketNext = old.bucketNext;
-    old.bucketNext = undefined;
-    let cur = this.buckets[i];
-    if (cur === old) this.buckets[i] = tw;
-    else {
-      while (cur!.bucketNext !== old) cur = cur!.bucketNext;
-      cur!.bucketNext = tw;
-    }
-  }
-
-  /** Every socket (netstat/ss, power loss). */
+  /** Every connection (netstat/ss, power loss): the sockets, then those in TIME_WAIT. */
   all(): TcpConnection[] {
     const out: TcpConnection[] = [];
     for (const first of this.buckets) for (let s = first; s; s = s.bucketNext) out.push(s);
+    for (const slot of this.timeWait.slots()) out.push(this.timeWait.view(this.stack, slot));
     return out;
   }
 
   clear(): void {
     this.buckets = [undefined];
     this.mask = 0;
-    this.size = 0;
+    this.sockets = 0;
+    this.timeWait.clear();
   }
 
   private grow(): void {
     const old = this.buckets;
-    this.buckets = new Array<TcpConnection | undefined>(Math.max(INITIAL_BUCKETS, old.length * 2)).fill(undefined);
+    this.buckets = new Array<TcpSocket | undefined>(Math.max(INITIAL_BUCKETS, old.length * 2)).fill(undefined);
     this.mask = this.buckets.length - 1;
     for (let b = 0; b < old.length; b++) {
       for (let s = old[b]; s !== undefined; ) {
@@ -92,19 +130,7 @@ export class ConnectionTable {
 }
 
 /**
- * Buckets at the first connection (64 KB): room for a busy server's TIME_WAIT connections without
- * rehashing them (Linux sizes its ehash once, at boot, from the memory: 65,536 on a few GB).
+ * Buckets at the first connection: the sockets of connections not in TIME_WAIT are few (those TIME_WAIT
+ * keeps are in its own table), and the array doubles when they outnumber its buckets.
  */
-const INITIAL_BUCKETS = 16384;
-
-/**
- * Mixes the 4-tuple in 32-bit integer arithmetic (no floating-point intermediate) and finishes with
- * MurmurHash3's fmix32, so that the low bits callers mask off depend on every input bit: a server's
- * connections differ only in the client's port, a client's only in its own.
- */
-function hash(localIp: Ipv4, localPort: number, remoteIp: Ipv4, remotePort: number): number {
-  let h = Math.imul(localIp ^ Math.imul(remoteIp, 0x9e3779b1), 0x85ebca6b) ^ ((remotePort << 16) | localPort);
-  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
-  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35);
-  return h ^ (h >>> 16);
-}
+const INITIAL_BUCKETS = 256;

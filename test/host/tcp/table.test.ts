@@ -10,7 +10,7 @@ const sock = (clientIp: number, port: number) => new TcpSocket(stack, SERVER, 80
 
 describe('ConnectionTable', () => {
   it('finds each of many connections by its 4-tuple, through growth and removals', () => {
-    const t = new ConnectionTable();
+    const t = new ConnectionTable(stack);
     const all = [];
     for (let i = 0; i < 5000; i++) {
       const s = sock(0xac101701 + (i % 7), 32768 + i);
@@ -25,28 +25,42 @@ describe('ConnectionTable', () => {
     all.forEach((s, i) => expect(t.find(SERVER, 80, s.remoteIp, s.remotePort)).toBe(i % 2 === 0 ? undefined : s));
     expect(t.find(SERVER, 81, all[1]!.remoteIp, all[1]!.remotePort)).toBeUndefined();
     expect(t.all()).toHaveLength(2500);
-    // replacing inside chains (thousands of sockets share buckets)
+    // unlinking from inside chains (thousands of sockets share buckets) into TIME_WAIT
     const odd = all.filter((_, i) => i % 2 === 1);
-    const tws = odd.map((s) => new TimeWaitSocket(stack, s.localIp, s.localPort, s.remoteIp, s.remotePort, 1, 2));
-    odd.forEach((s, i) => t.replace(s, tws[i]!));
-    odd.forEach((s, i) => expect(t.find(SERVER, 80, s.remoteIp, s.remotePort)).toBe(tws[i]));
+    for (const s of odd) t.enterTimeWait(s, 60);
+    for (const s of odd) {
+      const tw = t.find(SERVER, 80, s.remoteIp, s.remotePort);
+      expect(tw).toBeInstanceOf(TimeWaitSocket);
+      expect([tw!.localIp, tw!.localPort, tw!.remoteIp, tw!.remotePort, tw!.state]).toEqual([SERVER, 80, s.remoteIp, s.remotePort, 'TIME_WAIT']);
+    }
     expect(t.all()).toHaveLength(2500);
+    expect(t.size).toBe(2500);
   });
 
-  it('a connection entering TIME_WAIT is replaced by its record in place, without counting a removal', () => {
-    const t = new ConnectionTable();
+  it('a connection entering TIME_WAIT keeps its 4-tuple taken, without counting a removal, until its wait ends', () => {
+    const t = new ConnectionTable(stack);
     const socks = [sock(0xac101701, 40000), sock(0xac101701, 40001), sock(0xac101702, 40000)];
+    socks[1]!.rcvNxt = 0xfffffff0; // sequence numbers keep all 32 bits
+    socks[1]!.sndNxt = 7;
     for (const s of socks) t.add(s);
-    const old = socks[1]!;
-    const tw = new TimeWaitSocket(stack, old.localIp, old.localPort, old.remoteIp, old.remotePort, 1, 2);
-    t.replace(old, tw);
-    expect(t.find(SERVER, 80, 0xac101701, 40001)).toBe(tw);
+    t.enterTimeWait(socks[1]!, 60_000_000);
+    const tw = t.find(SERVER, 80, 0xac101701, 40001) as TimeWaitSocket;
+    expect([tw.state, tw.rcvNxt, tw.sndNxt]).toEqual(['TIME_WAIT', 0xfffffff0, 7]);
+    expect(t.has(SERVER, 80, 0xac101701, 40001)).toBe(true);
     expect(t.find(SERVER, 80, 0xac101701, 40000)).toBe(socks[0]);
     expect(t.find(SERVER, 80, 0xac101702, 40000)).toBe(socks[2]);
     expect(t.size).toBe(3);
     expect(t.removals).toBe(0);
-    t.remove(tw);
+    t.expireTimeWait(59_999_999);
+    expect(t.has(SERVER, 80, 0xac101701, 40001)).toBe(true);
+    t.expireTimeWait(60_000_000);
     expect(t.find(SERVER, 80, 0xac101701, 40001)).toBeUndefined();
+    expect(t.has(SERVER, 80, 0xac101701, 40001)).toBe(false);
+    expect(tw.state).toBe('CLOSED');
     expect(t.size).toBe(2);
+    expect(t.removals).toBe(1);
+    // a view of a connection gone removes nothing
+    t.remove(tw);
+    expect(t.removals).toBe(1);
   });
 });
