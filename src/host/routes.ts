@@ -40,6 +40,10 @@ export class RouteTable {
     this.cache = undefined;
   }
 
+  hasStatic(dst: Ipv4, prefix: number): boolean {
+    return this.statics.some((r) => r.dst === dst && r.prefix === prefix);
+  }
+
   delStatic(dst: Ipv4, prefix: number): boolean {
     const i = this.statics.findIndex((r) => r.dst === dst && r.prefix === prefix);
     if (i < 0) return false;
@@ -86,12 +90,14 @@ export class RouteTable {
   /** `ip route` text. */
   format(): string {
     const lines: string[] = [];
-    const sorted = [...this.all()].sort((a, b) => a.prefix - b.prefix);
+    // the kernel's order (its FIB trie): by network address, the shorter prefix first
+    const net = (r: Route): number => (r.dst & netmask(r.prefix)) >>> 0;
+    const sorted = [...this.all()].sort((a, b) => net(a) - net(b) || a.prefix - b.prefix);
     for (const r of sorted) {
       const dst = r.prefix === 0 ? 'default' : `${formatIpv4(r.dst & netmask(r.prefix))}/${r.prefix}`;
       if (r.via !== undefined) lines.push(`${dst} via ${formatIpv4(r.via)} dev ${r.dev}`);
       else if (r.proto === 'kernel') lines.push(`${dst} dev ${r.dev} proto kernel scope link src ${formatIpv4(r.src!)}`);
-      else lines.push(`${dst} dev ${r.dev}`);
+      else lines.push(`${dst} dev ${r.dev} scope link`);
     }
     return lines.map((l) => l + ' \n').join('');
   }

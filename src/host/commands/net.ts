@@ -1,4 +1,4 @@
-import { formatIpv4, formatMac, isMulticast, parseCidr, parseIpv4 } from '../../net/addr';
+import { formatIpv4, formatMac, isMulticast, networkOf, parseCidr, parseIpv4 } from '../../net/addr';
 import { gratuitousArpFrame } from '../arp';
 import { ICMP_ECHO_REQUEST } from '../../net/packets';
 import { SECOND } from '../../sim/time';
@@ -81,6 +81,69 @@ function ipAddr(ctx: CommandContext<Host>, args: string[]): number {
   return 1;
 }
 
+/**
+ * `ip route [show]`, and `ip route add|del PREFIX [via GW] [dev DEV]` for static routes (`default` is
+ * 0.0.0.0/0), with iproute2's messages and exit codes.
+ */
+function ipRoute(ctx: CommandContext<Host>, args: string[]): number {
+  const host = ctx.host;
+  const [verb, target, ...rest] = args;
+  if (verb === undefined || verb === 'show' || verb === 'list' || verb === 'ls') {
+    ctx.out(host.routes.format());
+    return 0;
+  }
+  if (verb !== 'add' && verb !== 'del' && verb !== 'delete') {
+    ctx.err(`Command "${verb}" is unknown, try "ip route help".\n`);
+    return 255;
+  }
+  const cidr = target === 'default' ? { ip: 0, prefix: 0 } : parseCidr(target ?? '');
+  if (!cidr) {
+    ctx.err(`Error: any valid prefix is expected rather than "${target ?? ''}".\n`);
+    return 1;
+  }
+  if (networkOf(cidr) !== cidr.ip) {
+    ctx.err('Error: Invalid prefix for given prefix length.\n');
+    return 2;
+  }
+  if (verb !== 'add') {
+    if (host.routes.delStatic(cidr.ip, cidr.prefix)) return 0;
+    ctx.err('RTNETLINK answers: No such process\n');
+    return 2;
+  }
+  let via: number | undefined;
+  let dev: string | undefined;
+  for (let i = 0; i < rest.length; i += 2) {
+    const value = rest[i + 1];
+    if (rest[i] === 'via' && value !== undefined && (via = parseIpv4(value)) !== undefined) continue;
+    if (rest[i] === 'dev' && value !== undefined && host.nic(value)) {
+      dev = value;
+      continue;
+    }
+    if (rest[i] === 'dev' && value !== undefined) ctx.err(`Cannot find device "${value}"\n`);
+    else ctx.err(`Error: either "to" is duplicate, or "${rest[i]}" is a garbage.\n`);
+    return rest[i] === 'dev' ? 1 : 255;
+  }
+  if (via !== undefined) {
+    // the gateway must be on a connected network (of `dev`, when one is named)
+    const route = host.routes.lookup(via);
+    if (!route || route.via !== undefined || (dev !== undefined && route.dev !== dev)) {
+      ctx.err('Error: Nexthop has invalid gateway.\n');
+      return 2;
+    }
+    dev = route.dev;
+  }
+  if (dev === undefined) {
+    ctx.err('RTNETLINK answers: No such device\n');
+    return 2;
+  }
+  if (host.routes.hasStatic(cidr.ip, cidr.prefix)) {
+    ctx.err('RTNETLINK answers: File exists\n');
+    return 2;
+  }
+  host.routes.addStatic(via === undefined ? { dst: cidr.ip, prefix: cidr.prefix, dev } : { dst: cidr.ip, prefix: cidr.prefix, dev, via });
+  return 0;
+}
+
 const ip: CommandFn<Host> = (ctx) => {
   const [obj, ...args] = ctx.argv.slice(1);
   const host = ctx.host;
@@ -91,23 +154,7 @@ const ip: CommandFn<Host> = (ctx) => {
       return ipAddr(ctx, args);
     case 'r':
     case 'route':
-      if (args[0] === 'add' && args[1] === 'default' && args[2] === 'via') {
-        const gw = parseIpv4(args[3] ?? '');
-        const route = gw === undefined ? undefined : host.routes.lookup(gw);
-        if (gw === undefined || !route) {
-          ctx.err('Error: Nexthop has invalid gateway.\n');
-          return 2;
-        }
-        host.routes.addStatic({ dst: 0, prefix: 0, dev: route.dev, via: gw });
-        return 0;
-      }
-      if (args[0] === 'del' && args[1] === 'default') {
-        if (host.routes.delStatic(0, 0)) return 0;
-        ctx.err('RTNETLINK answers: No such process\n');
-        return 2;
-      }
-      ctx.out(host.routes.format());
-      return 0;
+      return ipRoute(ctx, args);
     case 'n':
     case 'neigh':
     case 'neighbour':
