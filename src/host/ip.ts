@@ -31,6 +31,17 @@ function runHooks(hooks: readonly IpHook[], pkt: Ipv4Packet, dev: Nic | undefine
   return pkt;
 }
 
+/** A destination's device, next hop and preferred source, as the routing table gave them at `generation`. */
+class CachedRoute {
+  dst: Ipv4 = -1;
+  generation = -1;
+  dev: Nic | undefined = undefined;
+  nextHop: Ipv4 = 0;
+  src: Ipv4 | undefined = undefined;
+}
+
+const ROUTE_CACHE_SIZE = 8;
+
 /** A local protocol handler (TCP, UDP, ICMP, raw sockets): gets packets addressed to this host. */
 export type ProtocolHandler = (pkt: Ipv4Packet, inDev: Nic) => void;
 
@@ -74,6 +85,12 @@ export class IpStack {
   private readonly handlers = new Map<number, ProtocolHandler[]>();
   private nextId = 1;
   forwarded = 0;
+  /**
+   * The ways to the last destinations sent to, by the low bits of the address (a host talks to a few
+   * peers): the route look-up, the local-address test and the device found by name, once per destination
+   * rather than once per packet, like the route a Linux socket keeps (checked against the table's genid).
+   */
+  private readonly routeCache = Array.from({ length: ROUTE_CACHE_SIZE }, () => new CachedRoute());
 
   constructor(private readonly env: IpEnvironment) {}
 
@@ -115,8 +132,14 @@ export class IpStack {
     if (!env.powered) return;
     let dev: Nic | undefined;
     let nextHop = dst;
-    if (env.addresses.isLocal(dst)) {
+    const cached = boundDev === undefined ? this.cachedRoute(dst) : undefined;
+    if (cached !== undefined) {
+      dev = cached.dev;
+      nextHop = cached.nextHop;
+      src ??= cached.src;
+    } else if (env.addresses.isLocal(dst)) {
       dev = env.nic('lo');
+      if (boundDev === undefined) this.cacheRoute(dst, dev, dst, undefined);
     } else if (isMulticast(dst) || dst === 0xffffffff) {
       dev = boundDev !== undefined ? env.nic(boundDev) : this.routeDev(dst);
     } else {
@@ -132,6 +155,7 @@ export class IpStack {
         dev = env.nic(route.dev);
         if (route.via !== undefined) nextHop = route.via;
         src ??= route.src;
+        if (boundDev === undefined) this.cacheRoute(dst, dev, nextHop, route.src);
       }
     }
     if (!dev || !dev.running) return onError?.('ENETUNREACH');
@@ -139,6 +163,21 @@ export class IpStack {
     if (src === undefined) return onError?.('EADDRNOTAVAIL');
     const pkt: Ipv4Packet = { kind: 'ipv4', tos, id: id || this.nextId++ & 0xffff, df, ttl, src, dst, payload };
     this.output(pkt, dev, nextHop, onError);
+  }
+
+  /** The way to `dst` found earlier, if the routes and addresses have not changed since. */
+  private cachedRoute(dst: Ipv4): CachedRoute | undefined {
+    const e = this.routeCache[dst & (ROUTE_CACHE_SIZE - 1)]!;
+    return e.dst === dst && e.dev !== undefined && e.generation === this.env.routes.generation ? e : undefined;
+  }
+
+  private cacheRoute(dst: Ipv4, dev: Nic | undefined, nextHop: Ipv4, src: Ipv4 | undefined): void {
+    const e = this.routeCache[dst & (ROUTE_CACHE_SIZE - 1)]!;
+    e.dst = dst;
+    e.generation = this.env.routes.generation;
+    e.dev = dev;
+    e.nextHop = nextHop;
+    e.src = src;
   }
 
   /** Routes and transmits a packet (local or forwarded) after POST_ROUTING. */

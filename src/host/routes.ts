@@ -24,6 +24,7 @@ export class RouteTable {
   /** The cached routes' netmasks and masked destinations (as int32), so lookup only compares. */
   private masks: number[] = [];
   private nets: number[] = [];
+  private gen = 0;
 
   constructor(
     private readonly addresses: AddressTable,
@@ -38,6 +39,16 @@ export class RouteTable {
   /** A link went up or down. */
   invalidate(): void {
     this.cache = undefined;
+    this.gen++;
+  }
+
+  /**
+   * Changes whenever a look-up, or which addresses are local, could answer differently (addresses, links,
+   * static routes): what a cached route is checked against, as Linux checks a socket's dst by its genid.
+   */
+  get generation(): number {
+    this.all();
+    return this.gen;
   }
 
   hasStatic(dst: Ipv4, prefix: number): boolean {
@@ -70,6 +81,7 @@ export class RouteTable {
       this.masks = routes.map((r) => netmask(r.prefix) | 0);
       this.nets = routes.map((r) => r.dst & netmask(r.prefix));
       this.cacheVersion = this.addresses.version;
+      this.gen++;
     }
     return this.cache;
   }

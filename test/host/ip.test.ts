@@ -23,3 +23,29 @@ describe('IP output without a route', () => {
     ]);
   });
 });
+
+describe('IP output to a destination sent to before', () => {
+  it('takes the new way as soon as the routes or the local addresses change', () => {
+    const w = world();
+    const h = w.host('proxy', { eth0: { lan: 'ext', ip: '192.168.23.100/24' }, eth1: { lan: 'int', ip: '10.0.0.1/24' } }, '192.168.23.1');
+    const whoHas: string[] = [];
+    for (const [name, lan] of w.lans) {
+      lan.onFrame((_t, f) => {
+        if (f.payload.kind === 'arp') whoHas.push(`${name} ${f.payload.targetIp.toString(16)}`);
+      });
+    }
+    const delivered: number[] = [];
+    h.ip.register(17, (pkt) => delivered.push(pkt.dst));
+    const send = () => h.ip.send({ dst: w.ip('172.16.23.1'), payload: { kind: 'udp', srcPort: 1, dstPort: 2, data: new Uint8Array(0) } });
+    send(); // the default route, and its gateway's ARP
+    w.sim.runUntil(10_000);
+    h.run('ip route add 172.16.23.0/24 via 10.0.0.2');
+    send();
+    w.sim.runUntil(20_000);
+    h.run('ip addr add 172.16.23.1/32 dev eth1');
+    send();
+    w.sim.runUntil(30_000);
+    expect(whoHas).toEqual([`ext ${(0xc0a81701).toString(16)}`, `int ${(0x0a000002).toString(16)}`]);
+    expect(delivered).toEqual([0xac101701]);
+  });
+});
