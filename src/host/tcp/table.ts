@@ -32,19 +32,21 @@ export class ConnectionTable {
   }
 
   find(localIp: Ipv4, localPort: number, remoteIp: Ipv4, remotePort: number): TcpConnection | undefined {
-    const s = this.findSocket(localIp, localPort, remoteIp, remotePort);
+    const h = hash(localIp, localPort, remoteIp, remotePort);
+    const s = this.findSocket(localIp, localPort, remoteIp, remotePort, h);
     if (s !== undefined || this.timeWait.size === 0) return s;
-    const slot = this.timeWait.find(localIp, localPort, remoteIp, remotePort);
+    const slot = this.timeWait.find(localIp, localPort, remoteIp, remotePort, h);
     return slot < 0 ? undefined : this.timeWait.view(this.stack, slot);
   }
 
   /** Is the 4-tuple in use (a port search's question: no view made for a TIME_WAIT connection)? */
   has(localIp: Ipv4, localPort: number, remoteIp: Ipv4, remotePort: number): boolean {
-    return this.findSocket(localIp, localPort, remoteIp, remotePort) !== undefined || this.timeWait.find(localIp, localPort, remoteIp, remotePort) >= 0;
+    const h = hash(localIp, localPort, remoteIp, remotePort);
+    return this.findSocket(localIp, localPort, remoteIp, remotePort, h) !== undefined || this.timeWait.find(localIp, localPort, remoteIp, remotePort, h) >= 0;
   }
 
-  private findSocket(localIp: Ipv4, localPort: number, remoteIp: Ipv4, remotePort: number): TcpSocket | undefined {
-    let s = this.buckets[hash(localIp, localPort, remoteIp, remotePort) & this.mask];
+  private findSocket(localIp: Ipv4, localPort: number, remoteIp: Ipv4, remotePort: number, h: number): TcpSocket | undefined {
+    let s = this.buckets[h & this.mask];
     while (s !== undefined && (s.localPort !== localPort || s.remotePort !== remotePort || s.localIp !== localIp || s.remoteIp !== remoteIp)) {
       s = s.bucketNext;
     }

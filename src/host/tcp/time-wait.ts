@@ -23,7 +23,10 @@ export class TimeWaitTable {
   private rcvNxts = new Uint32Array(0);
   private sndNxts = new Uint32Array(0);
   private expiries = new Float64Array(0);
-  /** Bumped when a slot is taken and when it is freed: a view of an older occupant is CLOSED. */
+  /**
+   * Bumped when a slot is taken and when it is freed, so odd while it is taken: a view of an older occupant
+   * is CLOSED.
+   */
   private generations = new Uint32Array(0);
   /** Bumped at every start or restart of a slot's wait, and when it is freed: older queue entries are stale. */
   private waits = new Uint32Array(0);
@@ -38,11 +41,11 @@ export class TimeWaitTable {
   private queueHead = 0;
   private queueCount = 0;
 
-  /** The slot of a 4-tuple in TIME_WAIT, or -1. */
-  find(localIp: Ipv4, localPort: number, remoteIp: Ipv4, remotePort: number): number {
+  /** The slot of a 4-tuple in TIME_WAIT, or -1; `hash` is its tupleHash. */
+  find(localIp: Ipv4, localPort: number, remoteIp: Ipv4, remotePort: number, hash = tupleHash(localIp, localPort, remoteIp, remotePort)): number {
     if (this.size === 0) return -1;
     const ports = ((localPort << 16) | remotePort) >>> 0;
-    let i = this.buckets[tupleHash(localIp, localPort, remoteIp, remotePort) & (this.buckets.length - 1)]!;
+    let i = this.buckets[hash & (this.buckets.length - 1)]!;
     while (i >= 0 && (this.ports[i] !== ports || this.localIps[i] !== localIp || this.remoteIps[i] !== remoteIp)) i = this.next[i]!;
     return i;
   }
@@ -117,8 +120,8 @@ export class TimeWaitTable {
   /** The occupied slots, in slot order (ss, netstat, tests). */
   slots(): number[] {
     const out: number[] = [];
-    for (let b = 0; b < this.buckets.length; b++) for (let i = this.buckets[b]!; i >= 0; i = this.next[i]!) out.push(i);
-    return out.sort((a, b) => a - b);
+    for (let i = 0; i < this.generations.length; i++) if (this.generations[i]! & 1) out.push(i);
+    return out;
   }
 
   clear(): void {
@@ -165,10 +168,9 @@ export class TimeWaitTable {
     this.expiries = wider(this.expiries);
     this.generations = wider(this.generations);
     this.waits = wider(this.waits);
-    const occupied = this.slots();
     this.next = new Int32Array(size);
     this.buckets = new Int32Array(size).fill(-1);
-    for (const slot of occupied) this.link(slot);
+    for (let slot = 0; slot < old; slot++) if (this.generations[slot]! & 1) this.link(slot);
     // new slots free in ascending order
     for (let i = size - 1; i >= old; i--) {
       this.next[i] = this.free;
