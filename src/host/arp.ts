@@ -14,8 +14,9 @@ export interface ArpPolicy {
 
 /**
  * net/ipv4/arp.c arp_process, for Ethernet/IPv4: answer requests for our addresses, learn the sender
- * (create on requests to us and on replies, update an existing entry for anything else), and accept a
- * gratuitous ARP (sender IP = target IP) as an override of an existing entry.
+ * (create an entry on requests to us; otherwise update an existing one: a solicited reply finds the
+ * INCOMPLETE entry of our request), and accept a gratuitous ARP (sender IP = target IP) as an override of
+ * an existing entry. Unsolicited ARP creates entries only with arp_accept = 1.
  */
 export function processArp(nic: Nic, arp: ArpPacket, addresses: AddressTable, policy: ArpPolicy): ArpPacket | undefined {
   const sip = arp.senderIp;
@@ -32,7 +33,7 @@ export function processArp(nic: Nic, arp: ArpPacket, addresses: AddressTable, po
     nic.neighbours.learn(sip, arp.senderMac, { create: true, confirm: false, override: true });
     return reply(nic.mac, tip, arp);
   }
-  const create = (arp.op === ARP_REPLY && forUs) || (isGarp && policy.arpAccept(nic.name) === 1);
+  const create = (isGarp || arp.op === ARP_REPLY) && policy.arpAccept(nic.name) === 1;
   nic.neighbours.learn(sip, arp.senderMac, {
     create,
     confirm: arp.op === ARP_REPLY && forUs && arp.targetMac === nic.mac,

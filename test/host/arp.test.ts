@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { arpRequestSource, type ArpPolicy } from '../../src/host/arp';
 import { AddressTable } from '../../src/host/addresses';
 import { ipv4 } from '../../src/net/addr';
+import { ARP_REPLY } from '../../src/net/packets';
+import { world } from './helpers';
 
 /** eth0 10.0.0.11/24, and on lo the VIP 10.0.0.80 and an address of another network, 192.168.9.80. */
 function table(): AddressTable {
@@ -31,5 +33,40 @@ describe('arpRequestSource (arp_solicit by arp_announce)', () => {
     expect(src(2, '10.0.0.80')).toBeUndefined();
     expect(src(0, '10.0.0.1')).toBeUndefined();
     expect(src(0, undefined)).toBeUndefined();
+  });
+});
+
+describe('processArp: what an ARP reply teaches', () => {
+  const setup = () => {
+    const w = world();
+    const a = w.host('a', { eth0: { lan: 'lan', ip: '10.0.0.1/24' } });
+    const b = w.host('b', { eth0: { lan: 'lan', ip: '10.0.0.2/24' } });
+    const mac = b.nic('eth0')!.mac;
+    const replyToA = (): void => {
+      b.sendFrame('eth0', {
+        dst: a.nic('eth0')!.mac,
+        src: mac,
+        payload: { kind: 'arp', op: ARP_REPLY, senderMac: mac, senderIp: ipv4('10.0.0.2'), targetMac: a.nic('eth0')!.mac, targetIp: ipv4('10.0.0.1') },
+      });
+      w.sim.runUntil(w.sim.now + 1000);
+    };
+    return { w, a, replyToA };
+  };
+
+  it('an unsolicited reply creates no entry (arp_accept 0), as Linux drops unsolicited ARP', () => {
+    const { a, replyToA } = setup();
+    replyToA();
+    expect(a.nic('eth0')!.neighbours.format()).toEqual([]);
+  });
+
+  it('with arp_accept 1 it does (REACHABLE: a unicast reply); a solicited reply completes the entry of the request', () => {
+    const { a, replyToA } = setup();
+    a.sysctl.set('net.ipv4.conf.all.arp_accept', '1');
+    replyToA();
+    expect(a.nic('eth0')!.neighbours.format()).toEqual([expect.stringMatching(/^10\.0\.0\.2 dev eth0 lladdr 52:54:00:00:00:02 REACHABLE/)]);
+    const { w: w2, a: a2 } = setup();
+    a2.ip.send({ dst: ipv4('10.0.0.2'), payload: { kind: 'udp', srcPort: 1, dstPort: 2, data: new Uint8Array(0) } });
+    w2.sim.runUntil(w2.sim.now + 1000);
+    expect(a2.nic('eth0')!.neighbours.format()).toEqual([expect.stringMatching(/^10\.0\.0\.2 dev eth0 lladdr \S+ REACHABLE/)]);
   });
 });
