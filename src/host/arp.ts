@@ -23,12 +23,12 @@ export function processArp(nic: Nic, arp: ArpPacket, addresses: AddressTable, po
   const tip = arp.targetIp;
   if (sip === 0 && arp.op === ARP_REQUEST) {
     // ARP probe (duplicate address detection): answer only, learn nothing.
-    return isOursToAnswer(nic, tip, addresses, policy) ? reply(nic.mac, tip, arp) : undefined;
+    return isOursToAnswer(nic, tip, sip, addresses, policy) ? reply(nic.mac, tip, arp) : undefined;
   }
   if (addresses.isLocal(sip)) return undefined; // someone claims our address: ignore (no conflict handling)
   const isGarp = sip === tip;
   const forUs = addresses.isLocal(tip);
-  if (arp.op === ARP_REQUEST && forUs && isOursToAnswer(nic, tip, addresses, policy)) {
+  if (arp.op === ARP_REQUEST && forUs && isOursToAnswer(nic, tip, sip, addresses, policy)) {
     // neigh_event_ns: the asker's address is taken as it is, whatever locktime says.
     nic.neighbours.learn(sip, arp.senderMac, { create: true, confirm: false, override: true });
     return reply(nic.mac, tip, arp);
@@ -42,13 +42,27 @@ export function processArp(nic: Nic, arp: ArpPacket, addresses: AddressTable, po
   return undefined;
 }
 
-function isOursToAnswer(nic: Nic, tip: Ipv4, addresses: AddressTable, policy: ArpPolicy): boolean {
-  if (!addresses.isLocal(tip)) return false;
-  if (addresses.of('lo').some((a) => a.ip === tip) && !nic.isLoopback) {
-    // An address on lo (LVS-DR real servers) is answered only with arp_ignore 0.
-    return policy.arpIgnore(nic.name) === 0;
+/**
+ * arp_ignore (net/ipv4/arp.c, the larger of conf/all and conf/DEV): 0 answers for any local address (the
+ * VIP a LVS-DR real server keeps on lo included), 1 only for an address on the receiving interface, 2 only
+ * for one there whose subnet holds the asker (a probe, sender 0.0.0.0, passes), 3 for any address but those
+ * of scope host, 8 never; 4 to 7 are reserved and answer as 0 does.
+ */
+function isOursToAnswer(nic: Nic, tip: Ipv4, sip: Ipv4, addresses: AddressTable, policy: ArpPolicy): boolean {
+  // a loopback address is a martian on any other interface: the kernel's route look-up refuses it first
+  if (!addresses.isLocal(tip) || tip >>> 24 === 127) return false;
+  switch (policy.arpIgnore(nic.name)) {
+    case 1:
+      return addresses.has(nic.name, tip);
+    case 2:
+      return addresses.of(nic.name).some((a) => a.ip === tip && (sip === 0 || inSubnet(sip, a)));
+    case 3:
+      return addresses.all().some((a) => a.ip === tip && a.scope !== 'host');
+    case 8:
+      return false;
+    default:
+      return true;
   }
-  return policy.arpIgnore(nic.name) === 0 || addresses.has(nic.name, tip);
 }
 
 /**
