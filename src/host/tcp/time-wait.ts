@@ -10,57 +10,54 @@ import { tupleHash } from './tuple-hash';
  * objects, each young-generation collection copied every one of them (twice before promotion): most of
  * what the garbage collector did in an HTTP run.
  *
- * Slots are found by their 4-tuple through chained buckets. Every wait is 60 s, so waits end in the order
- * they began: a FIFO of slots gives the next one to end. A wait restarted by a retransmitted FIN is queued
- * again; its earlier entry is skipped, as is the entry of a slot that left early (RST, a new SYN).
+ * Slots live in blocks of BLOCK that are never copied: the table grows by a block (fresh memory is costly
+ * where every new page faults). Slots are found by their 4-tuple through chained buckets, rehashed when
+ * the slots outnumber them. Every wait is 60 s, so waits end in the order they began: a FIFO of slots,
+ * itself in blocks that are reused once emptied, gives the next one to end. A wait restarted by a
+ * retransmitted FIN is queued again; its earlier entry is skipped, as is the entry of a slot that left
+ * early (RST, a new SYN).
  */
 export class TimeWaitTable {
   size = 0;
-  private localIps = new Uint32Array(0);
-  private remoteIps = new Uint32Array(0);
-  /** local port << 16 | remote port */
-  private ports = new Uint32Array(0);
-  private rcvNxts = new Uint32Array(0);
-  private sndNxts = new Uint32Array(0);
-  private expiries = new Float64Array(0);
-  /**
-   * Bumped when a slot is taken and when it is freed, so odd while it is taken: a view of an older occupant
-   * is CLOSED.
-   */
-  private generations = new Uint32Array(0);
-  /** Bumped at every start or restart of a slot's wait, and when it is freed: older queue entries are stale. */
-  private waits = new Uint32Array(0);
-  /** The next slot in the same bucket (or, for a free slot, in the free list); -1 ends. */
-  private next = new Int32Array(0);
-  /** The first slot of each bucket, -1 for none; as many buckets as slots, a power of two. */
-  private buckets = new Int32Array(0);
+  private readonly blocks: SlotBlock[] = [];
+  /** The first slot of each bucket, -1 for none; a power of two, at least as many as the slots. */
+  private buckets = new Int32Array(1).fill(-1);
   private free = -1;
-  /** The expiry FIFO, a ring: each entry is a slot and the wait it was queued for. */
-  private queueSlots = new Int32Array(0);
-  private queueWaits = new Uint32Array(0);
+  /** The expiry FIFO: entries queue[0][queueHead] … queue[last][queueTail - 1]. */
+  private readonly queue: QueueBlock[] = [];
   private queueHead = 0;
-  private queueCount = 0;
+  private queueTail = BLOCK;
+  /** An emptied queue block, kept for the next one needed. */
+  private spare: QueueBlock | undefined;
 
   /** The slot of a 4-tuple in TIME_WAIT, or -1; `hash` is its tupleHash. */
   find(localIp: Ipv4, localPort: number, remoteIp: Ipv4, remotePort: number, hash = tupleHash(localIp, localPort, remoteIp, remotePort)): number {
     if (this.size === 0) return -1;
     const ports = ((localPort << 16) | remotePort) >>> 0;
+    const blocks = this.blocks;
     let i = this.buckets[hash & (this.buckets.length - 1)]!;
-    while (i >= 0 && (this.ports[i] !== ports || this.localIps[i] !== localIp || this.remoteIps[i] !== remoteIp)) i = this.next[i]!;
-    return i;
+    while (i >= 0) {
+      const b = blocks[i >>> BLOCK_BITS]!;
+      const j = i & BLOCK_MASK;
+      if (b.ports[j] === ports && b.localIps[j] === localIp && b.remoteIps[j] === remoteIp) return i;
+      i = b.next[j]!;
+    }
+    return -1;
   }
 
   /** A connection enters TIME_WAIT, until `expiry`; returns its slot. */
   add(localIp: Ipv4, localPort: number, remoteIp: Ipv4, remotePort: number, rcvNxt: number, sndNxt: number, expiry: Micros): number {
     if (this.free < 0) this.grow();
     const slot = this.free;
-    this.free = this.next[slot]!;
-    this.localIps[slot] = localIp;
-    this.remoteIps[slot] = remoteIp;
-    this.ports[slot] = ((localPort << 16) | remotePort) >>> 0;
-    this.rcvNxts[slot] = rcvNxt;
-    this.sndNxts[slot] = sndNxt;
-    this.generations[slot]!++;
+    const b = this.blocks[slot >>> BLOCK_BITS]!;
+    const j = slot & BLOCK_MASK;
+    this.free = b.next[j]!;
+    b.localIps[j] = localIp;
+    b.remoteIps[j] = remoteIp;
+    b.ports[j] = ((localPort << 16) | remotePort) >>> 0;
+    b.rcvNxts[j] = rcvNxt;
+    b.sndNxts[j] = sndNxt;
+    b.generations[j]!++;
     this.link(slot);
     this.size++;
     this.restart(slot, expiry);
@@ -69,47 +66,62 @@ export class TimeWaitTable {
 
   /** The wait starts again, to end at `expiry` (the peer retransmitted its FIN). */
   restart(slot: number, expiry: Micros): void {
-    this.expiries[slot] = expiry;
-    const wait = ++this.waits[slot]!;
-    if (this.queueCount === this.queueSlots.length) this.growQueue();
-    const at = (this.queueHead + this.queueCount++) & (this.queueSlots.length - 1);
-    this.queueSlots[at] = slot;
-    this.queueWaits[at] = wait;
+    const b = this.blocks[slot >>> BLOCK_BITS]!;
+    const j = slot & BLOCK_MASK;
+    b.expiries[j] = expiry;
+    const wait = ++b.waits[j]!;
+    if (this.queueTail === BLOCK) {
+      this.queue.push(this.spare ?? new QueueBlock());
+      this.spare = undefined;
+      this.queueTail = 0;
+    }
+    const q = this.queue[this.queue.length - 1]!;
+    q.slots[this.queueTail] = slot;
+    q.waits[this.queueTail++] = wait;
   }
 
   /** Is `slot` still held by the occupant of generation `generation`? */
   holds(slot: number, generation: number): boolean {
-    return this.generations[slot] === generation;
+    return this.blocks[slot >>> BLOCK_BITS]!.generations[slot & BLOCK_MASK] === generation;
   }
 
   /** The connection leaves TIME_WAIT; its slot is free again. */
   remove(slot: number): void {
-    const b = tupleHash(this.localIps[slot]!, this.ports[slot]! >>> 16, this.remoteIps[slot]!, this.ports[slot]! & 0xffff) & (this.buckets.length - 1);
-    let i = this.buckets[b]!;
-    if (i === slot) this.buckets[b] = this.next[slot]!;
+    const blocks = this.blocks;
+    const b = blocks[slot >>> BLOCK_BITS]!;
+    const j = slot & BLOCK_MASK;
+    const bucket = this.bucketOf(b, j);
+    let i = this.buckets[bucket]!;
+    if (i === slot) this.buckets[bucket] = b.next[j]!;
     else {
-      while (this.next[i] !== slot) i = this.next[i]!;
-      this.next[i] = this.next[slot]!;
+      for (;;) {
+        const c = blocks[i >>> BLOCK_BITS]!;
+        const k = i & BLOCK_MASK;
+        if (c.next[k] === slot) {
+          c.next[k] = b.next[j]!;
+          break;
+        }
+        i = c.next[k]!;
+      }
     }
-    this.generations[slot]!++;
-    this.waits[slot]!++;
-    this.next[slot] = this.free;
+    b.generations[j]!++;
+    b.waits[j]!++;
+    b.next[j] = this.free;
     this.free = slot;
     this.size--;
   }
 
   /** The end of the earliest wait still running, if any. */
   nextExpiry(): Micros | undefined {
-    this.dropStale();
-    return this.queueCount === 0 ? undefined : this.expiries[this.queueSlots[this.queueHead]!];
+    const slot = this.head();
+    return slot < 0 ? undefined : this.blocks[slot >>> BLOCK_BITS]!.expiries[slot & BLOCK_MASK];
   }
 
   /** Frees every slot whose wait ended by `now`; returns how many. */
   expire(now: Micros): number {
     let n = 0;
-    for (this.dropStale(); this.queueCount > 0; this.dropStale()) {
-      const slot = this.queueSlots[this.queueHead]!;
-      if (this.expiries[slot]! > now) break;
+    for (let slot = this.head(); slot >= 0; slot = this.head()) {
+      if (this.blocks[slot >>> BLOCK_BITS]!.expiries[slot & BLOCK_MASK]! > now) break;
       this.pop();
       this.remove(slot);
       n++;
@@ -117,84 +129,102 @@ export class TimeWaitTable {
     return n;
   }
 
-  /** The occupied slots, in slot order (ss, netstat, tests). */
+  /** The taken slots, in slot order (ss, netstat, tests): a slot's generation is odd while taken. */
   slots(): number[] {
     const out: number[] = [];
-    for (let i = 0; i < this.generations.length; i++) if (this.generations[i]! & 1) out.push(i);
+    for (let s = 0; s < this.blocks.length * BLOCK; s++) if (this.blocks[s >>> BLOCK_BITS]!.generations[s & BLOCK_MASK]! & 1) out.push(s);
     return out;
   }
 
   clear(): void {
     for (const slot of this.slots()) this.remove(slot);
-    this.queueHead = this.queueCount = 0;
+    while (this.queue.length > 0) this.spare = this.queue.pop();
+    this.queueHead = 0;
+    this.queueTail = BLOCK;
   }
 
   /** A view of a slot's connection, for the paths that meet one (a segment for it, a listing). */
   view(stack: TcpStack, slot: number): TimeWaitSocket {
-    const ports = this.ports[slot]!;
-    const generation = this.generations[slot]!;
-    return new TimeWaitSocket(stack, this, slot, generation, this.localIps[slot]!, ports >>> 16, this.remoteIps[slot]!, ports & 0xffff, this.rcvNxts[slot]!, this.sndNxts[slot]!);
+    const b = this.blocks[slot >>> BLOCK_BITS]!;
+    const j = slot & BLOCK_MASK;
+    const ports = b.ports[j]!;
+    return new TimeWaitSocket(stack, this, slot, b.generations[j]!, b.localIps[j]!, ports >>> 16, b.remoteIps[j]!, ports & 0xffff, b.rcvNxts[j]!, b.sndNxts[j]!);
   }
 
-  private dropStale(): void {
-    while (this.queueCount > 0 && this.waits[this.queueSlots[this.queueHead]!] !== this.queueWaits[this.queueHead]) this.pop();
+  /** The slot of the queue's first entry still current (stale ones are dropped on the way), or -1. */
+  private head(): number {
+    for (;;) {
+      const q = this.queue[0];
+      if (q === undefined || (this.queue.length === 1 && this.queueHead === this.queueTail)) return -1;
+      const slot = q.slots[this.queueHead]!;
+      if (this.blocks[slot >>> BLOCK_BITS]!.waits[slot & BLOCK_MASK] === q.waits[this.queueHead]) return slot;
+      this.pop();
+    }
   }
 
   private pop(): void {
-    this.queueHead = (this.queueHead + 1) & (this.queueSlots.length - 1);
-    this.queueCount--;
+    if (++this.queueHead < BLOCK) return;
+    // the first block is used up: it becomes the spare
+    this.spare = this.queue.shift();
+    this.queueHead = 0;
+    if (this.queue.length === 0) this.queueTail = BLOCK;
+  }
+
+  private bucketOf(b: SlotBlock, j: number): number {
+    const ports = b.ports[j]!;
+    return tupleHash(b.localIps[j]!, ports >>> 16, b.remoteIps[j]!, ports & 0xffff) & (this.buckets.length - 1);
   }
 
   private link(slot: number): void {
-    const b = tupleHash(this.localIps[slot]!, this.ports[slot]! >>> 16, this.remoteIps[slot]!, this.ports[slot]! & 0xffff) & (this.buckets.length - 1);
-    this.next[slot] = this.buckets[b]!;
-    this.buckets[b] = slot;
+    const b = this.blocks[slot >>> BLOCK_BITS]!;
+    const j = slot & BLOCK_MASK;
+    const bucket = this.bucketOf(b, j);
+    b.next[j] = this.buckets[bucket]!;
+    this.buckets[bucket] = slot;
   }
 
-  /** Twice the slots (and buckets): the occupied ones are linked again, the new ones freed. */
+  /** One more block of slots, freed in ascending order; the buckets double when the slots outnumber them. */
   private grow(): void {
-    const old = this.localIps.length;
-    const size = Math.max(INITIAL_SLOTS, old * 2);
-    const wider = <T extends Uint32Array | Int32Array | Float64Array>(a: T): T => {
-      const b = new (a.constructor as new (n: number) => T)(size);
-      b.set(a);
-      return b;
-    };
-    this.localIps = wider(this.localIps);
-    this.remoteIps = wider(this.remoteIps);
-    this.ports = wider(this.ports);
-    this.rcvNxts = wider(this.rcvNxts);
-    this.sndNxts = wider(this.sndNxts);
-    this.expiries = wider(this.expiries);
-    this.generations = wider(this.generations);
-    this.waits = wider(this.waits);
-    this.next = new Int32Array(size);
-    this.buckets = new Int32Array(size).fill(-1);
-    for (let slot = 0; slot < old; slot++) if (this.generations[slot]! & 1) this.link(slot);
-    // new slots free in ascending order
-    for (let i = size - 1; i >= old; i--) {
-      this.next[i] = this.free;
-      this.free = i;
+    const first = this.blocks.length * BLOCK;
+    const block = new SlotBlock();
+    this.blocks.push(block);
+    for (let j = BLOCK - 1; j >= 0; j--) {
+      block.next[j] = this.free;
+      this.free = first + j;
     }
-  }
-
-  private growQueue(): void {
-    const size = Math.max(INITIAL_SLOTS, this.queueSlots.length * 2);
-    const slots = new Int32Array(size);
-    const waits = new Uint32Array(size);
-    for (let k = 0; k < this.queueCount; k++) {
-      const at = (this.queueHead + k) & (this.queueSlots.length - 1);
-      slots[k] = this.queueSlots[at]!;
-      waits[k] = this.queueWaits[at]!;
-    }
-    this.queueSlots = slots;
-    this.queueWaits = waits;
-    this.queueHead = 0;
+    if (this.blocks.length * BLOCK <= this.buckets.length) return;
+    this.buckets = new Int32Array(this.blocks.length * BLOCK).fill(-1);
+    for (const slot of this.slots()) this.link(slot);
   }
 }
 
-/** Slots (and buckets) at the first TIME_WAIT: about 50 KB, grown by doubling. */
-const INITIAL_SLOTS = 1024;
+const BLOCK_BITS = 10;
+/** Slots per block (about 36 KB), and entries per block of the expiry queue. */
+const BLOCK = 1 << BLOCK_BITS;
+const BLOCK_MASK = BLOCK - 1;
+
+/** BLOCK slots' columns. */
+class SlotBlock {
+  readonly localIps = new Uint32Array(BLOCK);
+  readonly remoteIps = new Uint32Array(BLOCK);
+  /** local port << 16 | remote port */
+  readonly ports = new Uint32Array(BLOCK);
+  readonly rcvNxts = new Uint32Array(BLOCK);
+  readonly sndNxts = new Uint32Array(BLOCK);
+  readonly expiries = new Float64Array(BLOCK);
+  /** Bumped when a slot is taken and when it is freed, so odd while taken: a view of an older occupant is CLOSED. */
+  readonly generations = new Uint32Array(BLOCK);
+  /** Bumped at every start or restart of a slot's wait, and when it is freed: older queue entries are stale. */
+  readonly waits = new Uint32Array(BLOCK);
+  /** The next slot in the same bucket (or, for a free slot, in the free list); -1 ends. */
+  readonly next = new Int32Array(BLOCK);
+}
+
+/** BLOCK entries of the expiry queue: a slot and the wait it was queued for. */
+class QueueBlock {
+  readonly slots = new Int32Array(BLOCK);
+  readonly waits = new Uint32Array(BLOCK);
+}
 
 /**
  * A connection in TIME_WAIT as the code that meets one sees it (a segment for it, a listing): a copy of its
