@@ -173,8 +173,15 @@ export class HttpResponseParser implements BodySink {
   }
 }
 
+const CRLFCRLF = Buffer.from('\r\n\r\n', 'latin1');
+
 /** Where the blank line ending a head finishes in `data`, searching from `from`: just after its CRLFCRLF, or -1. */
 function headEnd(data: Uint8Array, from: number): number {
+  // servers' segments are Buffers: the native search, rather than four comparisons a byte
+  if (Buffer.isBuffer(data)) {
+    const at = data.indexOf(CRLFCRLF, from);
+    return at < 0 ? -1 : at + 4;
+  }
   for (let i = from + 3; i < data.length; i++) {
     if (data[i] === 10 && data[i - 1] === 13 && data[i - 2] === 10 && data[i - 3] === 13) return i + 1;
   }

@@ -4,19 +4,19 @@ import { HttpResponseParser } from '../../../src/daemons/client/http-response';
 const enc = (s: string) => new TextEncoder().encode(s);
 const dec = (p: HttpResponseParser) => new TextDecoder().decode(Buffer.concat(p.body));
 
-/** Feeds `text` in pieces of `size` bytes. */
-function feed(text: string, size: number, head = false): HttpResponseParser {
+/** Feeds `text` in pieces of `size` bytes (Buffers, as the daemons send, or plain byte arrays). */
+function feed(text: string, size: number, head = false, bytes: (s: string) => Uint8Array = enc): HttpResponseParser {
   const p = new HttpResponseParser(true, head);
-  const b = enc(text);
+  const b = bytes(text);
   for (let i = 0; i < b.length && !p.done; i += size) p.feed(b.subarray(i, i + size));
   return p;
 }
 
 describe('HTTP response parser', () => {
   const cl = 'HTTP/1.1 200 OK\r\nServer: nginx/1.22.1\r\nContent-Length: 5\r\nX-upS: WEB1-80\r\nX-Upstream: a\r\nX-Upstream: b\r\n\r\nhello';
-  for (const size of [1, 3, 7, 1000]) {
-    it(`reads a Content-Length response fed ${size} bytes at a time`, () => {
-      const p = feed(cl, size);
+  for (const [size, kind] of [1, 3, 7, 1000].flatMap((n) => [[n, 'bytes'], [n, 'Buffer']] as const)) {
+    it(`reads a Content-Length response fed ${size} bytes at a time (${kind})`, () => {
+      const p = feed(cl, size, false, kind === 'Buffer' ? (t) => Buffer.from(t, 'latin1') : enc);
       expect(p.done).toBe(true);
       expect([p.version, p.status, p.reason]).toEqual(['HTTP/1.1', 200, 'OK']);
       expect(dec(p)).toBe('hello');
