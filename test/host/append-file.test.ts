@@ -1,0 +1,46 @@
+import { describe, it, expect } from 'vitest';
+import { AppendFile } from '../../src/host/append-file';
+
+const text = (d: Uint8Array): string => Buffer.from(d).toString('latin1');
+
+describe('AppendFile', () => {
+  it('keeps what the file held and adds each line with its newline, latin1 bytes as written', () => {
+    let now = 5;
+    const f = new AppendFile(new TextEncoder().encode('old\n'), 0o640, () => now);
+    expect(f.mtimeUs).toBe(5);
+    now = 9;
+    f.appendLine('caf\xe9');
+    f.appendLine('');
+    expect(f.mtimeUs).toBe(9);
+    expect([...f.data]).toEqual([...Buffer.from('old\ncaf\xe9\n\n', 'latin1')]);
+    expect(f.mode).toBe(0o640);
+  });
+
+  it('leaves a view handed out earlier as it was, and leaves the initial bytes alone', () => {
+    const initial = new Uint8Array([0x61, 0x0a]);
+    const f = new AppendFile(initial, 0o644, () => 0);
+    const before = f.data;
+    f.appendLine('b');
+    const middle = f.data;
+    for (let i = 0; i < 300; i++) f.appendLine(`line ${i}`);
+    expect(text(before)).toBe('a\n');
+    expect(text(middle)).toBe('a\nb\n');
+    expect([...initial]).toEqual([0x61, 0x0a]);
+    const lines = text(f.data).split('\n');
+    expect(lines.length).toBe(303);
+    expect(lines.slice(0, 4)).toEqual(['a', 'b', 'line 0', 'line 1']);
+    expect(lines.slice(-2)).toEqual(['line 299', '']);
+  });
+
+  it('reads the same whether lines were read one at a time or in batches', () => {
+    const often = new AppendFile(new Uint8Array(0), 0o644, () => 0);
+    const once = new AppendFile(new Uint8Array(0), 0o644, () => 0);
+    for (let i = 0; i < 1000; i++) {
+      often.appendLine(`${i}`.repeat(i % 7));
+      once.appendLine(`${i}`.repeat(i % 7));
+      if (i % 13 === 0) expect(often.data.length).toBe(text(often.data).length);
+    }
+    expect(text(often.data)).toBe(text(once.data));
+    expect(text(once.data).split('\n').length).toBe(1001);
+  });
+});
