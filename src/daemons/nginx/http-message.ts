@@ -1,12 +1,23 @@
+type Fields = readonly (readonly [string, string])[];
+
 /**
  * The bytes of an HTTP/1.x message nginx sends: start line, header fields, blank line, body. They are written
  * straight into one buffer, as nginx fills its output buffer: building the text first cost a string per piece,
- * then a copy with the body, then the encoded copy.
+ * then a copy with the body, then the encoded copy. A head equal to one of the last few sent is copied from
+ * their bytes: a busy server sends the same head again and again (the Date moves once a second), and comparing
+ * the fields, mostly the very same strings, costs less than encoding them.
  */
-export function messageBytes(startLine: string, headers: readonly (readonly [string, string])[], body: string): Uint8Array {
-  let size = startLine.length + 4 + body.length;
-  for (let i = 0; i < headers.length; i++) size += headers[i]![0].length + headers[i]![1].length + 4;
-  const out = Buffer.allocUnsafe(size);
+export function messageBytes(startLine: string, headers: Fields, body: string): Uint8Array {
+  const known = recentHead(startLine, headers);
+  if (known !== undefined) {
+    const out = Buffer.allocUnsafe(known.length + body.length);
+    out.set(known);
+    if (body.length > 0) out.write(body, known.length, 'latin1');
+    return out;
+  }
+  let headSize = startLine.length + 4;
+  for (let i = 0; i < headers.length; i++) headSize += headers[i]![0].length + headers[i]![1].length + 4;
+  const out = Buffer.allocUnsafe(headSize + body.length);
   let at = putLine(out, 0, startLine);
   for (let i = 0; i < headers.length; i++) {
     const h = headers[i]!;
@@ -17,8 +28,9 @@ export function messageBytes(startLine: string, headers: readonly (readonly [str
   }
   out[at++] = 0x0d;
   out[at++] = 0x0a;
+  remember(startLine, headers, out.subarray(0, headSize));
   // the native encoder for the body, which may be large; header pieces are too short to repay a call each
-  out.write(body, at, 'latin1');
+  if (body.length > 0) out.write(body, at, 'latin1');
   return out;
 }
 
@@ -33,4 +45,42 @@ function putLine(out: Uint8Array, at: number, text: string): number {
   out[at] = 0x0d;
   out[at + 1] = 0x0a;
   return at + 2;
+}
+
+/** A head sent lately: its start line and fields (a copy of the list) and its bytes (a copy of their own). */
+interface Head {
+  readonly startLine: string;
+  readonly headers: Fields;
+  readonly bytes: Uint8Array;
+}
+
+/** Enough for the few kinds of message a scenario's servers send in turn (requests upstream, responses). */
+const HEADS = 8;
+const heads: (Head | undefined)[] = new Array<Head | undefined>(HEADS).fill(undefined);
+/** The slot the next new head replaces. */
+let oldest = 0;
+
+function recentHead(startLine: string, headers: Fields): Uint8Array | undefined {
+  for (let i = 0; i < HEADS; i++) {
+    const h = heads[i];
+    if (h !== undefined && sameHead(h, startLine, headers)) return h.bytes;
+  }
+  return undefined;
+}
+
+/** Same text throughout (a field pair or a string is often the very same one, which compares at once). */
+function sameHead(h: Head, startLine: string, headers: Fields): boolean {
+  const known = h.headers;
+  if (known.length !== headers.length || h.startLine !== startLine) return false;
+  for (let i = 0; i < known.length; i++) {
+    const a = known[i]!;
+    const b = headers[i]!;
+    if (a !== b && (a[1] !== b[1] || a[0] !== b[0])) return false;
+  }
+  return true;
+}
+
+function remember(startLine: string, headers: Fields, bytes: Uint8Array): void {
+  heads[oldest] = { startLine, headers: headers.slice(), bytes: Uint8Array.prototype.slice.call(bytes) };
+  oldest = (oldest + 1) % HEADS;
 }
