@@ -43,4 +43,18 @@ describe('AppendFile', () => {
     expect(text(often.data)).toBe(text(once.data));
     expect(text(once.data).split('\n').length).toBe(1001);
   });
+
+  it('writes a line piece by piece, across chunks and longer than a chunk, as one line', () => {
+    const f = new AppendFile(new Uint8Array(0), 0o644, () => 0);
+    const long = 'y'.repeat(40000);
+    const want: string[] = [];
+    for (let i = 0; i < 500; i++) {
+      const pieces = [`${i} `, i % 100 === 7 ? long : 'x'.repeat(i % 50), ' end'];
+      for (const p of pieces) f.write(p);
+      f.endLine();
+      want.push(pieces.join(''));
+      if (i % 97 === 0) expect(text(f.data)).toBe(want.map((l) => `${l}\n`).join(''));
+    }
+    expect(text(f.data)).toBe(want.map((l) => `${l}\n`).join(''));
+  });
 });

@@ -26,26 +26,48 @@ function escapeDefault(text: string): string {
   return out;
 }
 
-/** One log_format line: every variable unset or empty is written `-`. */
-export function formatLogLine(format: Value, ex: Exchange, response: HttpResponse, clock: VariableClock): string {
+/** Where a log line goes, piece by piece: a string being built, or the log file itself. */
+export interface LineSink {
+  write(text: string): void;
+}
+
+/** One log_format line, written to `sink` piece by piece: every variable unset or empty is written `-`. */
+export function writeLogLine(format: Value, ex: Exchange, response: HttpResponse, clock: VariableClock, sink: LineSink): void {
   const parts = compiled(format);
-  let out = '';
   for (let i = 0; i < parts.length; i++) {
     const part = parts[i]!;
     if (typeof part === 'string') {
-      out += part;
+      sink.write(part);
       continue;
     }
     const value = part(ex, clock, response);
-    out += value === undefined || value === '' ? '-' : escapeDefault(value);
+    sink.write(value === undefined || value === '' ? '-' : escapeDefault(value));
   }
-  return out;
+}
+
+/** Builds a line as one string. */
+class LineText implements LineSink {
+  text = '';
+  write(text: string): void {
+    this.text += text;
+  }
+}
+
+/** One log_format line as a string. */
+export function formatLogLine(format: Value, ex: Exchange, response: HttpResponse, clock: VariableClock): string {
+  const line = new LineText();
+  writeLogLine(format, ex, response, clock, line);
+  return line.text;
+}
+
+/** The log_format an access_log target names (the builder checked that every access_log names a known one). */
+export function accessLogFormat(ex: Exchange, target: AccessLogTarget): Value {
+  return ex.conf.http!.logFormats.get(target.format)!.value;
 }
 
 /** The line an access_log target of the location that finished the request gets. */
 export function accessLogLine(ex: Exchange, target: AccessLogTarget, response: HttpResponse, clock: VariableClock): string {
-  // the builder checked that every access_log names a known log_format
-  return formatLogLine(ex.conf.http!.logFormats.get(target.format)!.value, ex, response, clock);
+  return formatLogLine(accessLogFormat(ex, target), ex, response, clock);
 }
 
 /** The access_log lines of the location that finished the request: one per access_log target (path, line). */

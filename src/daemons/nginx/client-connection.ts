@@ -1,6 +1,5 @@
 import type { TcpError, TcpHandler, TcpSocket } from '../../host/tcp/socket';
 import type { Timer } from '../../sim/simulator';
-import { accessLogLine } from './access-log';
 import { errorLogPrefix } from './error-log';
 import type { Exchange, HttpRequest } from './exchange';
 import { handleRequest, type RequestOutcome } from './handle-request';
@@ -162,7 +161,7 @@ export class ClientConnection implements TcpHandler {
     const targets = ex.settings.accessLogs;
     for (let i = 0; i < targets.length; i++) {
       const target = targets[i]!;
-      w.ctx.log('access', target.path, accessLogLine(ex, target, response, w.clock()));
+      w.ctx.accessLog(target, ex, response, w.clock());
     }
   }
 

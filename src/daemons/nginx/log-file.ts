@@ -17,10 +17,15 @@ export class LogFile {
   ) {}
 
   append(line: string): void {
+    this.open().appendLine(line);
+  }
+
+  /** The file the path names now, to write a line into piece by piece (AppendFile.write, then endLine). */
+  open(): AppendFile {
     let f = this.file;
     const vfs = this.vfs;
     if (f === undefined || (vfs.generation !== this.checked && vfs.stat(this.path) !== f)) f = this.file = vfs.openAppend(this.path);
     this.checked = vfs.generation;
-    f.appendLine(line);
+    return f;
   }
 }

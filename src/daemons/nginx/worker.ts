@@ -2,8 +2,9 @@ import type { Host } from '../../host/host';
 import { formatIpv4 } from '../../net/addr';
 import type { Process, ProcessBehaviour, SignalName } from '../../host/process';
 import type { TcpSocket } from '../../host/tcp/socket';
-import { ERROR_LOG_LEVELS, type ErrorLogLevel, type NginxConf, type UpstreamConf } from './conf-model';
-import type { HostFs } from './exchange';
+import { ERROR_LOG_LEVELS, type AccessLogTarget, type ErrorLogLevel, type NginxConf, type UpstreamConf } from './conf-model';
+import type { Exchange, HostFs } from './exchange';
+import type { HttpResponse } from './response';
 import { ClientConnection } from './client-connection';
 import { UpstreamPeers } from './upstream-round-robin';
 import type { VariableClock } from './variables';
@@ -19,6 +20,8 @@ export interface WorkerContext {
   readonly fs: HostFs;
   /** Appends a line to a log file (access or error log) and traces it. */
   log(kind: 'access' | 'error', path: string, line: string): void;
+  /** Appends the line an access_log target gets for a finished request, and traces it. */
+  accessLog(target: AccessLogTarget, ex: Exchange, response: HttpResponse, clock: VariableClock): void;
   /** Takes the next connection number (`*N` in the error log), shared by all workers like nginx's counter. */
   nextConnection(): number;
 }
