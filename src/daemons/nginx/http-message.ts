@@ -10,14 +10,14 @@ type Fields = readonly (readonly [string, string])[];
 export function messageBytes(startLine: string, headers: Fields, body: string): Uint8Array {
   const known = recentHead(startLine, headers);
   if (known !== undefined) {
-    const out = Buffer.allocUnsafe(known.length + body.length);
+    const out = take(known.length + body.length);
     out.set(known);
     if (body.length > 0) out.write(body, known.length, 'latin1');
     return out;
   }
   let headSize = startLine.length + 4;
   for (let i = 0; i < headers.length; i++) headSize += headers[i]![0].length + headers[i]![1].length + 4;
-  const out = Buffer.allocUnsafe(headSize + body.length);
+  const out = take(headSize + body.length);
   let at = putLine(out, 0, startLine);
   for (let i = 0; i < headers.length; i++) {
     const h = headers[i]!;
@@ -84,3 +84,24 @@ function remember(startLine: string, headers: Fields, bytes: Uint8Array): void {
   heads[oldest] = { startLine, headers: headers.slice(), bytes: Uint8Array.prototype.slice.call(bytes) };
   oldest = (oldest + 1) % HEADS;
 }
+
+/**
+ * Room for a message, cut from a slab shared by the messages sent lately (Buffer.allocUnsafe does the same
+ * from a pool of 8 KiB: a fresh pool every twenty-odd messages cost more than the messages' own bytes). A
+ * message is never written after it is made, so neighbours in a slab never disturb each other.
+ */
+function take(size: number): Buffer {
+  if (size > SLAB >> 3) return Buffer.allocUnsafeSlow(size);
+  if (slabUsed + size > SLAB) {
+    slab = Buffer.allocUnsafeSlow(SLAB);
+    slabUsed = 0;
+  }
+  const out = slab.subarray(slabUsed, slabUsed + size);
+  // the next message starts 8-aligned, as Buffer's pool aligns them
+  slabUsed = (slabUsed + size + 7) & ~7;
+  return out;
+}
+
+const SLAB = 65536;
+let slab = Buffer.allocUnsafeSlow(SLAB);
+let slabUsed = 0;
