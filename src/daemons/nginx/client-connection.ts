@@ -34,6 +34,9 @@ export class ClientConnection implements TcpHandler {
   /** Requests read on this connection (c->requests), and when it was accepted (c->start_time). */
   private requests = 0;
   private readonly startMs: number;
+  /** The worker's neighbours of this connection in its list of open connections. */
+  older: ClientConnection | undefined;
+  newer: ClientConnection | undefined;
 
   constructor(
     private readonly worker: NginxWorker,
