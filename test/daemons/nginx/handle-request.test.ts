@@ -65,6 +65,20 @@ describe('location choice', () => {
     expect(findLocation(server, '/a/b.jpg').captures).toEqual(['jpg']);
     expect(findLocation(server, '/exact').captures).toEqual([]);
   });
+
+  it('answers a URI asked again as the first time, per server (the answers are remembered)', () => {
+    const other = conf('server { location ~ ^/a/(.*)$ { return 200 other; } location / { return 200 root; } }').http!.servers[0]!;
+    const server = c.http!.servers[0]!;
+    for (let i = 0; i < 3; i++) {
+      expect(findLocation(server, '/a/b.jpg').location?.name).toBe('\\.(png|jpg)$');
+      expect(findLocation(server, '/a/b.jpg').captures).toEqual(['jpg']);
+      expect(findLocation(other, '/a/b.jpg').captures).toEqual(['b.jpg']);
+      expect(findLocation(server, '/outer/inner/x').location?.name).toBe('/outer/inner/');
+    }
+    // more URIs than are remembered: the earlier ones are searched again, with the same answers
+    for (let i = 0; i < 1100; i++) expect(findLocation(other, `/a/${i}`).captures).toEqual([`${i}`]);
+    expect(findLocation(server, '/x/a.PNG').captures).toEqual(['PNG']);
+  });
 });
 
 describe('virtual servers', () => {
