@@ -248,9 +248,10 @@ function content(ex: Exchange, fs: HostFs, clock: VariableClock): RequestOutcome
     for (const index of ex.settings.index) {
       const name = evaluateVars(index, ex, clock);
       if (name.startsWith('/')) return internalRedirect(ex, name, fs, clock);
-      if (fs.stat(root + ex.uri + name)) return internalRedirect(ex, ex.uri + name, fs, clock);
+      const target = ex.uri + name;
+      if (fs.stat(root, target)) return internalRedirect(ex, target, fs, clock);
     }
-    if (fs.stat(root + ex.uri)?.kind === 'dir') {
+    if (fs.stat(root, ex.uri)?.kind === 'dir') {
       logRequestError(ex, 'error', `directory index of "${root}${ex.uri}" is forbidden`);
       return respondWithError(ex, 403, fs, clock);
     }
@@ -259,17 +260,16 @@ function content(ex: Exchange, fs: HostFs, clock: VariableClock): RequestOutcome
     logRequestError(ex, 'error', `"${root}${ex.uri}${firstName}" is not found (2: No such file or directory)`);
     return respondWithError(ex, 404, fs, clock);
   }
-  const path = root + ex.uri;
-  const st = fs.stat(path);
+  const st = fs.stat(root, ex.uri);
   if (!st) {
-    logRequestError(ex, 'error', `open() "${path}" failed (2: No such file or directory)`);
+    logRequestError(ex, 'error', `open() "${root}${ex.uri}" failed (2: No such file or directory)`);
     return respondWithError(ex, 404, fs, clock);
   }
   if (st.kind === 'dir') {
     const location = absoluteLocation(ex, `${ex.uri}/${ex.args !== undefined ? `?${ex.args}` : ''}`);
     return redirect(ex, 301, location, clock);
   }
-  const data = fs.read(path) ?? '';
+  const data = fs.read(root, ex.uri) ?? '';
   const mtimeS = Math.floor(st.mtimeMs / 1000);
   return respond(
     ex,

@@ -64,28 +64,35 @@ const LOOKUPS = 1024;
 /**
  * The host's files as the static module sees them; directories exist when a file lies below them. What a path
  * names is remembered until the file system's generation moves (a file written, removed, renamed): a busy
- * server asks for the same few paths, each request several times (index, file, body).
+ * server asks for the same few paths, each request several times (index, file, body). They are remembered by
+ * root, then by URI: the root is the very same string each time, and the URI a short one.
  */
 export function hostFs(host: Host): HostFs {
   const vfs = host.vfs;
-  const lookups = new Map<string, Lookup>();
+  const byRoot = new Map<string, Map<string, Lookup>>();
+  let remembered = 0;
   let generation = -1;
-  const lookup = (path: string): Lookup => {
-    if (vfs.generation !== generation || lookups.size >= LOOKUPS) {
-      lookups.clear();
+  const lookup = (root: string, uri: string): Lookup => {
+    if (vfs.generation !== generation || remembered >= LOOKUPS) {
+      byRoot.clear();
+      remembered = 0;
       generation = vfs.generation;
     }
-    let l = lookups.get(path);
+    let lookups = byRoot.get(root);
+    if (lookups === undefined) byRoot.set(root, (lookups = new Map()));
+    let l = lookups.get(uri);
     if (l === undefined) {
+      const path = root + uri;
       const file = vfs.stat(path);
       l = { file, dir: file === undefined && vfs.isDirectory(path), stat: undefined, statData: undefined, statMtimeUs: -1 };
-      lookups.set(path, l);
+      lookups.set(uri, l);
+      remembered++;
     }
     return l;
   };
   return {
-    stat(path) {
-      const l = lookup(path);
+    stat(root, uri) {
+      const l = lookup(root, uri);
       const f = l.file;
       if (f === undefined) return l.dir ? DIR : undefined;
       // a file open for appending grows without a new generation: its stat follows its data
@@ -97,8 +104,8 @@ export function hostFs(host: Host): HostFs {
       }
       return l.stat;
     },
-    read(path) {
-      const f = lookup(path).file;
+    read(root, uri) {
+      const f = lookup(root, uri).file;
       return f && fileText(f.data);
     },
   };
