@@ -3,16 +3,22 @@ type Fields = readonly (readonly [string, string])[];
 /**
  * The bytes of an HTTP/1.x message nginx sends: start line, header fields, blank line, body. They are written
  * straight into one buffer, as nginx fills its output buffer: building the text first cost a string per piece,
- * then a copy with the body, then the encoded copy. A head equal to one of the last few sent is copied from
- * their bytes: a busy server sends the same head again and again (the Date moves once a second), and comparing
- * the fields, mostly the very same strings, costs less than encoding them.
+ * then a copy with the body, then the encoded copy. A message equal to one of the last few sent is those
+ * bytes again (bytes handed to a socket are never written to), and one whose head is equal gets a copy of
+ * that head: a busy server sends the same head over and over (the Date moves once a second), mostly with
+ * the same body, and comparing the fields, mostly the very same strings, costs less than encoding them.
  */
 export function messageBytes(startLine: string, headers: Fields, body: string): Uint8Array {
   const known = recentHead(startLine, headers);
   if (known !== undefined) {
-    const out = take(known.length + body.length);
-    out.set(known);
-    if (body.length > 0) out.write(body, known.length, 'latin1');
+    if (known.body === body) return known.message!;
+    const out = take(known.head.length + body.length);
+    out.set(known.head);
+    if (body.length > 0) out.write(body, known.head.length, 'latin1');
+    if (body.length <= MESSAGE_MAX) {
+      known.body = body;
+      known.message = Uint8Array.prototype.slice.call(out);
+    }
     return out;
   }
   let headSize = startLine.length + 4;
@@ -28,9 +34,9 @@ export function messageBytes(startLine: string, headers: Fields, body: string): 
   }
   out[at++] = 0x0d;
   out[at++] = 0x0a;
-  remember(startLine, headers, out.subarray(0, headSize));
   // the native encoder for the body, which may be large; header pieces are too short to repay a call each
   if (body.length > 0) out.write(body, at, 'latin1');
+  remember(startLine, headers, body, out, headSize);
   return out;
 }
 
@@ -47,23 +53,30 @@ function putLine(out: Uint8Array, at: number, text: string): number {
   return at + 2;
 }
 
-/** A head sent lately: its start line and fields (a copy of the list) and its bytes (a copy of their own). */
+/**
+ * A head sent lately: its start line and fields (a copy of the list) and its bytes (a copy of their own); and
+ * the last body sent with it, with the whole message, unless the body is large.
+ */
 interface Head {
   readonly startLine: string;
   readonly headers: Fields;
-  readonly bytes: Uint8Array;
+  readonly head: Uint8Array;
+  body: string | undefined;
+  message: Uint8Array | undefined;
 }
 
 /** Enough for the few kinds of message a scenario's servers send in turn (requests upstream, responses). */
 const HEADS = 8;
+/** A larger body is not kept (nor compared the next time). */
+const MESSAGE_MAX = 16384;
 const heads: (Head | undefined)[] = new Array<Head | undefined>(HEADS).fill(undefined);
 /** The slot the next new head replaces. */
 let oldest = 0;
 
-function recentHead(startLine: string, headers: Fields): Uint8Array | undefined {
+function recentHead(startLine: string, headers: Fields): Head | undefined {
   for (let i = 0; i < HEADS; i++) {
     const h = heads[i];
-    if (h !== undefined && sameHead(h, startLine, headers)) return h.bytes;
+    if (h !== undefined && sameHead(h, startLine, headers)) return h;
   }
   return undefined;
 }
@@ -80,8 +93,16 @@ function sameHead(h: Head, startLine: string, headers: Fields): boolean {
   return true;
 }
 
-function remember(startLine: string, headers: Fields, bytes: Uint8Array): void {
-  heads[oldest] = { startLine, headers: headers.slice(), bytes: Uint8Array.prototype.slice.call(bytes) };
+function remember(startLine: string, headers: Fields, body: string, message: Uint8Array, headSize: number): void {
+  const small = body.length <= MESSAGE_MAX;
+  const copy: Uint8Array = Uint8Array.prototype.slice.call(message, 0, small ? message.length : headSize);
+  heads[oldest] = {
+    startLine,
+    headers: headers.slice(),
+    head: copy.subarray(0, headSize),
+    body: small ? body : undefined,
+    message: small ? copy : undefined,
+  };
   oldest = (oldest + 1) % HEADS;
 }
 

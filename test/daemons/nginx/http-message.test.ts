@@ -36,4 +36,16 @@ describe('messageBytes', () => {
     expect(text(a)).toBe('HTTP/1.1 200 OK\r\nA: xx\r\nB: y\r\n\r\n');
     expect(text(b)).toBe('HTTP/1.1 200 OK\r\nA: x\r\nB: yy\r\n\r\n');
   });
+
+  it('sends the same bytes for the same message again, and a large body in full each time', () => {
+    const big = 'b'.repeat(20000);
+    const first = messageBytes('HTTP/1.1 200 OK', [['Server', 'nginx']], 'page');
+    const again = messageBytes('HTTP/1.1 200 OK', [['Server', 'nginx']], 'pa' + 'ge'.slice(0));
+    const other = messageBytes('HTTP/1.1 200 OK', [['Server', 'nginx']], 'other page');
+    const large = [0, 1, 2].map((i) => messageBytes('HTTP/1.1 200 OK', [['Server', 'nginx']], big.slice(i)));
+    const back = messageBytes('HTTP/1.1 200 OK', [['Server', 'nginx']], 'page');
+    expect([first, again, back].map(text)).toEqual(Array(3).fill('HTTP/1.1 200 OK\r\nServer: nginx\r\n\r\npage'));
+    expect(text(other)).toBe('HTTP/1.1 200 OK\r\nServer: nginx\r\n\r\nother page');
+    expect(large.map(text)).toEqual([0, 1, 2].map((i) => `HTTP/1.1 200 OK\r\nServer: nginx\r\n\r\n${big.slice(i)}`));
+  });
 });
