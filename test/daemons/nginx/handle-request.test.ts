@@ -237,6 +237,14 @@ describe('keep-alive limits (ngx_http_update_location_config)', () => {
     expect(connection(get(c('keepalive_time 10s;'), '/', { connectionStartMs: clock.nowMs - 10_001 }))).toBe('close');
   });
 
+  it("the client's Connection field decides, without case: HTTP/1.1 keeps unless close, HTTP/1.0 only with keep-alive", () => {
+    const d = c('');
+    const asking = (version: 'HTTP/1.0' | 'HTTP/1.1', value?: string) =>
+      connection(get(d, '/', { version, headers: value === undefined ? [] : [['connection', value]] }));
+    expect([asking('HTTP/1.1'), asking('HTTP/1.1', 'CLOSE'), asking('HTTP/1.1', 'Keep-Alive'), asking('HTTP/1.1', 'close2')]).toEqual(['keep-alive', 'close', 'keep-alive', 'keep-alive']);
+    expect([asking('HTTP/1.0'), asking('HTTP/1.0', 'Keep-ALIVE'), asking('HTTP/1.0', 'close'), asking('HTTP/1.0', 'keep-alive\xe9')]).toEqual(['close', 'keep-alive', 'close', 'close']);
+  });
+
   it('keepalive_requests takes a number', () => {
     const r = loadNginxConf({ confPath: CONF, prefix: '/usr/share/nginx/' }, recordingEnv(CONF, 'events {}\nhttp {\nkeepalive_requests many;\n}\n'));
     expect(r.ok).toBe(false);
