@@ -232,6 +232,20 @@ function contentTypeOf(ex: Exchange, uri: string): string {
   return ex.settings.types.get(uri.slice(dot + 1).toLowerCase()) ?? ex.settings.defaultType;
 }
 
+/** The ETag field of a file version, shared by the responses for the version served last (fields are never changed). */
+let lastETag: { readonly mtimeS: number; readonly size: number; readonly fields: readonly (readonly [string, string])[] } = {
+  mtimeS: -1,
+  size: -1,
+  fields: [],
+};
+
+function etagFields(mtimeS: number, size: number): readonly (readonly [string, string])[] {
+  if (lastETag.mtimeS !== mtimeS || lastETag.size !== size) {
+    lastETag = { mtimeS, size, fields: [['ETag', `"${mtimeS.toString(16)}-${size.toString(16)}"`]] };
+  }
+  return lastETag.fields;
+}
+
 /** The content phase: proxy_pass, index module, static module. */
 function content(ex: Exchange, fs: HostFs, clock: VariableClock): RequestOutcome {
   const pass = ex.location?.proxyPass;
@@ -278,7 +292,7 @@ function content(ex: Exchange, fs: HostFs, clock: VariableClock): RequestOutcome
       contentType: contentTypeOf(ex, ex.uri),
       contentLength: st.size,
       lastModifiedMs: mtimeS * 1000,
-      generic: [['ETag', `"${mtimeS.toString(16)}-${st.size.toString(16)}"`]],
+      generic: etagFields(mtimeS, st.size),
       ranges: true,
       body: data,
     },
