@@ -26,26 +26,22 @@ type Field = readonly [string, string];
 
 /**
  * Fields met lately, in slots chosen by their lengths and first and last characters: a field received again,
- * as most are (the same client, the same upstream), is the pair already made, with no string or pair of its
- * own, and compares at once with the fields of the message it is passed on in. Pairs are never changed.
+ * as most are (the same client, the same upstream), is the pair already made, and compares at once with the
+ * fields of the message it is passed on in. A slot keeps the field's line as received (name to the end of the
+ * value), which one native comparison tells apart. Pairs are never changed.
  */
 class RecentFields {
-  private readonly slots = new Array<Field | undefined>(FIELD_SLOTS).fill(undefined);
+  private readonly lines = new Array<string | undefined>(FIELD_SLOTS).fill(undefined);
+  private readonly fields = new Array<Field | undefined>(FIELD_SLOTS).fill(undefined);
 
   /** The field of the line whose name is [start, colon) and (trimmed) value [from, to). */
   field(text: string, start: number, colon: number, from: number, to: number): Field {
     const slot = ((colon - start) * 7 + (to - from) * 13 + text.charCodeAt(start) + text.charCodeAt(to - 1)) & (FIELD_SLOTS - 1);
-    const f = this.slots[slot];
-    if (
-      f !== undefined &&
-      f[0].length === colon - start &&
-      f[1].length === to - from &&
-      text.startsWith(f[0], start) &&
-      text.startsWith(f[1], from)
-    ) {
-      return f;
-    }
-    return (this.slots[slot] = [text.slice(start, colon), text.slice(from, to)]);
+    const line = text.slice(start, to);
+    // the same line has its colon and its value's ends where the one before had them
+    if (this.lines[slot] === line) return this.fields[slot]!;
+    this.lines[slot] = line;
+    return (this.fields[slot] = [text.slice(start, colon), text.slice(from, to)]);
   }
 }
 
@@ -64,8 +60,9 @@ function parseFields(text: string, start: number, end: number, fields: Field[], 
   while (start <= end) {
     let stop = text.indexOf('\r\n', start);
     if (stop > end) stop = end;
-    const colon = text.indexOf(':', start);
-    if (colon > start && colon < stop) {
+    let colon = text.indexOf(':', start);
+    if (colon >= stop) colon = -1;
+    if (colon > start) {
       let from = colon + 1;
       let to = stop;
       while (from < to && isTrimmed(text.charCodeAt(from))) from++;

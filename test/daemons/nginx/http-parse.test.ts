@@ -22,6 +22,20 @@ describe('RequestReader', () => {
       r.push(bytes(`GET / HTTP/1.1\r\nUser-Agent: ${v}\r\nUser-agent: ${v}\r\nAccept: */*\r\n\r\n`));
       expect(r.next()!.headers).toEqual([['User-Agent', v], ['User-agent', v], ['Accept', '*/*']]);
     }
+    for (const [line, field] of [
+      ['X-A:   ', ['X-A', '']],
+      ['X-A:', ['X-A', '']],
+      ['X-A: v ', ['X-A', 'v']],
+      ['X-A:v', ['X-A', 'v']],
+      ['X-A: v:w', ['X-A', 'v:w']],
+      ['X-A:: v', ['X-A', ': v']],
+      [':X-A: v', undefined],
+      ['X-A: v ', ['X-A', 'v']],
+    ] as const) {
+      const r = new RequestReader();
+      r.push(bytes(`GET / HTTP/1.1\r\n${line}\r\n\r\n`));
+      expect(r.next()!.headers).toEqual(field === undefined ? [] : [field]);
+    }
   });
 });
 
