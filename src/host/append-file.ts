@@ -4,21 +4,33 @@ import type { VfsFile } from './vfs';
  * A file a daemon keeps open with O_APPEND (its log): each write adds bytes in place and moves the mtime,
  * where a plain VFS write replaces the whole file. A line is written piece by piece (`write`, then `endLine`),
  * each piece's latin1 bytes straight into a chunk of fixed size, so that a line costs neither a string of its
- * own nor any copy while the file is not read. Reading `data` gathers the chunks at the end of one buffer that
- * grows by doubling, and `data` is a view of it. Bytes once written never change, so a view handed out earlier
- * stays valid.
+ * own nor any copy while the file is not read. A line equal to the one before (a client asking for the same
+ * page within a second) is only counted: a busy log is mostly such repeats, and fresh memory for each of them
+ * costs more than comparing. Reading `data` gathers the chunks at the end of one buffer that grows by
+ * doubling, and `data` is a view of it. Bytes once written never change, so a view handed out earlier stays
+ * valid.
  */
 export class AppendFile implements VfsFile {
   /** What readers saw last: the file's bytes up to `len`. */
   private buf: Buffer;
   private len: number;
   private view: Uint8Array | undefined;
-  /** Chunks filled since the last read. */
-  private readonly full: Uint8Array[] = [];
-  /** The chunk being filled: bytes before `from` are in `buf` already, those from `from` to `at` are not. */
+  /** Pieces written since the last read, in order, each `times` times in a row. */
+  private readonly pieces: Uint8Array[] = [];
+  private readonly times: number[] = [];
+  /** The chunk being filled: bytes from `from` to `at` are not in `pieces` (nor in `buf`) yet. */
   private chunk: Buffer = EMPTY;
   private from = 0;
   private at = 0;
+  /** Where the line being written starts in the chunk (or, for a line begun in the chunk before, its rest). */
+  private lineStart = 0;
+  /**
+   * The bytes before `lineStart` from here, the line before (or its rest) written once: a line equal to them
+   * is counted instead. -1 in a new chunk.
+   */
+  private lastStart = -1;
+  /** Times the line before was written again after its bytes in the chunk. */
+  private repeats = 0;
   mtimeUs: number;
 
   constructor(
@@ -60,36 +72,65 @@ export class AppendFile implements VfsFile {
   endLine(): void {
     if (this.at === this.chunk.length) this.nextChunk(1);
     this.chunk[this.at++] = 0x0a;
+    const start = this.lineStart;
+    const last = this.lastStart;
+    if (last >= 0 && this.at - start === start - last && this.chunk.compare(this.chunk, last, start, start, this.at) === 0) {
+      this.at = start;
+      this.repeats++;
+    } else {
+      if (this.repeats > 0) this.cut(start);
+      this.lastStart = start;
+      this.lineStart = this.at;
+    }
     this.view = undefined;
     this.mtimeUs = this.wallClockUs();
   }
 
+  /** Moves the chunk's bytes up to `end` into the pieces, with the repeats of the line before `end`. */
+  private cut(end: number): void {
+    if (end > this.from) this.piece(this.chunk.subarray(this.from, end), 1);
+    if (this.repeats > 0) this.piece(this.chunk.subarray(this.lastStart, end), this.repeats);
+    this.repeats = 0;
+    this.from = end;
+  }
+
+  private piece(bytes: Uint8Array, times: number): void {
+    this.pieces.push(bytes);
+    this.times.push(times);
+  }
+
   /** A new chunk with room for at least `n` bytes; the current one keeps what it holds. */
   private nextChunk(n: number): void {
-    if (this.at > this.from) this.full.push(this.chunk.subarray(this.from, this.at));
+    // the repeats of the line before go before the line being written
+    this.cut(this.lineStart);
+    this.cut(this.at);
     // uninitialised memory is fine: only bytes written are ever copied out
     this.chunk = Buffer.allocUnsafeSlow(Math.max(CHUNK, n));
-    this.from = this.at = 0;
+    this.from = this.at = this.lineStart = 0;
+    this.lastStart = -1;
   }
 
   /** Puts the bytes written since the last read at the end of `buf`. */
   private gather(): void {
-    const full = this.full;
-    let need = this.len + this.at - this.from;
-    for (let i = 0; i < full.length; i++) need += full[i]!.length;
+    // no line is half written when someone reads
+    this.cut(this.at);
+    const pieces = this.pieces;
+    const times = this.times;
+    let need = this.len;
+    for (let i = 0; i < pieces.length; i++) need += pieces[i]!.length * times[i]!;
     if (need > this.buf.length) {
       const bigger = Buffer.allocUnsafeSlow(Math.max(need, this.buf.length * 2));
       this.buf.copy(bigger, 0, 0, this.len);
       this.buf = bigger;
     }
-    for (let i = 0; i < full.length; i++) {
-      this.buf.set(full[i]!, this.len);
-      this.len += full[i]!.length;
+    for (let i = 0; i < pieces.length; i++) {
+      for (let k = times[i]!; k > 0; k--) {
+        this.buf.set(pieces[i]!, this.len);
+        this.len += pieces[i]!.length;
+      }
     }
-    full.length = 0;
-    this.buf.set(this.chunk.subarray(this.from, this.at), this.len);
-    this.len += this.at - this.from;
-    this.from = this.at;
+    pieces.length = 0;
+    times.length = 0;
   }
 }
 

@@ -57,4 +57,25 @@ describe('AppendFile', () => {
     }
     expect(text(f.data)).toBe(want.map((l) => `${l}\n`).join(''));
   });
+
+  it('keeps every line of runs of equal lines, read at any point, across chunks', () => {
+    const f = new AppendFile(new TextEncoder().encode('start\n'), 0o644, () => 0);
+    const want: string[] = ['start'];
+    let seed = 7;
+    for (let i = 0; i < 6000; i++) {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      // long runs of one line, a few others between, now and then a line longer than a chunk
+      const kind = seed % 100;
+      const line = kind < 85 ? `same line ${Math.floor(i / 700)}` : kind < 99 ? `other ${seed % 3}` : 'z'.repeat(17000 + (seed % 5));
+      if (kind % 2 === 0) f.appendLine(line);
+      else {
+        f.write(line.slice(0, 3));
+        f.write(line.slice(3));
+        f.endLine();
+      }
+      want.push(line);
+      if (seed % 53 === 0) expect(text(f.data)).toBe(want.map((l) => `${l}\n`).join(''));
+    }
+    expect(text(f.data)).toBe(want.map((l) => `${l}\n`).join(''));
+  });
 });
