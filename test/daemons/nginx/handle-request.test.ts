@@ -215,6 +215,26 @@ describe('proxying a body and a response', () => {
       'HTTP/1.1 404 Not Found\r\nServer: nginx/1.22.1\r\nDate: Thu, 24 Nov 2022 16:47:10 GMT\r\nContent-Length: 2\r\nConnection: keep-alive\r\nX-A: b\r\n\r\nno',
     );
   });
+
+  it("takes the upstream's first Content-Type and Content-Length, passes its other fields but the hidden ones", () => {
+    for (let round = 0; round < 2; round++) {
+      const o = get(c, '/');
+      if (o.kind !== 'proxy') throw new Error(o.kind);
+      const headers: [string, string][] = [
+        ['content-TYPE', 'a/b'],
+        ['X-Pad', 'p'],
+        ['Content-Length', '2'],
+        ['Content-Type', 'c/d'],
+        ['content-length', '9'],
+        ['ETag', '"e"'],
+        ['x-accel-buffering', 'no'],
+        ['Keep-Alive', 'timeout=5'],
+        ['X-B', 'b'],
+      ];
+      const res = proxiedResponse(o.exchange, '10.0.0.5:80', { status: 200, headers, body: 'ok' }, clock);
+      expect(res.headers.slice(2)).toEqual([['Content-Type', 'a/b'], ['Content-Length', '2'], ['Connection', 'keep-alive'], ['ETag', '"e"'], ['X-B', 'b']]);
+    }
+  });
 });
 
 describe('keep-alive limits (ngx_http_update_location_config)', () => {
