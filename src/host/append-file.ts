@@ -31,6 +31,10 @@ export class AppendFile implements VfsFile {
   private lastStart = -1;
   /** Times the line before was written again after its bytes in the chunk. */
   private repeats = 0;
+  /** Whether the line being written lies whole in the chunk, and whether the line before does. */
+  private lineWhole = true;
+  private lastWhole = false;
+  private lines = 0;
   mtimeUs: number;
 
   constructor(
@@ -50,6 +54,24 @@ export class AppendFile implements VfsFile {
       this.view = this.buf.subarray(0, this.len);
     }
     return this.view;
+  }
+
+  /** Lines written so far: a writer can tell whether the last one is still the one it wrote. */
+  get lineCount(): number {
+    return this.lines;
+  }
+
+  /**
+   * The line before written once more, for a writer that knows its line is that one again; false (nothing
+   * written) when the line before is not at hand whole (it began in an earlier chunk, or there is none).
+   */
+  repeatLine(): boolean {
+    if (!this.lastWhole || this.lastStart < 0 || this.at !== this.lineStart) return false;
+    this.repeats++;
+    this.lines++;
+    this.view = undefined;
+    this.mtimeUs = this.wallClockUs();
+    return true;
   }
 
   /** One write(2) of a latin1 line and its newline. */
@@ -77,11 +99,16 @@ export class AppendFile implements VfsFile {
     if (last >= 0 && this.at - start === start - last && this.chunk.compare(this.chunk, last, start, start, this.at) === 0) {
       this.at = start;
       this.repeats++;
+      // equal to this line, which began after the line before in this chunk
+      this.lastWhole = true;
     } else {
       if (this.repeats > 0) this.cut(start);
       this.lastStart = start;
       this.lineStart = this.at;
+      this.lastWhole = this.lineWhole;
     }
+    this.lineWhole = true;
+    this.lines++;
     this.view = undefined;
     this.mtimeUs = this.wallClockUs();
   }
@@ -101,6 +128,7 @@ export class AppendFile implements VfsFile {
 
   /** A new chunk with room for at least `n` bytes; the current one keeps what it holds. */
   private nextChunk(n: number): void {
+    if (this.at > this.lineStart) this.lineWhole = false;
     // the repeats of the line before go before the line being written
     this.cut(this.lineStart);
     this.cut(this.at);

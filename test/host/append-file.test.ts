@@ -78,4 +78,28 @@ describe('AppendFile', () => {
     }
     expect(text(f.data)).toBe(want.map((l) => `${l}\n`).join(''));
   });
+
+  it('repeats the line before when it is at hand whole, and says when it is not', () => {
+    const f = new AppendFile(new Uint8Array(0), 0o644, () => 0);
+    expect(f.repeatLine()).toBe(false);
+    f.appendLine('one');
+    expect(f.repeatLine()).toBe(true);
+    expect(f.lineCount).toBe(2);
+    expect(text(f.data)).toBe('one\none\n');
+    expect(f.repeatLine()).toBe(true); // after a read as well
+    f.write('tw');
+    expect(f.repeatLine()).toBe(false); // a line half written
+    f.write('o');
+    f.endLine();
+    // a line that began in the chunk before is not at hand whole
+    f.appendLine('x'.repeat(16365));
+    f.write('abcdefghij');
+    f.write('klmnopqrst');
+    f.endLine();
+    expect(f.repeatLine()).toBe(false);
+    f.appendLine('three');
+    expect(f.repeatLine()).toBe(true);
+    expect(f.lineCount).toBe(8);
+    expect(text(f.data)).toBe(`one\none\none\ntwo\n${'x'.repeat(16365)}\nabcdefghijklmnopqrst\nthree\nthree\n`);
+  });
 });

@@ -1,3 +1,4 @@
+import type { AppendFile } from '../../host/append-file';
 import type { AccessLogTarget } from './conf-model';
 import type { Exchange } from './exchange';
 import type { HttpResponse } from './response';
@@ -33,6 +34,22 @@ export interface LineSink {
 
 /** One log_format line, written to `sink` piece by piece: every variable unset or empty is written `-`. */
 export function writeLogLine(format: Value, ex: Exchange, response: HttpResponse, clock: VariableClock, sink: LineSink): void {
+  const values: (string | undefined)[] = [];
+  readValues(format, ex, response, clock, values);
+  writeValues(format, values, sink);
+}
+
+/** What the format's variables read for the request (its literal parts have none). */
+function readValues(format: Value, ex: Exchange, response: HttpResponse, clock: VariableClock, values: (string | undefined)[]): void {
+  const parts = compiled(format);
+  values.length = parts.length;
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i]!;
+    values[i] = typeof part === 'string' ? undefined : part(ex, clock, response);
+  }
+}
+
+function writeValues(format: Value, values: readonly (string | undefined)[], sink: LineSink): void {
   const parts = compiled(format);
   for (let i = 0; i < parts.length; i++) {
     const part = parts[i]!;
@@ -40,8 +57,42 @@ export function writeLogLine(format: Value, ex: Exchange, response: HttpResponse
       sink.write(part);
       continue;
     }
-    const value = part(ex, clock, response);
+    const value = values[i];
     sink.write(value === undefined || value === '' ? '-' : escapeDefault(value));
+  }
+}
+
+function sameValues(a: readonly (string | undefined)[], b: readonly (string | undefined)[], n: number): boolean {
+  for (let i = 0; i < n; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/**
+ * The access_log lines written into one file: a line whose variables read as those of the line before, still
+ * the file's last, is that line again, and the file only counts it (a client asking for the same page within
+ * a second), without the line's bytes being made and compared again.
+ */
+export class AccessLogWriter {
+  private format: Value | undefined;
+  private last: (string | undefined)[] = [];
+  private next: (string | undefined)[] = [];
+  private file: AppendFile | undefined;
+  /** The file's line count after the line before. */
+  private lines = -1;
+
+  write(file: AppendFile, format: Value, ex: Exchange, response: HttpResponse, clock: VariableClock): void {
+    const values = this.next;
+    readValues(format, ex, response, clock, values);
+    const again = file === this.file && file.lineCount === this.lines && format === this.format && sameValues(values, this.last, values.length);
+    if (!again || !file.repeatLine()) {
+      writeValues(format, values, file);
+      file.endLine();
+      this.next = this.last;
+      this.last = values;
+      this.format = format;
+      this.file = file;
+    }
+    this.lines = file.lineCount;
   }
 }
 

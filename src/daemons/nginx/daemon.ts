@@ -3,7 +3,7 @@ import type { Process, ProcessBehaviour, SignalName } from '../../host/process';
 import type { TcpListener } from '../../host/tcp/listen';
 import type { TcpHandler, TcpSocket } from '../../host/tcp/socket';
 import { parseIpv4 } from '../../net/addr';
-import { accessLogFormat, accessLogLine, writeLogLine } from './access-log';
+import { accessLogFormat, accessLogLine } from './access-log';
 import { loadNginxConf, type LoadResult } from './conf-builder';
 import type { AccessLogTarget, ErrorLogLevel, NginxConf } from './conf-model';
 import { errorLogPrefix } from './error-log';
@@ -53,9 +53,8 @@ function writeAccessLog(host: Host, target: AccessLogTarget, ex: Exchange, respo
     writeLog(host, 'access', target.path, accessLogLine(ex, target, response, clock));
     return;
   }
-  const file = logFile(host, target.path).open();
-  writeLogLine(accessLogFormat(ex, target), ex, response, clock, file);
-  file.endLine();
+  const log = logFile(host, target.path);
+  log.access.write(log.open(), accessLogFormat(ex, target), ex, response, clock);
 }
 
 function masterLine(host: Host, level: string, pid: number, text: string): string {

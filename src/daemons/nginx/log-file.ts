@@ -1,5 +1,6 @@
 import type { AppendFile } from '../../host/append-file';
 import type { Vfs } from '../../host/vfs';
+import { AccessLogWriter } from './access-log';
 
 /**
  * An open log file (nginx keeps its log descriptors open and writes each line with one write(2)). Lines are
@@ -10,6 +11,8 @@ export class LogFile {
   private file: AppendFile | undefined;
   /** The file system's generation when `file` was last known to be what the path names. */
   private checked = -1;
+  /** Its access_log lines, when it is an access log. */
+  readonly access = new AccessLogWriter();
 
   constructor(
     private readonly vfs: Vfs,
