@@ -1,6 +1,5 @@
 import type { TcpError, TcpHandler, TcpSocket } from '../../host/tcp/socket';
 import type { Timer } from '../../sim/simulator';
-import { accessLogLine } from './access-log';
 import { errorLogPrefix } from './error-log';
 import type { Exchange, HttpRequest } from './exchange';
 import { handleRequest, type RequestOutcome } from './handle-request';
@@ -35,6 +34,9 @@ export class ClientConnection implements TcpHandler {
   /** Requests read on this connection (c->requests), and when it was accepted (c->start_time). */
   private requests = 0;
   private readonly startMs: number;
+  /** The worker's neighbours of this connection in its list of open connections. */
+  older: ClientConnection | undefined;
+  newer: ClientConnection | undefined;
 
   constructor(
     private readonly worker: NginxWorker,
@@ -162,7 +164,7 @@ export class ClientConnection implements TcpHandler {
     const targets = ex.settings.accessLogs;
     for (let i = 0; i < targets.length; i++) {
       const target = targets[i]!;
-      w.ctx.log('access', target.path, accessLogLine(ex, target, response, w.clock()));
+      w.ctx.accessLog(target, ex, response, w.clock());
     }
   }
 

@@ -3,14 +3,17 @@ import type { Process, ProcessBehaviour, SignalName } from '../../host/process';
 import type { TcpListener } from '../../host/tcp/listen';
 import type { TcpHandler, TcpSocket } from '../../host/tcp/socket';
 import { parseIpv4 } from '../../net/addr';
+import { accessLogFormat, accessLogLine } from './access-log';
 import { loadNginxConf, type LoadResult } from './conf-builder';
-import type { ErrorLogLevel, NginxConf } from './conf-model';
+import type { AccessLogTarget, ErrorLogLevel, NginxConf } from './conf-model';
 import { errorLogPrefix } from './error-log';
-import type { HostFs } from './exchange';
+import type { Exchange, HostFs } from './exchange';
 import { confEnvironment, hostFs } from './host-env';
 import { NGINX_BINARY, NGINX_CONF, NGINX_PREFIX } from './install';
 import { listenSockets } from './listen-sockets';
 import { LogFile } from './log-file';
+import type { HttpResponse } from './response';
+import type { VariableClock } from './variables';
 import { logsAt, NginxWorker, type WorkerContext } from './worker';
 import './trace-events';
 
@@ -39,6 +42,19 @@ function writeLog(host: Host, kind: 'access' | 'error', path: string, line: stri
   const trace = host.sim.trace;
   const traced = kind === 'access' ? 'nginx.access' : 'nginx.error';
   if (trace.wants(traced)) trace.emit(traced, { host: host.name, line });
+}
+
+/**
+ * Appends an access_log line. Untraced, the line goes into the file piece by piece and is never a string:
+ * most scenarios log every request and read none of it.
+ */
+function writeAccessLog(host: Host, target: AccessLogTarget, ex: Exchange, response: HttpResponse, clock: VariableClock): void {
+  if (host.sim.trace.wants('nginx.access')) {
+    writeLog(host, 'access', target.path, accessLogLine(ex, target, response, clock));
+    return;
+  }
+  const log = logFile(host, target.path);
+  log.access.write(log.open(), accessLogFormat(ex, target), ex, response, clock);
 }
 
 function masterLine(host: Host, level: string, pid: number, text: string): string {
@@ -80,6 +96,10 @@ export class NginxMaster implements ProcessBehaviour, WorkerContext {
 
   log(kind: 'access' | 'error', path: string, line: string): void {
     writeLog(this.host, kind, path, line);
+  }
+
+  accessLog(target: AccessLogTarget, ex: Exchange, response: HttpResponse, clock: VariableClock): void {
+    writeAccessLog(this.host, target, ex, response, clock);
   }
 
   nextConnection(): number {

@@ -22,10 +22,13 @@ export interface HttpRequest {
   readonly connectionStartMs: number;
 }
 
-/** The host's files as the static module sees them (the host VFS); data is a byte string (latin1). */
+/**
+ * The host's files as the static module sees them (the host VFS): the file or directory at `root + uri`, a
+ * location's root and a URI under it; data is a byte string (latin1).
+ */
 export interface HostFs {
-  stat(path: string): { readonly kind: 'file' | 'dir'; readonly size: number; readonly mtimeMs: number } | undefined;
-  read(path: string): string | undefined;
+  stat(root: string, uri: string): { readonly kind: 'file' | 'dir'; readonly size: number; readonly mtimeMs: number } | undefined;
+  read(root: string, uri: string): string | undefined;
 }
 
 /**

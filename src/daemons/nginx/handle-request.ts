@@ -232,6 +232,20 @@ function contentTypeOf(ex: Exchange, uri: string): string {
   return ex.settings.types.get(uri.slice(dot + 1).toLowerCase()) ?? ex.settings.defaultType;
 }
 
+/** The ETag field of a file version, shared by the responses for the version served last (fields are never changed). */
+let lastETag: { readonly mtimeS: number; readonly size: number; readonly fields: readonly (readonly [string, string])[] } = {
+  mtimeS: -1,
+  size: -1,
+  fields: [],
+};
+
+function etagFields(mtimeS: number, size: number): readonly (readonly [string, string])[] {
+  if (lastETag.mtimeS !== mtimeS || lastETag.size !== size) {
+    lastETag = { mtimeS, size, fields: [['ETag', `"${mtimeS.toString(16)}-${size.toString(16)}"`]] };
+  }
+  return lastETag.fields;
+}
+
 /** The content phase: proxy_pass, index module, static module. */
 function content(ex: Exchange, fs: HostFs, clock: VariableClock): RequestOutcome {
   const pass = ex.location?.proxyPass;
@@ -248,9 +262,10 @@ function content(ex: Exchange, fs: HostFs, clock: VariableClock): RequestOutcome
     for (const index of ex.settings.index) {
       const name = evaluateVars(index, ex, clock);
       if (name.startsWith('/')) return internalRedirect(ex, name, fs, clock);
-      if (fs.stat(root + ex.uri + name)) return internalRedirect(ex, ex.uri + name, fs, clock);
+      const target = ex.uri + name;
+      if (fs.stat(root, target)) return internalRedirect(ex, target, fs, clock);
     }
-    if (fs.stat(root + ex.uri)?.kind === 'dir') {
+    if (fs.stat(root, ex.uri)?.kind === 'dir') {
       logRequestError(ex, 'error', `directory index of "${root}${ex.uri}" is forbidden`);
       return respondWithError(ex, 403, fs, clock);
     }
@@ -259,17 +274,16 @@ function content(ex: Exchange, fs: HostFs, clock: VariableClock): RequestOutcome
     logRequestError(ex, 'error', `"${root}${ex.uri}${firstName}" is not found (2: No such file or directory)`);
     return respondWithError(ex, 404, fs, clock);
   }
-  const path = root + ex.uri;
-  const st = fs.stat(path);
+  const st = fs.stat(root, ex.uri);
   if (!st) {
-    logRequestError(ex, 'error', `open() "${path}" failed (2: No such file or directory)`);
+    logRequestError(ex, 'error', `open() "${root}${ex.uri}" failed (2: No such file or directory)`);
     return respondWithError(ex, 404, fs, clock);
   }
   if (st.kind === 'dir') {
     const location = absoluteLocation(ex, `${ex.uri}/${ex.args !== undefined ? `?${ex.args}` : ''}`);
     return redirect(ex, 301, location, clock);
   }
-  const data = fs.read(path) ?? '';
+  const data = fs.read(root, ex.uri) ?? '';
   const mtimeS = Math.floor(st.mtimeMs / 1000);
   return respond(
     ex,
@@ -278,7 +292,7 @@ function content(ex: Exchange, fs: HostFs, clock: VariableClock): RequestOutcome
       contentType: contentTypeOf(ex, ex.uri),
       contentLength: st.size,
       lastModifiedMs: mtimeS * 1000,
-      generic: [['ETag', `"${mtimeS.toString(16)}-${st.size.toString(16)}"`]],
+      generic: etagFields(mtimeS, st.size),
       ranges: true,
       body: data,
     },

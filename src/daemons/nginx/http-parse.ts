@@ -22,22 +22,52 @@ function isTrimmed(c: number): boolean {
   return c === 0x20 || (c >= 0x09 && c <= 0x0d) || c === 0xa0;
 }
 
+type Field = readonly [string, string];
+
+/**
+ * Fields met lately, in slots chosen by their lengths and first and last characters: a field received again,
+ * as most are (the same client, the same upstream), is the pair already made, and compares at once with the
+ * fields of the message it is passed on in. A slot keeps the field's line as received (name to the end of the
+ * value), which one native comparison tells apart. Pairs are never changed.
+ */
+class RecentFields {
+  private readonly lines = new Array<string | undefined>(FIELD_SLOTS).fill(undefined);
+  private readonly fields = new Array<Field | undefined>(FIELD_SLOTS).fill(undefined);
+
+  /** The field of the line whose name is [start, colon) and (trimmed) value [from, to). */
+  field(text: string, start: number, colon: number, from: number, to: number): Field {
+    const slot = ((colon - start) * 7 + (to - from) * 13 + text.charCodeAt(start) + text.charCodeAt(to - 1)) & (FIELD_SLOTS - 1);
+    const line = text.slice(start, to);
+    // the same line has its colon and its value's ends where the one before had them
+    if (this.lines[slot] === line) return this.fields[slot]!;
+    this.lines[slot] = line;
+    return (this.fields[slot] = [text.slice(start, colon), text.slice(from, to)]);
+  }
+}
+
+/** A power of two. */
+const FIELD_SLOTS = 64;
+/** Requests and upstream responses keep apart: their fields differ. */
+const requestFields = new RecentFields();
+const responseFields = new RecentFields();
+
 /**
  * The `name: value` fields of the lines from `start` to `end` (`end` is where the head's blank line begins),
  * in order; a line without a colon after its first character is skipped. Works on indices into the received
- * text, so that a field costs its two strings and nothing else.
+ * text, so that a field costs its two strings and nothing else, or nothing when it was received lately.
  */
-function parseFields(text: string, start: number, end: number, fields: (readonly [string, string])[]): void {
+function parseFields(text: string, start: number, end: number, fields: Field[], recent: RecentFields): void {
   while (start <= end) {
     let stop = text.indexOf('\r\n', start);
     if (stop > end) stop = end;
-    const colon = text.indexOf(':', start);
-    if (colon > start && colon < stop) {
+    let colon = text.indexOf(':', start);
+    if (colon >= stop) colon = -1;
+    if (colon > start) {
       let from = colon + 1;
       let to = stop;
       while (from < to && isTrimmed(text.charCodeAt(from))) from++;
       while (to > from && isTrimmed(text.charCodeAt(to - 1))) to--;
-      fields.push([text.slice(start, colon), text.slice(from, to)]);
+      fields.push(recent.field(text, start, colon, from, to));
     }
     start = stop + 2;
   }
@@ -68,7 +98,7 @@ function parseRequest(text: string, end: number): ReceivedRequest {
   const sp2 = eol > 0 ? text.lastIndexOf(' ', eol - 1) : -1;
   const good = sp1 > 0 && sp2 > sp1 && isHttp1(text, sp2 + 1, eol);
   const headers: (readonly [string, string])[] = [];
-  parseFields(text, eol + 2, end, headers);
+  parseFields(text, eol + 2, end, headers, requestFields);
   const bodyLength = contentLength(headers, 0) || 0;
   const bodyStart = end + 4;
   return {
@@ -148,7 +178,7 @@ export class UpstreamResponseReader {
         return false;
       }
       this.status = status;
-      parseFields(text, eol + 2, end, this.headers);
+      parseFields(text, eol + 2, end, this.headers, responseFields);
       this.bodyLength = contentLength(this.headers, -1);
     }
     return this.bodyLength >= 0 && this.text.length - this.headEnd >= this.bodyLength;

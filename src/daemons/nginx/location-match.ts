@@ -15,11 +15,26 @@ type Rc = 'found' | 'again' | 'declined';
  * are then tried in config order and the first match wins; with no regex match the longest prefix stays.
  */
 export function findLocation(server: ServerConf, uri: string): LocationMatch {
-  // the search state is the answer (one object per search)
-  const st: SearchState = { location: undefined, captures: NO_CAPTURES };
-  search(st, server.locations, uri);
-  return st;
+  let found = searches.get(server);
+  if (found === undefined) searches.set(server, (found = new Map()));
+  let match = found.get(uri);
+  if (match === undefined) {
+    if (found.size >= SEARCHES) found.clear();
+    // the search state is the answer
+    const st: SearchState = { location: undefined, captures: NO_CAPTURES };
+    search(st, server.locations, uri);
+    found.set(uri, (match = st));
+  }
+  return match;
 }
+
+/**
+ * The answers for the URIs of a server searched lately: the choice depends on the configuration and the URI
+ * alone, and a busy server is asked about the same few URIs (each regex location costs a match per search).
+ */
+const searches = new WeakMap<ServerConf, Map<string, LocationMatch>>();
+/** URIs remembered per server at most (a client asking for ever new URIs does not make the memory grow). */
+const SEARCHES = 1024;
 
 interface SearchState {
   location: LocationConf | undefined;

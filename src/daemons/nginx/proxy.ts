@@ -159,6 +159,33 @@ export function buildUpstreamRequest(ex: Exchange, clock: VariableClock): Upstre
   return new UpstreamRequest(ex.method, target, version, headers, upstreamBody(ex));
 }
 
+/** What the proxy does with an upstream field, by its name: takes its value, or passes it on, or neither. */
+const enum FieldUse {
+  Pass,
+  Length,
+  Type,
+  Hidden,
+}
+
+/** The use of each field name met lately (an upstream sends the same few names, as the very same strings). */
+const fieldUses = new Map<string, FieldUse>();
+
+function fieldUse(name: string): FieldUse {
+  let use = fieldUses.get(name);
+  if (use === undefined) {
+    use = sameFieldName(name, 'content-length')
+      ? FieldUse.Length
+      : sameFieldName(name, 'content-type')
+        ? FieldUse.Type
+        : isOneOf(name, HIDDEN)
+          ? FieldUse.Hidden
+          : FieldUse.Pass;
+    if (fieldUses.size >= 1024) fieldUses.clear();
+    fieldUses.set(name, use);
+  }
+  return use;
+}
+
 /** The upstream response as nginx passes it to the client (status, its headers re-ordered, add_header …). */
 export function proxiedResponse(ex: Exchange, peerName: string, upstream: UpstreamResponse, clock: VariableClock): HttpResponse {
   ex.upstreamAddrs.push(peerName);
@@ -169,9 +196,11 @@ export function proxiedResponse(ex: Exchange, peerName: string, upstream: Upstre
   const fields = upstream.headers;
   for (let i = 0; i < fields.length; i++) {
     const h = fields[i]!;
-    if (length === undefined && sameFieldName(h[0], 'content-length')) length = h[1];
-    else if (contentType === undefined && sameFieldName(h[0], 'content-type')) contentType = h[1];
-    if (!isOneOf(h[0], HIDDEN)) generic.push(h);
+    const use = fieldUse(h[0]);
+    // Content-Length and Content-Type are hidden as well: nginx sends its own
+    if (use === FieldUse.Length) length ??= h[1];
+    else if (use === FieldUse.Type) contentType ??= h[1];
+    else if (use === FieldUse.Pass) generic.push(h);
   }
   return finishResponse(
     ex,

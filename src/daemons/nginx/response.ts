@@ -1,6 +1,6 @@
 import { latin1 } from '../../net/latin1';
 import type { LocSettings } from './conf-model';
-import { header, type Exchange } from './exchange';
+import { header, sameFieldName, type Exchange } from './exchange';
 import { httpDate } from './http-date';
 import { messageBytes } from './http-message';
 import { addsHeaders, statusLine } from './special-response';
@@ -35,9 +35,10 @@ export interface ResponseParts {
 
 /** Whether the client asked to keep the connection (HTTP/1.1 unless `close`; HTTP/1.0 only with `keep-alive`). */
 export function clientWantsKeepAlive(ex: Exchange): boolean {
-  const conn = header(ex.request, 'Connection')?.toLowerCase();
-  if ((ex.request.version ?? 'HTTP/1.1') === 'HTTP/1.0') return conn === 'keep-alive';
-  return conn !== 'close';
+  const conn = header(ex.request, 'Connection');
+  // compared without case, as a lowercased copy would be (latin1 text keeps its length when lowercased)
+  if ((ex.request.version ?? 'HTTP/1.1') === 'HTTP/1.0') return conn !== undefined && sameFieldName(conn, 'keep-alive');
+  return conn === undefined || !sameFieldName(conn, 'close');
 }
 
 function expiresHeaders(settings: LocSettings, nowMs: number): [string, string][] {
@@ -64,14 +65,28 @@ const KEEP_ALIVE = ['Connection', 'keep-alive'] as const;
 const CLOSE = ['Connection', 'close'] as const;
 const ACCEPT_RANGES = ['Accept-Ranges', 'bytes'] as const;
 
-/** The Date field of the last second a response was made in, shared by the responses of that second. */
-let lastDateField: readonly [string, string] = ['Date', ''];
+/**
+ * The field of a name last made, shared by the responses that have the same value (the Date of a second, the
+ * type, length and Last-Modified of a page served over and over): a pair less per field and response, and
+ * a head that compares at once with the one sent before.
+ */
+class SharedField {
+  private field: readonly [string, string];
 
-function dateField(nowMs: number): readonly [string, string] {
-  const date = httpDate(nowMs);
-  if (lastDateField[1] !== date) lastDateField = ['Date', date];
-  return lastDateField;
+  constructor(private readonly name: string) {
+    this.field = [name, ''];
+  }
+
+  of(value: string): readonly [string, string] {
+    if (this.field[1] !== value) this.field = [this.name, value];
+    return this.field;
+  }
 }
+
+const DATE = new SharedField('Date');
+const CONTENT_TYPE = new SharedField('Content-Type');
+const CONTENT_LENGTH = new SharedField('Content-Length');
+const LAST_MODIFIED = new SharedField('Last-Modified');
 
 /** The header filter chain: nginx's fixed header order, then the generic list, expires, add_header, ranges. */
 export function finishResponse(ex: Exchange, parts: ResponseParts, clock: VariableClock): HttpResponse {
@@ -84,11 +99,11 @@ export function finishResponse(ex: Exchange, parts: ResponseParts, clock: Variab
     ex.request.connectionRequests < settings.keepaliveRequests &&
     clock.nowMs - ex.request.connectionStartMs <= settings.keepaliveTime / 1000 &&
     clientWantsKeepAlive(ex);
-  const headers: (readonly [string, string])[] = [settings.serverTokens ? SERVER_VERSION : SERVER, dateField(clock.nowMs)];
-  if (parts.contentType !== undefined) headers.push(['Content-Type', parts.contentType]);
-  if (parts.contentLength !== undefined) headers.push(['Content-Length', String(parts.contentLength)]);
+  const headers: (readonly [string, string])[] = [settings.serverTokens ? SERVER_VERSION : SERVER, DATE.of(httpDate(clock.nowMs))];
+  if (parts.contentType !== undefined) headers.push(CONTENT_TYPE.of(parts.contentType));
+  if (parts.contentLength !== undefined) headers.push(CONTENT_LENGTH.of(String(parts.contentLength)));
   if (parts.lastModifiedMs !== undefined && (status === 200 || status === 206 || status === 304)) {
-    headers.push(['Last-Modified', httpDate(parts.lastModifiedMs)]);
+    headers.push(LAST_MODIFIED.of(httpDate(parts.lastModifiedMs)));
   }
   if (parts.location !== undefined) headers.push(['Location', parts.location]);
   headers.push(keepAlive ? KEEP_ALIVE : CLOSE);

@@ -131,13 +131,40 @@ export function compiled(value: Value): CompiledValue {
   return c;
 }
 
+/**
+ * What a configured value last came to, from which values of its variables: a value whose variables read
+ * the same as last time (the connection's address and port in an add_header) is the very same string again,
+ * not a new concatenation, and a response head carrying it compares at once with the one sent before.
+ */
+interface LastEvaluation {
+  readonly inputs: (string | undefined)[];
+  result: string | undefined;
+}
+
+const lastEvaluations = new WeakMap<Value, LastEvaluation>();
+
 /** evaluate() with the request's variables (an unset one is empty). */
 export function evaluateVars(value: Value, ex: Exchange, clock: VariableClock, sent?: SentResponse): string {
   const parts = compiled(value);
+  let last = lastEvaluations.get(value);
+  if (last === undefined) lastEvaluations.set(value, (last = { inputs: new Array<string | undefined>(parts.length).fill(undefined), result: undefined }));
+  const inputs = last.inputs;
+  let same = last.result !== undefined;
+  for (let i = 0; i < parts.length; i++) {
+    const part = parts[i]!;
+    if (typeof part === 'string') continue;
+    const v = part(ex, clock, sent);
+    if (v !== inputs[i]) {
+      inputs[i] = v;
+      same = false;
+    }
+  }
+  if (same) return last.result!;
   let out = '';
   for (let i = 0; i < parts.length; i++) {
     const part = parts[i]!;
-    out += typeof part === 'string' ? part : (part(ex, clock, sent) ?? '');
+    out += typeof part === 'string' ? part : (inputs[i] ?? '');
   }
+  last.result = out;
   return out;
 }

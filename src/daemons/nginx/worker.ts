@@ -2,8 +2,9 @@ import type { Host } from '../../host/host';
 import { formatIpv4 } from '../../net/addr';
 import type { Process, ProcessBehaviour, SignalName } from '../../host/process';
 import type { TcpSocket } from '../../host/tcp/socket';
-import { ERROR_LOG_LEVELS, type ErrorLogLevel, type NginxConf, type UpstreamConf } from './conf-model';
-import type { HostFs } from './exchange';
+import { ERROR_LOG_LEVELS, type AccessLogTarget, type ErrorLogLevel, type NginxConf, type UpstreamConf } from './conf-model';
+import type { Exchange, HostFs } from './exchange';
+import type { HttpResponse } from './response';
 import { ClientConnection } from './client-connection';
 import { UpstreamPeers } from './upstream-round-robin';
 import type { VariableClock } from './variables';
@@ -19,6 +20,8 @@ export interface WorkerContext {
   readonly fs: HostFs;
   /** Appends a line to a log file (access or error log) and traces it. */
   log(kind: 'access' | 'error', path: string, line: string): void;
+  /** Appends the line an access_log target gets for a finished request, and traces it. */
+  accessLog(target: AccessLogTarget, ex: Exchange, response: HttpResponse, clock: VariableClock): void;
   /** Takes the next connection number (`*N` in the error log), shared by all workers like nginx's counter. */
   nextConnection(): number;
 }
@@ -30,7 +33,13 @@ export interface WorkerContext {
 export class NginxWorker implements ProcessBehaviour {
   proc!: Process;
   private readonly peers = new Map<UpstreamConf, UpstreamPeers>();
-  private readonly connections = new Set<ClientConnection>();
+  /**
+   * The open connections in the order they came, linked through their `older`/`newer` fields: a Set,
+   * with a connection added and removed per request, rehashed (allocated) every few requests.
+   */
+  private oldest: ClientConnection | undefined;
+  private newest: ClientConnection | undefined;
+  private open = 0;
   /** Set on QUIT or when a reload retires this worker: no new connections, exit when the busy ones are done. */
   quitting = false;
   /** The worker called exit itself (vs. killed): the master tells them apart. */
@@ -89,14 +98,35 @@ export class NginxWorker implements ProcessBehaviour {
 
   accept(sock: TcpSocket): ClientConnection {
     const c = new ClientConnection(this, sock, this.nextConnection());
-    this.connections.add(c);
+    c.older = this.newest;
+    if (this.newest) this.newest.newer = c;
+    else this.oldest = c;
+    this.newest = c;
+    this.open++;
     return c;
   }
 
-  /** A connection ended; a quitting worker leaves when its last one does. */
+  /** A connection ended; a quitting worker leaves when its last one does. Called once per connection. */
   connectionDone(c: ClientConnection): void {
-    this.connections.delete(c);
-    if (this.quitting && this.connections.size === 0) this.exit();
+    // one the worker let go of when it ended is not in the list any more
+    if (c.older !== undefined || this.oldest === c) this.unlink(c);
+    if (this.quitting && this.open === 0) this.exit();
+  }
+
+  private unlink(c: ClientConnection): void {
+    if (c.older) c.older.newer = c.newer;
+    else this.oldest = c.newer;
+    if (c.newer) c.newer.older = c.older;
+    else this.newest = c.older;
+    c.older = c.newer = undefined;
+    this.open--;
+  }
+
+  /** The open connections, oldest first, as a list of their own (closing one changes the worker's). */
+  private connections(): ClientConnection[] {
+    const all: ClientConnection[] = [];
+    for (let c = this.oldest; c; c = c.newer) all.push(c);
+    return all;
   }
 
   /** SIGSTOPped: socket events wait (`later`) until SIGCONT. */
@@ -129,8 +159,8 @@ export class NginxWorker implements ProcessBehaviour {
   quit(): void {
     if (!this.proc.alive) return;
     this.quitting = true;
-    for (const c of [...this.connections]) c.closeIfIdle();
-    if (this.connections.size === 0) this.exit();
+    for (const c of this.connections()) c.closeIfIdle();
+    if (this.open === 0) this.exit();
   }
 
   /** Fast: every connection is closed now. */
@@ -147,7 +177,8 @@ export class NginxWorker implements ProcessBehaviour {
 
   terminated(): void {
     // The kernel closes the process's sockets (a powered-off host has none left to close).
-    if (this.host.powered) for (const c of this.connections) c.drop();
-    this.connections.clear();
+    const all = this.connections();
+    for (const c of all) this.unlink(c);
+    if (this.host.powered) for (const c of all) c.drop();
   }
 }

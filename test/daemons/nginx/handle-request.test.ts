@@ -65,6 +65,20 @@ describe('location choice', () => {
     expect(findLocation(server, '/a/b.jpg').captures).toEqual(['jpg']);
     expect(findLocation(server, '/exact').captures).toEqual([]);
   });
+
+  it('answers a URI asked again as the first time, per server (the answers are remembered)', () => {
+    const other = conf('server { location ~ ^/a/(.*)$ { return 200 other; } location / { return 200 root; } }').http!.servers[0]!;
+    const server = c.http!.servers[0]!;
+    for (let i = 0; i < 3; i++) {
+      expect(findLocation(server, '/a/b.jpg').location?.name).toBe('\\.(png|jpg)$');
+      expect(findLocation(server, '/a/b.jpg').captures).toEqual(['jpg']);
+      expect(findLocation(other, '/a/b.jpg').captures).toEqual(['b.jpg']);
+      expect(findLocation(server, '/outer/inner/x').location?.name).toBe('/outer/inner/');
+    }
+    // more URIs than are remembered: the earlier ones are searched again, with the same answers
+    for (let i = 0; i < 1100; i++) expect(findLocation(other, `/a/${i}`).captures).toEqual([`${i}`]);
+    expect(findLocation(server, '/x/a.PNG').captures).toEqual(['PNG']);
+  });
 });
 
 describe('virtual servers', () => {
@@ -201,6 +215,26 @@ describe('proxying a body and a response', () => {
       'HTTP/1.1 404 Not Found\r\nServer: nginx/1.22.1\r\nDate: Thu, 24 Nov 2022 16:47:10 GMT\r\nContent-Length: 2\r\nConnection: keep-alive\r\nX-A: b\r\n\r\nno',
     );
   });
+
+  it("takes the upstream's first Content-Type and Content-Length, passes its other fields but the hidden ones", () => {
+    for (let round = 0; round < 2; round++) {
+      const o = get(c, '/');
+      if (o.kind !== 'proxy') throw new Error(o.kind);
+      const headers: [string, string][] = [
+        ['content-TYPE', 'a/b'],
+        ['X-Pad', 'p'],
+        ['Content-Length', '2'],
+        ['Content-Type', 'c/d'],
+        ['content-length', '9'],
+        ['ETag', '"e"'],
+        ['x-accel-buffering', 'no'],
+        ['Keep-Alive', 'timeout=5'],
+        ['X-B', 'b'],
+      ];
+      const res = proxiedResponse(o.exchange, '10.0.0.5:80', { status: 200, headers, body: 'ok' }, clock);
+      expect(res.headers.slice(2)).toEqual([['Content-Type', 'a/b'], ['Content-Length', '2'], ['Connection', 'keep-alive'], ['ETag', '"e"'], ['X-B', 'b']]);
+    }
+  });
 });
 
 describe('keep-alive limits (ngx_http_update_location_config)', () => {
@@ -221,6 +255,14 @@ describe('keep-alive limits (ngx_http_update_location_config)', () => {
     expect(connection(get(c(''), '/', { connectionStartMs: clock.nowMs - 3_600_000 }))).toBe('keep-alive');
     expect(connection(get(c(''), '/', { connectionStartMs: clock.nowMs - 3_600_001 }))).toBe('close');
     expect(connection(get(c('keepalive_time 10s;'), '/', { connectionStartMs: clock.nowMs - 10_001 }))).toBe('close');
+  });
+
+  it("the client's Connection field decides, without case: HTTP/1.1 keeps unless close, HTTP/1.0 only with keep-alive", () => {
+    const d = c('');
+    const asking = (version: 'HTTP/1.0' | 'HTTP/1.1', value?: string) =>
+      connection(get(d, '/', { version, headers: value === undefined ? [] : [['connection', value]] }));
+    expect([asking('HTTP/1.1'), asking('HTTP/1.1', 'CLOSE'), asking('HTTP/1.1', 'Keep-Alive'), asking('HTTP/1.1', 'close2')]).toEqual(['keep-alive', 'close', 'keep-alive', 'keep-alive']);
+    expect([asking('HTTP/1.0'), asking('HTTP/1.0', 'Keep-ALIVE'), asking('HTTP/1.0', 'close'), asking('HTTP/1.0', 'keep-alive\xe9')]).toEqual(['close', 'keep-alive', 'close', 'close']);
   });
 
   it('keepalive_requests takes a number', () => {

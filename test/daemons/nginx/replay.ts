@@ -40,13 +40,13 @@ export const TZ_MINUTES = 480;
 function hostFs(host: string): HostFs {
   const files = siteFiles(host);
   return {
-    stat: (path) => {
-      const f = files.get(path.replace(/\/$/, ''));
+    stat: (root, uri) => {
+      const f = files.get(`${root}${uri}`.replace(/\/$/, ''));
       if (f === undefined) return undefined;
       return f === 'dir' ? { kind: 'dir', size: 4096, mtimeMs: 0 } : { kind: 'file', size: f.data.length, mtimeMs: f.mtimeMs };
     },
-    read: (path) => {
-      const f = files.get(path);
+    read: (root, uri) => {
+      const f = files.get(root + uri);
       return f === undefined || f === 'dir' ? undefined : f.data;
     },
   };
