@@ -3,7 +3,7 @@ import type { Ipv4 } from '../../net/addr';
 import type { IpStack } from '../ip';
 import { TCP_WINDOW } from './params';
 import { seqAdd, seqDiff, seqGt } from './seq';
-import type { TcpSocket } from './socket';
+import { NO_CHUNKS, type TcpSocket } from './socket';
 import type { TimeWaitSocket } from './time-wait';
 import { armRetransmit } from './timers';
 
@@ -101,7 +101,7 @@ export function consume(s: TcpSocket, n: number): void {
   }
   s.headOffset = off;
   if (s.head === chunks.length) {
-    chunks.length = 0;
+    s.chunks = NO_CHUNKS;
     s.head = 0;
   } else if (s.head >= 64) {
     chunks.splice(0, s.head);

@@ -8,6 +8,9 @@ import { TCP_RTO_INITIAL } from './params';
 import type { TcpStack } from './stack';
 import type { TcpConnection } from './table';
 
+/** The send queue of every socket with nothing queued (see TcpSocket.chunks). */
+export const NO_CHUNKS: Uint8Array[] = [];
+
 export type TcpState =
   | 'SYN_SENT'
   | 'SYN_RECV'
@@ -66,8 +69,12 @@ export class TcpSocket {
   sndMss: number;
   /** The MSS option we put on our SYN or SYN-ACK (from the outgoing interface's MTU). */
   readonly advMss: number;
-  /** Bytes written and not yet acknowledged, from sndUna on: chunks[head] minus headOffset, then the rest. */
-  readonly chunks: Uint8Array[] = [];
+  /**
+   * Bytes written and not yet acknowledged, from sndUna on: chunks[head] minus headOffset, then the rest.
+   * Empty, it is the shared NO_CHUNKS (never written to): most sockets queue one or two writes in their
+   * life, and an array of their own from the start would be a third of what a connection allocates.
+   */
+  chunks: Uint8Array[] = NO_CHUNKS;
   head = 0;
   headOffset = 0;
   queued = 0;

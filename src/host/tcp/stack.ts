@@ -93,7 +93,8 @@ export class TcpStack {
     if (s.finQueued || (st !== 'SYN_SENT' && st !== 'ESTABLISHED' && st !== 'CLOSE_WAIT')) return;
     const bytes = typeof data === 'string' ? encoder.encode(data) : data;
     if (bytes.length === 0) return;
-    s.chunks.push(bytes);
+    if (s.chunks.length === 0) s.chunks = [bytes];
+    else s.chunks.push(bytes);
     s.queued += bytes.length;
     if (st !== 'SYN_SENT') this.scheduleFlush(s);
   }
