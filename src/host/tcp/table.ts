@@ -1,4 +1,5 @@
 import type { Ipv4 } from '../../net/addr';
+import { EPHEMERAL_HIGH, EPHEMERAL_LOW } from './params';
 import type { TcpSocket } from './socket';
 import type { TimeWaitSocket } from './time-wait';
 
@@ -18,6 +19,13 @@ export class ConnectionTable {
   size = 0;
   /** Sockets removed so far: tells a failed port search whether trying again could find anything. */
   removals = 0;
+  /**
+   * Sockets per local port of the ephemeral range (allocated at the first socket), the role of Linux's bind
+   * hash in a port search: a port that no socket uses is free without a look-up of its 4-tuple, which
+   * would cost a cache miss in a bucket array of thousands. A count that reaches the top of its type stays
+   * there (the port then always takes the look-up).
+   */
+  private portUse: Uint16Array | undefined;
 
   find(localIp: Ipv4, localPort: number, remoteIp: Ipv4, remotePort: number): TcpConnection | undefined {
     let s = this.buckets[hash(localIp, localPort, remoteIp, remotePort) & this.mask];
@@ -33,6 +41,9 @@ export class ConnectionTable {
     s.bucketNext = this.buckets[i];
     this.buckets[i] = s;
     this.size++;
+    const use = (this.portUse ??= new Uint16Array(PORTS));
+    const p = s.localPort - EPHEMERAL_LOW;
+    if (p >= 0 && p < PORTS && use[p] !== SATURATED) use[p]++;
   }
 
   remove(s: TcpConnection): void {
@@ -47,6 +58,16 @@ export class ConnectionTable {
     s.bucketNext = undefined;
     this.size--;
     this.removals++;
+    const use = this.portUse!;
+    const p = s.localPort - EPHEMERAL_LOW;
+    if (p >= 0 && p < PORTS && use[p] !== SATURATED) use[p]--;
+  }
+
+  /** Might a socket have this local port? False only when none has: then no 4-tuple with it is taken. */
+  mayUsePort(port: number): boolean {
+    const p = port - EPHEMERAL_LOW;
+    if (p < 0 || p >= PORTS) return true;
+    return this.portUse !== undefined && this.portUse[p] !== 0;
   }
 
   /** A connection entering TIME_WAIT swaps its socket for the record, in the same place. */
@@ -73,6 +94,7 @@ export class ConnectionTable {
     this.buckets = [undefined];
     this.mask = 0;
     this.size = 0;
+    this.portUse = undefined;
   }
 
   private grow(): void {
@@ -96,6 +118,9 @@ export class ConnectionTable {
  * rehashing them (Linux sizes its ehash once, at boot, from the memory: 65,536 on a few GB).
  */
 const INITIAL_BUCKETS = 16384;
+
+const PORTS = EPHEMERAL_HIGH - EPHEMERAL_LOW + 1;
+const SATURATED = 0xffff;
 
 /**
  * Mixes the 4-tuple in 32-bit integer arithmetic (no floating-point intermediate) and finishes with

@@ -49,4 +49,36 @@ describe('ConnectionTable', () => {
     expect(t.find(SERVER, 80, 0xac101701, 40001)).toBeUndefined();
     expect(t.size).toBe(2);
   });
+
+  it('knows which local ports of the ephemeral range no socket uses, through removals and TIME_WAIT', () => {
+    const t = new ConnectionTable();
+    const client = (port: number, server: number) => new TcpSocket(stack, 0xac101701, port, server, 80, 'ESTABLISHED', 1460);
+    expect(t.mayUsePort(40000)).toBe(false);
+    const a = client(40000, SERVER);
+    const b = client(40000, SERVER + 1);
+    t.add(a);
+    t.add(b);
+    expect(t.mayUsePort(40000)).toBe(true);
+    expect(t.mayUsePort(40002)).toBe(false);
+    // outside the ephemeral range nothing is counted: a caller always looks the 4-tuple up
+    expect(t.mayUsePort(80)).toBe(true);
+    t.remove(a);
+    expect(t.mayUsePort(40000)).toBe(true);
+    const tw = new TimeWaitSocket(stack, b.localIp, b.localPort, b.remoteIp, b.remotePort, 1, 2);
+    t.replace(b, tw);
+    expect(t.mayUsePort(40000)).toBe(true);
+    t.remove(tw);
+    expect(t.mayUsePort(40000)).toBe(false);
+    t.remove(tw); // not in the table: counts nothing
+    expect(t.mayUsePort(40000)).toBe(false);
+  });
+
+  it('a port used by more sockets than its count holds stays in use for good', () => {
+    const t = new ConnectionTable();
+    const socks = Array.from({ length: 0x10000 }, (_, i) => new TcpSocket(stack, SERVER, 50000, 0xac100000 + (i >> 8), 1024 + (i & 0xff), 'ESTABLISHED', 1460));
+    for (const s of socks) t.add(s);
+    for (const s of socks) t.remove(s);
+    expect(t.size).toBe(0);
+    expect(t.mayUsePort(50000)).toBe(true);
+  });
 });
