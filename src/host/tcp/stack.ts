@@ -40,6 +40,13 @@ export interface Path {
   readonly src: Ipv4 | undefined;
 }
 
+/** routeTo's answer: one per stack, filled in by each call (a connect or passive open allocates no path). */
+class RouteAnswer implements Path {
+  dev!: Nic;
+  nextHop: Ipv4 = 0;
+  src: Ipv4 | undefined = undefined;
+}
+
 const encoder = new TextEncoder();
 
 /**
@@ -58,6 +65,7 @@ export class TcpStack {
   portHint: number;
   /** The destination of the last port search that found every port taken (./connect). */
   exhausted: { src: Ipv4; dst: Ipv4; dport: number; removals: number } | undefined;
+  private readonly path = new RouteAnswer();
 
   constructor(readonly env: TcpEnvironment) {
     this.ip = env.ip;
@@ -277,16 +285,25 @@ export class TcpStack {
     if (dev !== undefined && !dev.isLoopback) dev.neighbours.confirm(s.nextHop);
   }
 
+  /** The way to `dst`; the answer is the stack's one Path, valid until the next call (read it at once). */
   routeTo(dst: Ipv4): Path | undefined {
     const env = this.env;
+    const path = this.path;
     if (env.addresses.isLocal(dst)) {
       const lo = env.nic('lo');
-      return lo && { dev: lo, nextHop: dst, src: dst };
+      if (lo === undefined) return undefined;
+      path.dev = lo;
+      path.nextHop = dst;
+      path.src = dst;
+      return path;
     }
     const route = env.routes.lookup(dst);
     const dev = route && env.nic(route.dev);
     if (!route || !dev || !dev.running) return undefined;
-    return { dev, nextHop: route.via ?? dst, src: route.src ?? env.addresses.sourceFor(dev.name, dst) };
+    path.dev = dev;
+    path.nextHop = route.via ?? dst;
+    path.src = route.src ?? env.addresses.sourceFor(dev.name, dst);
+    return path;
   }
 
   mssFor(dev: Nic | undefined): number {
