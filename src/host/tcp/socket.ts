@@ -48,7 +48,7 @@ export interface TcpHandler {
 /**
  * One connection: the socket the application holds and the kernel's control block in one object (Linux's
  * struct tcp_sock), so a segment costs one table look-up and no allocation besides the segment itself.
- * Sequence numbers are unsigned 32-bit numbers (./seq).
+ * Sequence numbers are signed 32-bit integers (./seq).
  */
 export class TcpSocket {
   state: TcpState;
@@ -81,8 +81,7 @@ export class TcpSocket {
   /** end() was called: a FIN follows the queued data. */
   finQueued = false;
 
-  // receive sequence space
-  irs = 0;
+  // receive sequence space (the peer's SYN is rcvNxt − 1 until the handshake completes)
   rcvNxt = 0;
   /** An ACK is owed; the flush at the end of this instant sends it (piggybacked on data if any). */
   ackPending = false;
@@ -99,8 +98,9 @@ export class TcpSocket {
   rtxTimer: Timer | undefined = undefined;
   /** The retransmission deadline; the timer is re-armed lazily when it fires early. */
   rtxDeadline = 0;
-  /** The segment being timed for an RTT sample (-1: none; Karn: never a retransmitted one). */
-  rttSeq = -1;
+  /** A segment is being timed for an RTT sample: the one ending at rttSeq (Karn: never a retransmitted one). */
+  rttTimed = false;
+  rttSeq = 0;
   rttTime = 0;
   /** The connect timeout set by the application. */
   stateTimer: Timer | undefined = undefined;

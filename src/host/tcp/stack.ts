@@ -155,7 +155,6 @@ export class TcpStack {
     s.listener = l;
     s.dev = path.dev;
     s.nextHop = path.nextHop;
-    s.irs = seg.seq;
     s.rcvNxt = seqAdd(seg.seq, 1);
     s.sndWnd = seg.window;
     s.sndMss = Math.min(s.advMss, seg.mss ?? TCP_MSS_DEFAULT);
@@ -175,7 +174,7 @@ export class TcpStack {
     }
     if (s.retransStamp < 0) s.retransStamp = now - this.trueDelay(currentRto(s));
     s.retransmits++;
-    s.rttSeq = -1;
+    s.rttTimed = false;
     if (s.state === 'SYN_SENT' || s.state === 'SYN_RECV') return sendSyn(s);
     // Go back to the oldest unacknowledged byte; its acknowledgment lets the rest follow.
     s.sndNxt = s.sndUna;
@@ -314,9 +313,9 @@ export class TcpStack {
     return this.env.addresses.isLocal(address) || this.env.sysctl.get('net.ipv4.ip_nonlocal_bind') === '1';
   }
 
-  /** An initial sequence number from the host's own random stream. */
+  /** An initial sequence number from the host's own random stream (signed, as ./seq keeps them). */
   isn(): number {
-    return this.rng.int(0x1_0000_0000);
+    return this.rng.int(0x1_0000_0000) | 0;
   }
 
   /** A delay on the host's monotonic clock (its drift applies), as true simulated time. */

@@ -16,8 +16,6 @@ export class TimeWaitSocket {
   expiryPlace = -1;
   /** Next socket in the same demultiplexing bucket. */
   bucketNext: TcpConnection | undefined = undefined;
-  /** Never set: a TIME_WAIT connection reports nothing to anyone (./output reads it on every socket). */
-  readonly sendError = undefined;
 
   constructor(
     readonly stack: TcpStack,
