@@ -8,13 +8,18 @@ export type TcpConnection = TcpSocket | TimeWaitSocket;
 
 /**
  * The established-connection hash (Linux's ehash): sockets by their 4-tuple, chained through
- * `bucketNext` in a power-of-two array of buckets that doubles when it holds more sockets than buckets.
+ * `bucketNext` in a power-of-two number of buckets that doubles when it holds more sockets than buckets.
  * No allocation per look-up, insertion or removal: a busy host keeps tens of thousands of TIME_WAIT
  * sockets, and a Map churned by them costs more than the look-ups.
  */
 export class ConnectionTable {
-  /** One empty bucket until the first connection: most hosts of a scenario never open one. */
-  private buckets: (TcpConnection | undefined)[] = [undefined];
+  /**
+   * The buckets, in arrays of at most SEGMENT: one array of more than 16,383 would be a large object, which
+   * V8 maps fresh from the system for each (1 to 3 ms apiece where measured: more than a thousand
+   * connections cost). One empty bucket until the first connection: most hosts of a scenario never open one.
+   */
+  private segments: (TcpConnection | undefined)[][] = [[undefined]];
+  private buckets = 1;
   private mask = 0;
   size = 0;
   /** Sockets removed so far: tells a failed port search whether trying again could find anything. */
@@ -22,13 +27,14 @@ export class ConnectionTable {
   /**
    * Sockets per local port of the ephemeral range (allocated at the first socket), the role of Linux's bind
    * hash in a port search: a port that no socket uses is free without a look-up of its 4-tuple, which
-   * would cost a cache miss in a bucket array of thousands. A count that reaches the top of its type stays
-   * there (the port then always takes the look-up).
+   * would cost a cache miss in the buckets. A count that reaches the top of its type stays there (the port
+   * then always takes the look-up).
    */
   private portUse: Uint16Array | undefined;
 
   find(localIp: Ipv4, localPort: number, remoteIp: Ipv4, remotePort: number): TcpConnection | undefined {
-    let s = this.buckets[hash(localIp, localPort, remoteIp, remotePort) & this.mask];
+    const i = hash(localIp, localPort, remoteIp, remotePort) & this.mask;
+    let s = this.segments[i >>> SEGMENT_BITS]![i & SEGMENT_MASK];
     while (s !== undefined && (s.localPort !== localPort || s.remotePort !== remotePort || s.localIp !== localIp || s.remoteIp !== remoteIp)) {
       s = s.bucketNext;
     }
@@ -36,10 +42,8 @@ export class ConnectionTable {
   }
 
   add(s: TcpConnection): void {
-    if (this.size >= this.buckets.length) this.grow();
-    const i = hash(s.localIp, s.localPort, s.remoteIp, s.remotePort) & this.mask;
-    s.bucketNext = this.buckets[i];
-    this.buckets[i] = s;
+    if (this.size >= this.buckets) this.grow();
+    this.push(s);
     this.size++;
     const use = (this.portUse ??= new Uint16Array(PORTS));
     const p = s.localPort - EPHEMERAL_LOW;
@@ -48,8 +52,10 @@ export class ConnectionTable {
 
   remove(s: TcpConnection): void {
     const i = hash(s.localIp, s.localPort, s.remoteIp, s.remotePort) & this.mask;
-    let cur = this.buckets[i];
-    if (cur === s) this.buckets[i] = s.bucketNext;
+    const seg = this.segments[i >>> SEGMENT_BITS]!;
+    const j = i & SEGMENT_MASK;
+    let cur = seg[j];
+    if (cur === s) seg[j] = s.bucketNext;
     else {
       while (cur !== undefined && cur.bucketNext !== s) cur = cur.bucketNext;
       if (cur === undefined) return;
@@ -73,51 +79,71 @@ export class ConnectionTable {
   /** A connection entering TIME_WAIT swaps its socket for the record, in the same place. */
   replace(old: TcpSocket, tw: TimeWaitSocket): void {
     const i = hash(old.localIp, old.localPort, old.remoteIp, old.remotePort) & this.mask;
+    const seg = this.segments[i >>> SEGMENT_BITS]!;
+    const j = i & SEGMENT_MASK;
     tw.bucketNext = old.bucketNext;
     old.bucketNext = undefined;
-    let cur = this.buckets[i];
-    if (cur === old) this.buckets[i] = tw;
+    let cur = seg[j];
+    if (cur === old) seg[j] = tw;
     else {
       while (cur!.bucketNext !== old) cur = cur!.bucketNext;
       cur!.bucketNext = tw;
     }
   }
 
-  /** Every socket (netstat/ss, power loss). */
+  /** Every socket (netstat/ss, power loss), bucket by bucket. */
   all(): TcpConnection[] {
     const out: TcpConnection[] = [];
-    for (const first of this.buckets) for (let s = first; s; s = s.bucketNext) out.push(s);
+    for (const seg of this.segments) for (const first of seg) for (let s = first; s; s = s.bucketNext) out.push(s);
     return out;
   }
 
   clear(): void {
-    this.buckets = [undefined];
+    this.segments = [[undefined]];
+    this.buckets = 1;
     this.mask = 0;
     this.size = 0;
     this.portUse = undefined;
   }
 
+  /** Puts `s` first in its bucket. */
+  private push(s: TcpConnection): void {
+    const i = hash(s.localIp, s.localPort, s.remoteIp, s.remotePort) & this.mask;
+    const seg = this.segments[i >>> SEGMENT_BITS]!;
+    const j = i & SEGMENT_MASK;
+    s.bucketNext = seg[j];
+    seg[j] = s;
+  }
+
+  /** Doubles the buckets (to INITIAL_BUCKETS the first time) and moves every socket, bucket by bucket. */
   private grow(): void {
-    const old = this.buckets;
-    this.buckets = new Array<TcpConnection | undefined>(Math.max(INITIAL_BUCKETS, old.length * 2)).fill(undefined);
-    this.mask = this.buckets.length - 1;
-    for (let b = 0; b < old.length; b++) {
-      for (let s = old[b]; s !== undefined; ) {
-        const next = s.bucketNext;
-        const i = hash(s.localIp, s.localPort, s.remoteIp, s.remotePort) & this.mask;
-        s.bucketNext = this.buckets[i];
-        this.buckets[i] = s;
-        s = next;
+    const old = this.segments;
+    this.buckets = Math.max(INITIAL_BUCKETS, this.buckets * 2);
+    this.mask = this.buckets - 1;
+    const length = Math.min(this.buckets, SEGMENT);
+    this.segments = Array.from({ length: this.buckets / length }, () => new Array<TcpConnection | undefined>(length).fill(undefined));
+    for (const seg of old) {
+      for (let b = 0; b < seg.length; b++) {
+        for (let s = seg[b]; s !== undefined; ) {
+          const next = s.bucketNext;
+          this.push(s);
+          s = next;
+        }
       }
     }
   }
 }
 
 /**
- * Buckets at the first connection (64 KB): room for a busy server's TIME_WAIT connections without
+ * Buckets at the first connection (128 KB): room for a busy server's TIME_WAIT connections without
  * rehashing them (Linux sizes its ehash once, at boot, from the memory: 65,536 on a few GB).
  */
 const INITIAL_BUCKETS = 16384;
+
+const SEGMENT_BITS = 13;
+/** Buckets per array: 64 KB, well under V8's large-object size. */
+const SEGMENT = 1 << SEGMENT_BITS;
+const SEGMENT_MASK = SEGMENT - 1;
 
 const PORTS = EPHEMERAL_HIGH - EPHEMERAL_LOW + 1;
 const SATURATED = 0xffff;
