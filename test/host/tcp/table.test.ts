@@ -38,6 +38,7 @@ describe('ConnectionTable', () => {
     const socks = [sock(0xac101701, 40000), sock(0xac101701, 40001), sock(0xac101702, 40000)];
     for (const s of socks) t.add(s);
     const old = socks[1]!;
+    expect(t.find(SERVER, 80, 0xac101701, 40001)).toBe(old);
     const tw = new TimeWaitSocket(stack, old.localIp, old.localPort, old.remoteIp, old.remotePort, 1, 2);
     t.replace(old, tw);
     expect(t.find(SERVER, 80, 0xac101701, 40001)).toBe(tw);
@@ -45,6 +46,7 @@ describe('ConnectionTable', () => {
     expect(t.find(SERVER, 80, 0xac101702, 40000)).toBe(socks[2]);
     expect(t.size).toBe(3);
     expect(t.removals).toBe(0);
+    expect(t.find(SERVER, 80, 0xac101701, 40001)).toBe(tw); // the last found, then removed
     t.remove(tw);
     expect(t.find(SERVER, 80, 0xac101701, 40001)).toBeUndefined();
     expect(t.size).toBe(2);
