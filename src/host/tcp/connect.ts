@@ -65,7 +65,8 @@ function ephemeralPort(stack: TcpStack, src: Ipv4, dst: Ipv4, dport: number): nu
   for (let i = 0; i < RANGE; i++) {
     const idx = (stack.portHint + i) % RANGE;
     const port = idx < HALF ? EPHEMERAL_LOW + 2 * idx : EPHEMERAL_LOW + 2 * (idx - HALF) + 1;
-    if (stack.listeners.hasPort(port) || stack.connections.has(src, port, dst, dport)) continue;
+    const table = stack.connections;
+    if (stack.listeners.hasPort(port) || (table.mayUsePort(port) && table.has(src, port, dst, dport))) continue;
     stack.portHint = (idx + 1) % RANGE;
     return port;
   }

@@ -43,7 +43,7 @@ export function tcpIcmpError(stack: TcpStack, pkt: Ipv4Packet): void {
   const remote = ((q[16]! << 24) | (q[17]! << 16) | (q[18]! << 8) | q[19]!) >>> 0;
   const localPort = (q[ihl]! << 8) | q[ihl + 1]!;
   const remotePort = (q[ihl + 2]! << 8) | q[ihl + 3]!;
-  const seq = ((q[ihl + 4]! << 24) | (q[ihl + 5]! << 16) | (q[ihl + 6]! << 8) | q[ihl + 7]!) >>> 0;
+  const seq = (q[ihl + 4]! << 24) | (q[ihl + 5]! << 16) | (q[ihl + 6]! << 8) | q[ihl + 7]!; // signed, as ./seq keeps them
   const s = stack.connections.find(local, localPort, remote, remotePort);
   // A connection in TIME_WAIT has nobody left to tell.
   if (s === undefined || s instanceof TimeWaitSocket) return;

@@ -32,7 +32,8 @@ function noConnection(stack: TcpStack, pkt: Ipv4Packet, seg: TcpSegment): void {
 function synSent(s: TcpSocket, seg: TcpSegment): void {
   const f = seg.flags;
   const stack = s.stack;
-  if (f & TCP_ACK && seg.ack !== s.sndNxt) {
+  const ack = seg.ack | 0;
+  if (f & TCP_ACK && ack !== s.sndNxt) {
     sendReset(stack.ip, s.localIp, s.remoteIp, seg);
     return;
   }
@@ -43,13 +44,12 @@ function synSent(s: TcpSocket, seg: TcpSegment): void {
   // A SYN without ACK would be a simultaneous open, which needs two applications connecting to each
   // other's ephemeral ports: nothing here does that.
   if ((f & (TCP_SYN | TCP_ACK)) !== (TCP_SYN | TCP_ACK)) return;
-  s.irs = seg.seq;
   s.rcvNxt = seqAdd(seg.seq, 1);
-  s.sndUna = seg.ack;
+  s.sndUna = ack;
   s.sndWnd = seg.window;
   s.sndMss = Math.min(s.advMss, seg.mss ?? TCP_MSS_DEFAULT);
   if (s.retransmits === 0) rttSample(s, stack.env.sim.now - s.rttTime);
-  s.rttSeq = -1;
+  s.rttTimed = false;
   s.retransmits = 0;
   stopRetransmit(s);
   stack.clearStateTimer(s);
@@ -66,7 +66,7 @@ function timeWait(stack: TcpStack, s: TimeWaitSocket, pkt: Ipv4Packet, seg: TcpS
   const f = seg.flags;
   // RFC 1337 is off by default (tcp_rfc1337 = 0): an RST at the expected sequence ends TIME_WAIT early.
   if (f & TCP_RST) {
-    if (seg.seq === s.rcvNxt) stack.forget(s);
+    if ((seg.seq | 0) === s.rcvNxt) stack.forget(s);
     return;
   }
   if ((f & (TCP_SYN | TCP_ACK)) === TCP_SYN) {
@@ -96,8 +96,8 @@ function synchronized(s: TcpSocket, seg: TcpSegment): void {
   const stack = s.stack;
   const f = seg.flags;
   let data = seg.data;
-  let seq = seg.seq;
-  if (s.state === 'SYN_RECV' && f & TCP_SYN && !(f & TCP_ACK) && seq === s.irs) {
+  let seq = seg.seq | 0;
+  if (s.state === 'SYN_RECV' && f & TCP_SYN && !(f & TCP_ACK) && seqAdd(seq, 1) === s.rcvNxt) {
     // The client's SYN again: our SYN-ACK was lost.
     sendSyn(s);
     return;
@@ -116,10 +116,10 @@ function synchronized(s: TcpSocket, seg: TcpSegment): void {
   if (f & TCP_SYN) return sendAck(s); // RFC 5961 challenge ACK
   if (!(f & TCP_ACK)) return;
 
-  const ack = seg.ack;
+  const ack = seg.ack | 0;
   if (s.state === 'SYN_RECV') {
     if (ack !== s.sndNxt) return sendReset(stack.ip, s.localIp, s.remoteIp, seg);
-    if (!establishPassive(s, seg)) return;
+    if (!establishPassive(s, ack, seg)) return;
   } else if (seqGt(ack, s.sndMax)) {
     return sendAck(s); // acknowledges something never sent
   } else if (seqGt(ack, s.sndUna)) {
@@ -161,11 +161,11 @@ function synchronized(s: TcpSocket, seg: TcpSegment): void {
 }
 
 /** The final ACK of a passive open: the connection joins the application. False if it was refused. */
-function establishPassive(s: TcpSocket, seg: TcpSegment): boolean {
+function establishPassive(s: TcpSocket, ack: number, seg: TcpSegment): boolean {
   const stack = s.stack;
-  s.sndUna = seg.ack;
+  s.sndUna = ack;
   if (s.retransmits === 0) rttSample(s, stack.env.sim.now - s.rttTime);
-  s.rttSeq = -1;
+  s.rttTimed = false;
   s.retransmits = 0;
   stopRetransmit(s);
   const l = s.listener;
@@ -193,9 +193,9 @@ function acked(s: TcpSocket, ack: number): boolean {
   consume(s, finAcked ? s.queued : n);
   s.sndUna = ack;
   if (seqLt(s.sndNxt, ack)) s.sndNxt = ack;
-  if (s.rttSeq >= 0 && seqLeq(s.rttSeq, ack)) {
+  if (s.rttTimed && seqLeq(s.rttSeq, ack)) {
     rttSample(s, stack.env.sim.now - s.rttTime);
-    s.rttSeq = -1;
+    s.rttTimed = false;
   }
   s.retransmits = 0;
   s.retransStamp = -1;

@@ -1,9 +1,9 @@
 import { TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN, type TcpSegment } from '../../net/packets';
 import type { Ipv4 } from '../../net/addr';
-import type { IpStack } from '../ip';
+import type { IpStack, SendError } from '../ip';
 import { TCP_WINDOW } from './params';
-import { seqAdd, seqDiff, seqGt } from './seq';
-import type { TcpSocket } from './socket';
+import { seqAdd, seqDiff, seqGt, wire } from './seq';
+import { NO_CHUNKS, type TcpSocket } from './socket';
 import type { TimeWaitSocket } from './time-wait';
 import { armRetransmit } from './timers';
 
@@ -15,37 +15,44 @@ import { armRetransmit } from './timers';
  */
 export const EMPTY = new Uint8Array(0);
 
-function send(s: TcpSocket | TimeWaitSocket, flags: number, seq: number, data: Uint8Array, mss: number | undefined): void {
+function send(
+  s: TcpSocket | TimeWaitSocket,
+  flags: number,
+  seq: number,
+  data: Uint8Array,
+  mss: number | undefined,
+  onError: ((e: SendError) => void) | undefined,
+): void {
   // The local address was removed (a VIP that moved away): Linux's route lookup refuses a source that is
   // not local, so the connection's segments no longer leave; it retransmits into the void until it gives up.
   if (!s.stack.env.addresses.isLocal(s.localIp)) return;
   const seg: TcpSegment =
     mss === undefined
-      ? { kind: 'tcp', srcPort: s.localPort, dstPort: s.remotePort, seq, ack: flags & TCP_ACK ? s.rcvNxt : 0, flags, window: TCP_WINDOW, data }
-      : { kind: 'tcp', srcPort: s.localPort, dstPort: s.remotePort, seq, ack: flags & TCP_ACK ? s.rcvNxt : 0, flags, window: TCP_WINDOW, mss, data };
-  s.stack.ip.sendSegment(s.localIp, s.remoteIp, seg, s.sendError);
+      ? { kind: 'tcp', srcPort: s.localPort, dstPort: s.remotePort, seq: wire(seq), ack: flags & TCP_ACK ? wire(s.rcvNxt) : 0, flags, window: TCP_WINDOW, data }
+      : { kind: 'tcp', srcPort: s.localPort, dstPort: s.remotePort, seq: wire(seq), ack: flags & TCP_ACK ? wire(s.rcvNxt) : 0, flags, window: TCP_WINDOW, mss, data };
+  s.stack.ip.sendSegment(s.localIp, s.remoteIp, seg, onError);
 }
 
 /** SYN (active open) or SYN-ACK (passive open), first sending or retransmission. */
 export function sendSyn(s: TcpSocket): void {
-  send(s, s.state === 'SYN_SENT' ? TCP_SYN : TCP_SYN | TCP_ACK, s.iss, EMPTY, s.advMss);
+  send(s, s.state === 'SYN_SENT' ? TCP_SYN : TCP_SYN | TCP_ACK, s.iss, EMPTY, s.advMss, s.sendError);
   s.sndNxt = s.sndMax = seqAdd(s.iss, 1);
   armRetransmit(s);
 }
 
 export function sendAck(s: TcpSocket): void {
   s.ackPending = false;
-  send(s, TCP_ACK, s.sndNxt, EMPTY, undefined);
+  send(s, TCP_ACK, s.sndNxt, EMPTY, undefined, s.sendError);
 }
 
 /** The ACK a connection in TIME_WAIT answers a retransmitted FIN (or stray data) with. */
 export function sendTimeWaitAck(tw: TimeWaitSocket): void {
-  send(tw, TCP_ACK, tw.sndNxt, EMPTY, undefined);
+  send(tw, TCP_ACK, tw.sndNxt, EMPTY, undefined, undefined); // a TIME_WAIT connection reports nothing to anyone
 }
 
 /** The abort of a synchronized connection (tcp_send_active_reset). */
 export function sendActiveReset(s: TcpSocket): void {
-  send(s, TCP_RST | TCP_ACK, s.sndNxt, EMPTY, undefined);
+  send(s, TCP_RST | TCP_ACK, s.sndNxt, EMPTY, undefined, s.sendError);
 }
 
 /**
@@ -62,7 +69,7 @@ export function sendReset(ip: IpStack, local: Ipv4, remote: Ipv4, seg: TcpSegmen
     srcPort: seg.dstPort,
     dstPort: seg.srcPort,
     seq: hasAck ? seg.ack : 0,
-    ack: hasAck ? 0 : seqAdd(seg.seq, len),
+    ack: hasAck ? 0 : wire(seqAdd(seg.seq, len)),
     flags: hasAck ? TCP_RST : TCP_RST | TCP_ACK,
     window: 0,
     data: EMPTY,
@@ -101,7 +108,7 @@ export function consume(s: TcpSocket, n: number): void {
   }
   s.headOffset = off;
   if (s.head === chunks.length) {
-    chunks.length = 0;
+    s.chunks = NO_CHUNKS;
     s.head = 0;
   } else if (s.head >= 64) {
     chunks.splice(0, s.head);
@@ -136,12 +143,13 @@ export function output(s: TcpSocket, limit = Infinity): void {
       const fin = last && s.finQueued;
       const data = len > 0 ? slice(s, offset, len) : EMPTY;
       const seq = s.sndNxt;
-      send(s, TCP_ACK | (last && len > 0 ? TCP_PSH : 0) | (fin ? TCP_FIN : 0), seq, data, undefined);
+      send(s, TCP_ACK | (last && len > 0 ? TCP_PSH : 0) | (fin ? TCP_FIN : 0), seq, data, undefined, s.sendError);
       s.sndNxt = seqAdd(seq, len + (fin ? 1 : 0));
       if (seqGt(s.sndNxt, s.sndMax)) {
         s.sndMax = s.sndNxt;
         // Time one segment at a time, never a retransmitted one (Karn).
-        if (s.rttSeq < 0) {
+        if (!s.rttTimed) {
+          s.rttTimed = true;
           s.rttSeq = s.sndNxt;
           s.rttTime = s.stack.env.sim.now;
         }

@@ -7,6 +7,9 @@ import type { TcpListener } from './listen';
 import { TCP_RTO_INITIAL } from './params';
 import type { TcpStack } from './stack';
 
+/** The send queue of every socket with nothing queued (see TcpSocket.chunks). */
+export const NO_CHUNKS: Uint8Array[] = [];
+
 export type TcpState =
   | 'SYN_SENT'
   | 'SYN_RECV'
@@ -44,7 +47,7 @@ export interface TcpHandler {
 /**
  * One connection: the socket the application holds and the kernel's control block in one object (Linux's
  * struct tcp_sock), so a segment costs one table look-up and no allocation besides the segment itself.
- * Sequence numbers are unsigned 32-bit numbers (./seq).
+ * Sequence numbers are signed 32-bit integers (./seq).
  */
 export class TcpSocket {
   state: TcpState;
@@ -65,16 +68,19 @@ export class TcpSocket {
   sndMss: number;
   /** The MSS option we put on our SYN or SYN-ACK (from the outgoing interface's MTU). */
   readonly advMss: number;
-  /** Bytes written and not yet acknowledged, from sndUna on: chunks[head] minus headOffset, then the rest. */
-  readonly chunks: Uint8Array[] = [];
+  /**
+   * Bytes written and not yet acknowledged, from sndUna on: chunks[head] minus headOffset, then the rest.
+   * Empty, it is the shared NO_CHUNKS (never written to): most sockets queue one or two writes in their
+   * life, and an array of their own from the start would be a third of what a connection allocates.
+   */
+  chunks: Uint8Array[] = NO_CHUNKS;
   head = 0;
   headOffset = 0;
   queued = 0;
   /** end() was called: a FIN follows the queued data. */
   finQueued = false;
 
-  // receive sequence space
-  irs = 0;
+  // receive sequence space (the peer's SYN is rcvNxt − 1 until the handshake completes)
   rcvNxt = 0;
   /** An ACK is owed; the flush at the end of this instant sends it (piggybacked on data if any). */
   ackPending = false;
@@ -91,8 +97,9 @@ export class TcpSocket {
   rtxTimer: Timer | undefined = undefined;
   /** The retransmission deadline; the timer is re-armed lazily when it fires early. */
   rtxDeadline = 0;
-  /** The segment being timed for an RTT sample (-1: none; Karn: never a retransmitted one). */
-  rttSeq = -1;
+  /** A segment is being timed for an RTT sample: the one ending at rttSeq (Karn: never a retransmitted one). */
+  rttTimed = false;
+  rttSeq = 0;
   rttTime = 0;
   /** The connect timeout set by the application. */
   stateTimer: Timer | undefined = undefined;

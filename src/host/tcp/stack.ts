@@ -40,6 +40,13 @@ export interface Path {
   readonly src: Ipv4 | undefined;
 }
 
+/** routeTo's answer: one per stack, filled in by each call (a connect or passive open allocates no path). */
+class RouteAnswer implements Path {
+  dev!: Nic;
+  nextHop: Ipv4 = 0;
+  src: Ipv4 | undefined = undefined;
+}
+
 const encoder = new TextEncoder();
 
 /**
@@ -59,6 +66,7 @@ export class TcpStack {
   portHint: number;
   /** The destination of the last port search that found every port taken (./connect). */
   exhausted: { src: Ipv4; dst: Ipv4; dport: number; removals: number } | undefined;
+  private readonly path = new RouteAnswer();
 
   constructor(readonly env: TcpEnvironment) {
     this.ip = env.ip;
@@ -93,7 +101,8 @@ export class TcpStack {
     if (s.finQueued || (st !== 'SYN_SENT' && st !== 'ESTABLISHED' && st !== 'CLOSE_WAIT')) return;
     const bytes = typeof data === 'string' ? encoder.encode(data) : data;
     if (bytes.length === 0) return;
-    s.chunks.push(bytes);
+    if (s.chunks.length === 0) s.chunks = [bytes];
+    else s.chunks.push(bytes);
     s.queued += bytes.length;
     if (st !== 'SYN_SENT') this.scheduleFlush(s);
   }
@@ -146,7 +155,6 @@ export class TcpStack {
     s.listener = l;
     s.dev = path.dev;
     s.nextHop = path.nextHop;
-    s.irs = seg.seq;
     s.rcvNxt = seqAdd(seg.seq, 1);
     s.sndWnd = seg.window;
     s.sndMss = Math.min(s.advMss, seg.mss ?? TCP_MSS_DEFAULT);
@@ -166,7 +174,7 @@ export class TcpStack {
     }
     if (s.retransStamp < 0) s.retransStamp = now - this.trueDelay(currentRto(s));
     s.retransmits++;
-    s.rttSeq = -1;
+    s.rttTimed = false;
     if (s.state === 'SYN_SENT' || s.state === 'SYN_RECV') return sendSyn(s);
     // Go back to the oldest unacknowledged byte; its acknowledgment lets the rest follow.
     s.sndNxt = s.sndUna;
@@ -290,16 +298,25 @@ export class TcpStack {
     if (dev !== undefined && !dev.isLoopback) dev.neighbours.confirm(s.nextHop);
   }
 
+  /** The way to `dst`; the answer is the stack's one Path, valid until the next call (read it at once). */
   routeTo(dst: Ipv4): Path | undefined {
     const env = this.env;
+    const path = this.path;
     if (env.addresses.isLocal(dst)) {
       const lo = env.nic('lo');
-      return lo && { dev: lo, nextHop: dst, src: dst };
+      if (lo === undefined) return undefined;
+      path.dev = lo;
+      path.nextHop = dst;
+      path.src = dst;
+      return path;
     }
     const route = env.routes.lookup(dst);
     const dev = route && env.nic(route.dev);
     if (!route || !dev || !dev.running) return undefined;
-    return { dev, nextHop: route.via ?? dst, src: route.src ?? env.addresses.sourceFor(dev.name, dst) };
+    path.dev = dev;
+    path.nextHop = route.via ?? dst;
+    path.src = route.src ?? env.addresses.sourceFor(dev.name, dst);
+    return path;
   }
 
   mssFor(dev: Nic | undefined): number {
@@ -310,9 +327,9 @@ export class TcpStack {
     return this.env.addresses.isLocal(address) || this.env.sysctl.get('net.ipv4.ip_nonlocal_bind') === '1';
   }
 
-  /** An initial sequence number from the host's own random stream. */
+  /** An initial sequence number from the host's own random stream (signed, as ./seq keeps them). */
   isn(): number {
-    return this.rng.int(0x1_0000_0000);
+    return this.rng.int(0x1_0000_0000) | 0;
   }
 
   /** A delay on the host's monotonic clock (its drift applies), as true simulated time. */

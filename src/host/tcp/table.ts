@@ -1,4 +1,5 @@
 import type { Ipv4 } from '../../net/addr';
+import { EPHEMERAL_HIGH, EPHEMERAL_LOW } from './params';
 import type { TcpSocket } from './socket';
 import type { TcpStack } from './stack';
 import { TimeWaitSocket, TimeWaitTable } from './time-wait';
@@ -22,6 +23,19 @@ export class ConnectionTable {
   readonly timeWait = new TimeWaitTable();
   /** Connections removed so far: tells a failed port search whether trying again could find anything. */
   removals = 0;
+  /**
+   * Connections (TIME_WAIT included) per local port of the ephemeral range (allocated at the first socket),
+   * the role of Linux's bind hash in a port search: a port that none uses is free without a look-up of its
+   * 4-tuple. A count that reaches the top of its type stays there (the port then always takes the look-up).
+   */
+  private portUse: Uint16Array | undefined;
+  /**
+   * The socket the last successful look-up found or the last one added (always one in the table): nearly
+   * half of all segments are for that connection, and then the 4-tuple needs no hashing.
+   */
+  private last: TcpSocket | undefined;
+  /** A TIME_WAIT connection that ended gives its port back. */
+  private readonly portFreed = (port: number): void => this.unusePort(port);
 
   /** `stack`: the owner, which views of TIME_WAIT connections answer segments through. */
   constructor(private readonly stack: TcpStack) {}
@@ -32,6 +46,8 @@ export class ConnectionTable {
   }
 
   find(localIp: Ipv4, localPort: number, remoteIp: Ipv4, remotePort: number): TcpConnection | undefined {
+    const l = this.last;
+    if (l !== undefined && l.localPort === localPort && l.remotePort === remotePort && l.localIp === localIp && l.remoteIp === remoteIp) return l;
     const h = hash(localIp, localPort, remoteIp, remotePort);
     const s = this.findSocket(localIp, localPort, remoteIp, remotePort, h);
     if (s !== undefined || this.timeWait.size === 0) return s;
@@ -50,7 +66,15 @@ export class ConnectionTable {
     while (s !== undefined && (s.localPort !== localPort || s.remotePort !== remotePort || s.localIp !== localIp || s.remoteIp !== remoteIp)) {
       s = s.bucketNext;
     }
+    if (s !== undefined) this.last = s;
     return s;
+  }
+
+  /** Might a connection have this local port? False only when none has: then no 4-tuple with it is taken. */
+  mayUsePort(port: number): boolean {
+    const p = port - EPHEMERAL_LOW;
+    if (p < 0 || p >= PORTS) return true;
+    return this.portUse !== undefined && this.portUse[p] !== 0;
   }
 
   add(s: TcpSocket): void {
@@ -59,17 +83,25 @@ export class ConnectionTable {
     s.bucketNext = this.buckets[i];
     this.buckets[i] = s;
     this.sockets++;
+    this.last = s; // its peer's answer (SYN-ACK, ACK) is often the next segment here
+    const use = (this.portUse ??= new Uint16Array(PORTS));
+    const p = s.localPort - EPHEMERAL_LOW;
+    if (p >= 0 && p < PORTS && use[p] !== SATURATED) use[p]++;
+  }
+
+  private unusePort(port: number): void {
+    const use = this.portUse!;
+    const p = port - EPHEMERAL_LOW;
+    if (p >= 0 && p < PORTS && use[p] !== SATURATED) use[p]--;
   }
 
   remove(s: TcpConnection): void {
     if (s instanceof TimeWaitSocket) {
       if (!this.timeWait.holds(s.slot, s.generation)) return;
       this.timeWait.remove(s.slot);
-      this.removals++;
-      return;
-    }
-    if (!this.unlink(s)) return;
+    } else if (!this.unlink(s)) return;
     this.removals++;
+    this.unusePort(s.localPort);
   }
 
   /**
@@ -83,7 +115,7 @@ export class ConnectionTable {
 
   /** TIME_WAIT connections whose wait ended by `now` leave. */
   expireTimeWait(now: number): void {
-    this.removals += this.timeWait.expire(now);
+    this.removals += this.timeWait.expire(now, this.portFreed);
   }
 
   private unlink(s: TcpSocket): boolean {
@@ -96,6 +128,7 @@ export class ConnectionTable {
       cur.bucketNext = s.bucketNext;
     }
     s.bucketNext = undefined;
+    if (this.last === s) this.last = undefined;
     this.sockets--;
     return true;
   }
@@ -113,6 +146,8 @@ export class ConnectionTable {
     this.mask = 0;
     this.sockets = 0;
     this.timeWait.clear();
+    this.portUse = undefined;
+    this.last = undefined;
   }
 
   private grow(): void {
@@ -136,3 +171,6 @@ export class ConnectionTable {
  * keeps are in its own table), and the array doubles when they outnumber its buckets.
  */
 const INITIAL_BUCKETS = 256;
+
+const PORTS = EPHEMERAL_HIGH - EPHEMERAL_LOW + 1;
+const SATURATED = 0xffff;

@@ -117,12 +117,14 @@ export class TimeWaitTable {
     return slot < 0 ? undefined : this.blocks[slot >>> BLOCK_BITS]!.expiries[slot & BLOCK_MASK];
   }
 
-  /** Frees every slot whose wait ended by `now`; returns how many. */
-  expire(now: Micros): number {
+  /** Frees every slot whose wait ended by `now`, telling `freed` each one's local port; returns how many. */
+  expire(now: Micros, freed: (localPort: number) => void): number {
     let n = 0;
     for (let slot = this.head(); slot >= 0; slot = this.head()) {
-      if (this.blocks[slot >>> BLOCK_BITS]!.expiries[slot & BLOCK_MASK]! > now) break;
+      const b = this.blocks[slot >>> BLOCK_BITS]!;
+      if (b.expiries[slot & BLOCK_MASK]! > now) break;
       this.pop();
+      freed(b.ports[slot & BLOCK_MASK]! >>> 16);
       this.remove(slot);
       n++;
     }
@@ -209,8 +211,9 @@ class SlotBlock {
   readonly remoteIps = new Uint32Array(BLOCK);
   /** local port << 16 | remote port */
   readonly ports = new Uint32Array(BLOCK);
-  readonly rcvNxts = new Uint32Array(BLOCK);
-  readonly sndNxts = new Uint32Array(BLOCK);
+  /** Sequence numbers as ./seq keeps them: signed 32-bit. */
+  readonly rcvNxts = new Int32Array(BLOCK);
+  readonly sndNxts = new Int32Array(BLOCK);
   readonly expiries = new Float64Array(BLOCK);
   /** Bumped when a slot is taken and when it is freed, so odd while taken: a view of an older occupant is CLOSED. */
   readonly generations = new Uint32Array(BLOCK);
@@ -231,9 +234,6 @@ class QueueBlock {
  * slot's fields, made then and dropped after. CLOSED once the slot was freed.
  */
 export class TimeWaitSocket {
-  /** Never set: a TIME_WAIT connection reports nothing to anyone (./output reads it on every socket). */
-  readonly sendError = undefined;
-
   constructor(
     readonly stack: TcpStack,
     private readonly table: TimeWaitTable,

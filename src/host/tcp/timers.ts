@@ -21,9 +21,9 @@ export function rttSample(s: TcpSocket, r: Micros): void {
   s.rto = Math.min(TCP_RTO_MAX, Math.round(s.srtt + Math.max(4 * s.rttvar, TCP_RTO_MIN)));
 }
 
-/** The current timeout: the RTO doubled once per consecutive expiry. */
+/** The current timeout: the RTO doubled once per consecutive expiry (never above TCP_RTO_MAX, nor is the RTO). */
 export function currentRto(s: TcpSocket): Micros {
-  return Math.min(TCP_RTO_MAX, s.rto * 2 ** s.retransmits);
+  return s.retransmits === 0 ? s.rto : Math.min(TCP_RTO_MAX, s.rto * 2 ** s.retransmits);
 }
 
 /**

@@ -40,12 +40,12 @@ describe('ConnectionTable', () => {
   it('a connection entering TIME_WAIT keeps its 4-tuple taken, without counting a removal, until its wait ends', () => {
     const t = new ConnectionTable(stack);
     const socks = [sock(0xac101701, 40000), sock(0xac101701, 40001), sock(0xac101702, 40000)];
-    socks[1]!.rcvNxt = 0xfffffff0; // sequence numbers keep all 32 bits
+    socks[1]!.rcvNxt = 0xfffffff0 | 0; // sequence numbers keep all 32 bits (signed, as ./seq keeps them)
     socks[1]!.sndNxt = 7;
     for (const s of socks) t.add(s);
     t.enterTimeWait(socks[1]!, 60_000_000);
     const tw = t.find(SERVER, 80, 0xac101701, 40001) as TimeWaitSocket;
-    expect([tw.state, tw.rcvNxt, tw.sndNxt]).toEqual(['TIME_WAIT', 0xfffffff0, 7]);
+    expect([tw.state, tw.rcvNxt, tw.sndNxt]).toEqual(['TIME_WAIT', 0xfffffff0 | 0, 7]);
     expect(t.has(SERVER, 80, 0xac101701, 40001)).toBe(true);
     expect(t.find(SERVER, 80, 0xac101701, 40000)).toBe(socks[0]);
     expect(t.find(SERVER, 80, 0xac101702, 40000)).toBe(socks[2]);
@@ -62,5 +62,49 @@ describe('ConnectionTable', () => {
     // a view of a connection gone removes nothing
     t.remove(tw);
     expect(t.removals).toBe(1);
+  });
+
+  it('knows which local ports of the ephemeral range no connection uses, through removals and TIME_WAIT', () => {
+    const t = new ConnectionTable(stack);
+    const client = (port: number, server: number) => new TcpSocket(stack, 0xac101701, port, server, 80, 'ESTABLISHED', 1460);
+    expect(t.mayUsePort(40000)).toBe(false);
+    const a = client(40000, SERVER);
+    const b = client(40000, SERVER + 1);
+    const c = client(40002, SERVER);
+    t.add(a);
+    t.add(b);
+    t.add(c);
+    expect(t.mayUsePort(40000)).toBe(true);
+    expect(t.mayUsePort(40004)).toBe(false);
+    // outside the ephemeral range nothing is counted: a caller always looks the 4-tuple up
+    expect(t.mayUsePort(80)).toBe(true);
+    t.remove(a);
+    expect(t.mayUsePort(40000)).toBe(true);
+    // TIME_WAIT keeps the port, until the wait ends or the connection is removed early
+    t.enterTimeWait(b, 100);
+    t.enterTimeWait(c, 100);
+    expect(t.mayUsePort(40000)).toBe(true);
+    t.expireTimeWait(100);
+    expect(t.mayUsePort(40000)).toBe(false);
+    expect(t.mayUsePort(40002)).toBe(false);
+    const d = client(40004, SERVER);
+    t.add(d);
+    t.enterTimeWait(d, 200);
+    const tw = t.find(d.localIp, d.localPort, d.remoteIp, d.remotePort)!;
+    t.remove(tw);
+    expect(t.mayUsePort(40004)).toBe(false);
+    t.remove(tw); // gone already: counts nothing
+    expect(t.mayUsePort(40004)).toBe(false);
+    expect(t.removals).toBe(4);
+  });
+
+  it('finds the socket it found last without hashing, and forgets it when it leaves', () => {
+    const t = new ConnectionTable(stack);
+    const a = sock(0xac101701, 40000);
+    t.add(a);
+    expect(t.find(SERVER, 80, 0xac101701, 40000)).toBe(a);
+    expect(t.find(SERVER, 80, 0xac101701, 40000)).toBe(a);
+    t.enterTimeWait(a, 100);
+    expect(t.find(SERVER, 80, 0xac101701, 40000)).toBeInstanceOf(TimeWaitSocket);
   });
 });

@@ -4,6 +4,7 @@ import { Rng } from '../../../src/sim/rng';
 
 const IP = 0xc0a81750; // 192.168.23.80: above V8's small integers, as most addresses are
 const PEER = 0xac101701;
+const noop = (): void => {};
 
 describe('TimeWaitTable', () => {
   it('finds a connection by its 4-tuple and ends the waits in the order they end, restarted ones later', () => {
@@ -15,11 +16,13 @@ describe('TimeWaitTable', () => {
     expect(t.find(IP, 81, PEER, 40000)).toBe(-1);
     t.restart(a, 250); // a retransmitted FIN: a's wait now ends last
     expect(t.nextExpiry()).toBe(150);
-    expect(t.expire(149)).toBe(0);
-    expect(t.expire(200)).toBe(2);
+    const freed: number[] = [];
+    expect(t.expire(149, (p) => freed.push(p))).toBe(0);
+    expect(t.expire(200, (p) => freed.push(p))).toBe(2);
+    expect(freed).toEqual([80, 80]); // the local ports given back
     expect([t.find(IP, 80, PEER, 40001), t.find(IP, 80, PEER + 1, 40000)]).toEqual([-1, -1]);
     expect(t.nextExpiry()).toBe(250);
-    expect(t.expire(250)).toBe(1);
+    expect(t.expire(250, noop)).toBe(1);
     expect(t.size).toBe(0);
     expect(t.nextExpiry()).toBeUndefined();
   });
@@ -32,7 +35,7 @@ describe('TimeWaitTable', () => {
     expect(view.state).toBe('CLOSED');
     const b = t.add(IP, 80, PEER, 40001, 1, 2, 100); // the same slot, the same end as the old entry
     expect(b).toBe(a);
-    expect(t.expire(100)).toBe(1); // once: the old entry is skipped
+    expect(t.expire(100, noop)).toBe(1); // once: the old entry is skipped
     expect(t.size).toBe(0);
   });
 
@@ -59,7 +62,7 @@ describe('TimeWaitTable', () => {
       } else if (r < 0.8) {
         now += rng.int(20);
         const due = [...model].filter(([, e]) => e.expiry <= now);
-        expect(t.expire(now)).toBe(due.length);
+        expect(t.expire(now, noop)).toBe(due.length);
         for (const [k] of due) model.delete(k);
       } else {
         expect(t.find(IP, 80, peer, port)).toBe(had?.slot ?? -1);
@@ -71,7 +74,7 @@ describe('TimeWaitTable', () => {
       const [peer, port] = k.split(':').map(Number) as [number, number];
       expect(t.find(IP, 80, peer, port)).toBe(e.slot);
       const v = t.view({} as never, e.slot);
-      expect([v.localIp, v.localPort, v.remoteIp, v.remotePort, v.rcvNxt, v.sndNxt, v.state]).toEqual([IP, 80, peer, port, port, peer, 'TIME_WAIT']);
+      expect([v.localIp, v.localPort, v.remoteIp, v.remotePort, v.rcvNxt, v.sndNxt, v.state]).toEqual([IP, 80, peer, port, port, peer | 0, 'TIME_WAIT']);
     }
     const next = Math.min(...[...model.values()].map((e) => e.expiry));
     expect(t.nextExpiry()).toBe(next);
