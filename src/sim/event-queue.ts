@@ -2,7 +2,8 @@ import type { Micros } from './time';
 
 /**
  * A scheduled callback. Kept by the caller to cancel it; `index` is its place in the heap (-1 once gone,
- * IN_FIFO while it waits in the FIFO of the instant being run, IN_LANE for a posted one in the lane).
+ * IN_FIFO while it waits in the FIFO of the instant being run, FIFO_CANCELLED once cancelled there,
+ * IN_LANE for a posted one in the lane).
  */
 export interface Timer {
   readonly time: Micros;
@@ -162,13 +163,42 @@ export class EventQueue {
     }
   }
 
+  /**
+   * What `cancel(t)` then `push(time, fn, arg)` do, in the same order (the entry takes the next sequence
+   * number), reusing t's entry where it can: moved within the heap, or put back if it already ran or was
+   * cancelled. A connection's retransmission timer is moved this way at nearly every segment it sends.
+   */
+  reschedule<A>(t: Timer | undefined, time: Micros, fn: (arg: A) => void, arg: A): Timer {
+    const e = t as Entry | undefined;
+    // (an entry in the FIFO, or cancelled there and still in its array, cannot be reused)
+    if (e === undefined || e.index === IN_FIFO || e.index === FIFO_CANCELLED || e.pooled) {
+      if (e !== undefined) this.cancel(e);
+      return this.push(time, fn, arg);
+    }
+    e.fn = fn as (a: unknown) => void;
+    e.arg = arg;
+    const i = e.index;
+    if (i >= 0 && this.heap[i] === e && time !== this.instant) {
+      e.time = time;
+      e.seq = this.nextSeq++;
+      if (i > 0 && less(e, this.heap[(i - 1) >> 1]!)) this.up(i);
+      else this.down(i);
+      return e;
+    }
+    if (i >= 0) this.cancel(e);
+    e.time = time;
+    e.seq = this.nextSeq++;
+    this.insert(e);
+    return e;
+  }
+
   /** Removes a pending timer; false when it already ran or was cancelled. */
   cancel(t: Timer): boolean {
     const i = t.index;
     if (i === IN_FIFO) {
       // left in place, skipped when reached: the FIFO empties within the instant anyway
       const e = t as Entry;
-      e.index = -1;
+      e.index = FIFO_CANCELLED;
       e.fn = noop;
       e.arg = undefined;
       if (--this.fifoLive === 0) this.fifoHead = this.fifoTail = 0;
@@ -236,6 +266,8 @@ export class EventQueue {
 
 /** `index` of an entry waiting in the FIFO of the current instant. */
 const IN_FIFO = -2;
+/** `index` of an entry cancelled while in the FIFO, whose array still holds it until the FIFO passes. */
+const FIFO_CANCELLED = -4;
 /** `index` of a posted entry waiting in the lane. */
 const IN_LANE = -3;
 

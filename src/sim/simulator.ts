@@ -53,6 +53,15 @@ export class Simulator {
     this.queue.post(Math.round(time), fn, arg);
   }
 
+  /**
+   * `cancel(timer)` then `at(time, fn, arg)`, in one step and the same order: the timer's entry is reused
+   * (moved in the queue, or put back once it has run). Returns the timer to keep.
+   */
+  reschedule<A>(timer: Timer | undefined, time: Micros, fn: (arg: A) => void, arg: A): Timer {
+    if (!(time >= this._now)) throw new RangeError(`cannot schedule in the past: ${time} < ${this._now}`);
+    return this.queue.reschedule(timer, Math.round(time), fn, arg);
+  }
+
   cancel(timer: Timer | undefined | null): boolean {
     return timer ? this.queue.cancel(timer) : false;
   }

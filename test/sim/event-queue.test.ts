@@ -45,17 +45,29 @@ describe('EventQueue', () => {
    * must take the pending event that is least by (time, seq), and every cancel must answer as the model does.
    * Posted events cannot be cancelled; once run they go back to the queue's pool, as the simulator does.
    */
-  function checkAgainstModel(seed: string, nextTime: (rng: Rng, now: number) => number, cancelShare: number, postShare = 0): void {
+  function checkAgainstModel(seed: string, nextTime: (rng: Rng, now: number) => number, cancelShare: number, postShare = 0, rescheduleShare = 0): void {
     const rng = new Rng(seed);
     const q = new EventQueue();
     // every pending event by id: its time and sequence, and the handle of a pushed one
     const live = new Map<number, { time: number; seq: number; timer?: ReturnType<EventQueue['push']> }>();
+    // handles of pushed events that ran or were cancelled: a reschedule may bring them back
+    const gone: ReturnType<EventQueue['push']>[] = [];
     let id = 0;
     let seq = 0;
     let now = 0;
     for (let step = 0; step < 5000; step++) {
       const r = rng.next();
-      if (r < 0.5) {
+      if (r < rescheduleShare) {
+        // moves a pending pushed event, or brings back one that ran or was cancelled, under a new id
+        const pushed = [...live].filter(([, e]) => e.timer !== undefined);
+        const pick = rng.chance(0.5) && pushed.length > 0 ? pushed[rng.int(pushed.length)]! : undefined;
+        const old = pick ? pick[1].timer! : gone.length > 0 ? gone.splice(rng.int(gone.length), 1)[0]! : undefined;
+        if (pick) live.delete(pick[0]);
+        const time = nextTime(rng, now);
+        const timer = q.reschedule(old, time, () => {}, id);
+        expect([timer.time, timer.seq]).toEqual([time, seq]);
+        live.set(id++, { time, seq: seq++, timer });
+      } else if (r < 0.5) {
         const time = nextTime(rng, now);
         if (rng.chance(postShare)) {
           q.post(time, () => {}, id);
@@ -73,6 +85,7 @@ describe('EventQueue', () => {
         expect(q.cancel(e.timer!)).toBe(true);
         expect(q.cancel(e.timer!)).toBe(false);
         live.delete(k);
+        gone.push(e.timer!);
       } else {
         const e = q.pop();
         if (!e) continue;
@@ -80,6 +93,7 @@ describe('EventQueue', () => {
         expect(e.arg).toBe(min[0]);
         expect(e.time).toBe(min[1].time);
         now = e.time;
+        if (!e.pooled) gone.push(live.get(e.arg as number)!.timer!);
         live.delete(e.arg as number);
         if (e.pooled) q.recycle(e);
       }
@@ -103,6 +117,22 @@ describe('EventQueue', () => {
     checkAgainstModel('lane-model', (rng, now) => now + [0, 0, 100, 100, 100, 100, 37, rng.int(300)][rng.int(8)]!, 0.1, 0.5);
     // posts at any time, also before what was popped last
     checkAgainstModel('lane-any-model', (rng) => rng.int(50), 0.1, 0.5);
+  });
+
+  it('a rescheduled timer takes the place cancel and push would give it, in the heap, the FIFO or back from the dead', () => {
+    checkAgainstModel('reschedule-model', (rng, now) => now + [0, 0, 100, 1000, rng.int(300)][rng.int(5)]!, 0.1, 0.3, 0.2);
+    checkAgainstModel('reschedule-any-model', (rng) => rng.int(50), 0.1, 0.2, 0.2);
+  });
+
+  it('a timer cancelled in the FIFO and rescheduled into it runs after what was queued since, once', () => {
+    const q = new EventQueue();
+    q.push(10, () => {}, 'a');
+    q.pop(); // the instant is 10: what is scheduled for it goes to the FIFO
+    const b = q.push(10, () => {}, 'b');
+    q.push(10, () => {}, 'c');
+    q.cancel(b);
+    q.reschedule(b, 10, () => {}, 'b again');
+    expect([q.pop()?.arg, q.pop()?.arg, q.pop()]).toEqual(['c', 'b again', undefined]);
   });
 
   it('pop(until) takes nothing due later, from the heap or from the running instant', () => {

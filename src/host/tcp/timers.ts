@@ -45,8 +45,7 @@ export function armRetransmit(s: TcpSocket): void {
   s.rtxDeadline = due;
   const t = s.rtxTimer;
   if (t !== undefined && t.time <= due) return; // fires early and re-arms itself: no heap surgery per ACK
-  if (t !== undefined) sim.cancel(t);
-  s.rtxTimer = sim.at(due, onRetransmitTimer, s);
+  s.rtxTimer = sim.reschedule(t, due, onRetransmitTimer, s);
 }
 
 /**
@@ -65,11 +64,12 @@ export function cancelRetransmit(s: TcpSocket): void {
 }
 
 function onRetransmitTimer(s: TcpSocket): void {
+  const ran = s.rtxTimer;
   s.rtxTimer = undefined;
   if (s.rtxDeadline === 0) return;
   const sim = s.stack.env.sim;
   if (sim.now < s.rtxDeadline) {
-    s.rtxTimer = sim.at(s.rtxDeadline, onRetransmitTimer, s);
+    s.rtxTimer = sim.reschedule(ran, s.rtxDeadline, onRetransmitTimer, s);
     return;
   }
   s.stack.retransmitTimeout(s);
