@@ -60,6 +60,11 @@ export interface SendOptions {
 
 export type SendError = 'ENETUNREACH' | 'EHOSTUNREACH' | 'EADDRNOTAVAIL';
 
+/** Who hears that a packet could not be sent (a connecting socket: an object, not a closure per socket). */
+export interface SendErrorListener {
+  ipSendFailed(e: SendError): void;
+}
+
 export interface IpEnvironment {
   readonly name: string;
   readonly sim: Simulator;
@@ -106,22 +111,23 @@ export class IpStack {
 
   /** Sends a locally generated packet. Errors that a socket would see come back through `onError`. */
   send(opts: SendOptions, onError?: (e: SendError) => void, boundDev: string | undefined = opts.dev): void {
-    this.sendLocal(opts.src, opts.dst, opts.payload, onError, boundDev, opts.tos ?? 0, opts.id || 0, opts.df ?? true, opts.ttl ?? 64);
+    const listener = onError === undefined ? undefined : { ipSendFailed: onError };
+    this.sendLocal(opts.src, opts.dst, opts.payload, listener, boundDev, opts.tos ?? 0, opts.id || 0, opts.df ?? true, opts.ttl ?? 64);
   }
 
   /**
    * A connection's packet: from a bound address, with the kernel's defaults (TOS 0, DF, TTL 64, the kernel's
    * IP id). What TCP sends for every segment, without an options object each time.
    */
-  sendSegment(src: Ipv4, dst: Ipv4, payload: IpPayload, onError: ((e: SendError) => void) | undefined): void {
-    this.sendLocal(src, dst, payload, onError, undefined, 0, 0, true, 64);
+  sendSegment(src: Ipv4, dst: Ipv4, payload: IpPayload, listener: SendErrorListener | undefined): void {
+    this.sendLocal(src, dst, payload, listener, undefined, 0, 0, true, 64);
   }
 
   private sendLocal(
     src: Ipv4 | undefined,
     dst: Ipv4,
     payload: IpPayload,
-    onError: ((e: SendError) => void) | undefined,
+    listener: SendErrorListener | undefined,
     boundDev: string | undefined,
     tos: number,
     id: number,
@@ -148,7 +154,7 @@ export class IpStack {
         const bound = boundDev !== undefined ? env.nic(boundDev) : undefined;
         if (!bound) {
           this.noRoute(src, dst, payload.kind);
-          return onError?.('ENETUNREACH');
+          return listener?.ipSendFailed('ENETUNREACH');
         }
         dev = bound;
       } else {
@@ -158,11 +164,11 @@ export class IpStack {
         if (boundDev === undefined) this.cacheRoute(dst, dev, nextHop, route.src);
       }
     }
-    if (!dev || !dev.running) return onError?.('ENETUNREACH');
+    if (!dev || !dev.running) return listener?.ipSendFailed('ENETUNREACH');
     src ??= env.addresses.sourceFor(dev.name, dst) ?? (dev.isLoopback ? dst : undefined);
-    if (src === undefined) return onError?.('EADDRNOTAVAIL');
+    if (src === undefined) return listener?.ipSendFailed('EADDRNOTAVAIL');
     const pkt: Ipv4Packet = { kind: 'ipv4', tos, id: id || this.nextId++ & 0xffff, df, ttl, src, dst, payload };
-    this.output(pkt, dev, nextHop, onError);
+    this.output(pkt, dev, nextHop, listener);
   }
 
   /** The way to `dst` found earlier, if the routes and addresses have not changed since. */
@@ -181,7 +187,7 @@ export class IpStack {
   }
 
   /** Routes and transmits a packet (local or forwarded) after POST_ROUTING. */
-  output(packet: Ipv4Packet, dev: Nic, nextHop: Ipv4, onError?: (e: SendError) => void): void {
+  output(packet: Ipv4Packet, dev: Nic, nextHop: Ipv4, listener?: SendErrorListener): void {
     const pkt = this.hooks.postRouting.length ? runHooks(this.hooks.postRouting, packet, undefined) : packet;
     if (!pkt) return;
     if (dev.isLoopback) return this.loopBack(pkt, dev);
@@ -200,7 +206,7 @@ export class IpStack {
       dev.transmit({ dst: known, src: dev.mac, payload: pkt } satisfies EthernetFrame);
       return;
     }
-    this.resolveAndTransmit(pkt, dev, nextHop, onError);
+    this.resolveAndTransmit(pkt, dev, nextHop, listener);
   }
 
   private loopBack(pkt: Ipv4Packet, dev: Nic): void {
@@ -208,13 +214,13 @@ export class IpStack {
   }
 
   /** The next hop needs ARP first: the packet waits in the neighbour entry's queue. */
-  private resolveAndTransmit(pkt: Ipv4Packet, dev: Nic, nextHop: Ipv4, onError: ((e: SendError) => void) | undefined): void {
+  private resolveAndTransmit(pkt: Ipv4Packet, dev: Nic, nextHop: Ipv4, listener: SendErrorListener | undefined): void {
     dev.neighbours.resolve(
       nextHop,
       (mac) => dev.transmit({ dst: mac, src: dev.mac, payload: pkt } satisfies EthernetFrame),
       () => {
         this.drop(pkt, 'neighbour unreachable');
-        onError?.('EHOSTUNREACH');
+        listener?.ipSendFailed('EHOSTUNREACH');
       },
       pkt.src,
     );

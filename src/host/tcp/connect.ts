@@ -42,7 +42,7 @@ export function connect(stack: TcpStack, opts: ConnectOptions, handler: TcpHandl
   s.nextHop = path!.nextHop;
   s.iss = stack.isn();
   s.sndUna = s.iss;
-  s.sendError = (e) => stack.sendFailed(s, e);
+  s.sendError = s; // the socket hears its own send errors
   stack.connections.add(s);
   s.rttTime = stack.env.sim.now;
   sendSyn(s);

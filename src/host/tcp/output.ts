@@ -1,6 +1,6 @@
 import { TCP_ACK, TCP_FIN, TCP_PSH, TCP_RST, TCP_SYN, type TcpSegment } from '../../net/packets';
 import type { Ipv4 } from '../../net/addr';
-import type { IpStack, SendError } from '../ip';
+import type { IpStack, SendErrorListener } from '../ip';
 import { TCP_WINDOW } from './params';
 import { seqAdd, seqDiff, seqGt, wire } from './seq';
 import { NO_CHUNKS, type TcpSocket } from './socket';
@@ -21,7 +21,7 @@ function send(
   seq: number,
   data: Uint8Array,
   mss: number | undefined,
-  onError: ((e: SendError) => void) | undefined,
+  onError: SendErrorListener | undefined,
 ): void {
   // The local address was removed (a VIP that moved away): Linux's route lookup refuses a source that is
   // not local, so the connection's segments no longer leave; it retransmits into the void until it gives up.

@@ -1,7 +1,7 @@
 import { formatIpv4, type Ipv4 } from '../../net/addr';
 import type { Timer } from '../../sim/simulator';
 import type { Micros } from '../../sim/time';
-import type { SendError } from '../ip';
+import type { SendError, SendErrorListener } from '../ip';
 import type { Nic } from '../nic';
 import type { TcpListener } from './listen';
 import { TCP_RTO_INITIAL } from './params';
@@ -49,7 +49,7 @@ export interface TcpHandler {
  * struct tcp_sock), so a segment costs one table look-up and no allocation besides the segment itself.
  * Sequence numbers are signed 32-bit integers (./seq).
  */
-export class TcpSocket {
+export class TcpSocket implements SendErrorListener {
   state: TcpState;
   handler: TcpHandler | undefined;
   /** Free for the application (the HTTP exchange or nginx request the socket belongs to). */
@@ -114,10 +114,10 @@ export class TcpSocket {
   dev: Nic | undefined = undefined;
   nextHop: Ipv4 = 0;
   /**
-   * Where the IP layer reports that a segment could not leave: set for active opens only (one closure per
-   * connection, not per segment), where an unreachable peer is what the application must hear.
+   * Where the IP layer reports that a segment could not leave: the socket itself, for active opens only,
+   * where an unreachable peer is what the application must hear.
    */
-  sendError: ((e: SendError) => void) | undefined = undefined;
+  sendError: SendErrorListener | undefined = undefined;
   /** Next socket in the same demultiplexing bucket. */
   bucketNext: TcpSocket | undefined = undefined;
   /** The listener that accepted this connection (passive open). */
@@ -134,6 +134,11 @@ export class TcpSocket {
   ) {
     this.state = state;
     this.sndMss = this.advMss = mss;
+  }
+
+  /** @internal a segment of this (connecting or connected) socket could not leave: ./stack decides. */
+  ipSendFailed(e: SendError): void {
+    this.stack.sendFailed(this, e);
   }
 
   /** Queues bytes for sending (the array is kept until acknowledged: do not modify it afterwards). */
