@@ -20,7 +20,7 @@ import { tupleHash } from './tuple-hash';
 export class TimeWaitTable {
   size = 0;
   private readonly blocks: SlotBlock[] = [];
-  /** The first slot of each bucket, -1 for none; a power of two, at least as many as the slots. */
+  /** The first slot of each bucket, -1 for none; a power of two of them, at least as many as the slots. */
   private buckets = new Int32Array(1).fill(-1);
   private free = -1;
   /** The expiry FIFO: entries queue[0][queueHead] … queue[last][queueTail - 1]. */
@@ -194,9 +194,16 @@ export class TimeWaitTable {
       block.next[j] = this.free;
       this.free = first + j;
     }
-    if (this.blocks.length * BLOCK <= this.buckets.length) return;
-    this.buckets = new Int32Array(this.blocks.length * BLOCK).fill(-1);
-    for (const slot of this.slots()) this.link(slot);
+    const slots = first + BLOCK;
+    if (slots <= this.buckets.length) return;
+    let buckets = this.buckets.length;
+    while (buckets < slots) buckets *= 2;
+    this.buckets = new Int32Array(buckets).fill(-1);
+    // the taken slots (odd generation) of the blocks before, linked again
+    for (let b = 0; b < this.blocks.length - 1; b++) {
+      const generations = this.blocks[b]!.generations;
+      for (let j = 0; j < BLOCK; j++) if (generations[j]! & 1) this.link(b * BLOCK + j);
+    }
   }
 }
 
