@@ -89,8 +89,46 @@ function isHttp1(text: string, at: number, end: number): boolean {
   return minor === 0x30 || minor === 0x31;
 }
 
+/**
+ * Heads parsed lately and what they parsed to: a client sends the same request head again and again, and
+ * an upstream the same few response heads (its Date changes once a second). A head equal to one of them (a
+ * length check, then one native comparison) is the same parse again; what the readers hand out is never
+ * changed, so it is shared. Request heads are kept when no body follows, response heads when they give
+ * the body's length.
+ */
+class RecentHeads<T> {
+  private readonly heads: string[] = [];
+  private readonly parsed: T[] = [];
+  private next = 0;
+
+  /** What the head `text[0, end)` parsed to, if it was parsed lately. */
+  find(text: string, end: number): T | undefined {
+    const heads = this.heads;
+    for (let i = 0; i < heads.length; i++) if (heads[i]!.length === end && text.startsWith(heads[i]!)) return this.parsed[i];
+    return undefined;
+  }
+
+  remember(text: string, end: number, parsed: T): void {
+    this.heads[this.next] = text.slice(0, end);
+    this.parsed[this.next] = parsed;
+    this.next = (this.next + 1) % RECENT_HEADS;
+  }
+}
+
+const RECENT_HEADS = 4;
+const recentRequests = new RecentHeads<ReceivedRequest>();
+const recentResponses = new RecentHeads<{ readonly status: number; readonly headers: (readonly [string, string])[]; readonly bodyLength: number }>();
+
 /** The request whose head ends (blank line) at `end`, its body `bodyLength` bytes after. */
 function parseRequest(text: string, end: number): ReceivedRequest {
+  const known = recentRequests.find(text, end);
+  if (known !== undefined) return known;
+  const request = parseNewRequest(text, end);
+  if (request.bodyLength === 0) recentRequests.remember(text, end, request);
+  return request;
+}
+
+function parseNewRequest(text: string, end: number): ReceivedRequest {
   // the first CRLF of the text is at the latest the blank line's
   const eol = text.indexOf('\r\n');
   let sp1 = text.indexOf(' ');
@@ -170,6 +208,13 @@ export class UpstreamResponseReader {
       if (end < 0) return false;
       this.headEnd = end + 4;
       const text = this.text;
+      const known = recentResponses.find(text, end);
+      if (known !== undefined) {
+        this.status = known.status;
+        this.headers = known.headers;
+        this.bodyLength = known.bodyLength;
+        return this.text.length - this.headEnd >= this.bodyLength;
+      }
       let eol = text.indexOf('\r\n');
       if (eol > end) eol = end;
       const status = statusCode(text, eol);
@@ -180,6 +225,8 @@ export class UpstreamResponseReader {
       this.status = status;
       parseFields(text, eol + 2, end, this.headers, responseFields);
       this.bodyLength = contentLength(this.headers, -1);
+      // a body framed by the connection's end is read to that end: such a head is parsed each time
+      if (this.bodyLength >= 0) recentResponses.remember(text, end, { status, headers: this.headers, bodyLength: this.bodyLength });
     }
     return this.bodyLength >= 0 && this.text.length - this.headEnd >= this.bodyLength;
   }

@@ -51,3 +51,42 @@ describe('UpstreamResponseReader', () => {
     }
   });
 });
+
+describe('heads received again', () => {
+  it('a request head sent again reads as the first one did; one that differs anywhere, as itself', () => {
+    const read = (text: string) => {
+      const r = new RequestReader();
+      r.push(bytes(text));
+      return r.next()!;
+    };
+    const head = 'GET /a HTTP/1.1\r\nHost: example\r\nUser-Agent: curl/7.88.1\r\n\r\n';
+    const first = read(head);
+    expect(read(head)).toEqual(first);
+    const other = read(head.replace('curl/7.88.1', 'curl/7.88.2'));
+    expect(other.headers[1]).toEqual(['User-Agent', 'curl/7.88.2']);
+    expect(read(head.replace('/a', '/b')).target).toBe('/b');
+    // a body is never taken from an earlier request
+    const post = 'POST /a HTTP/1.1\r\nContent-Length: 2\r\n\r\n';
+    expect(read(post + 'xy').body).toBe('xy');
+    expect(read(post + 'zw').body).toBe('zw');
+  });
+
+  it('an upstream response head received again reads as before, its body as sent this time', () => {
+    const read = (text: string) => {
+      const r = new UpstreamResponseReader();
+      expect(r.feed(bytes(text))).toBe(true);
+      return [r.status, r.headers, r.body];
+    };
+    const head = 'HTTP/1.1 200 OK\r\nServer: nginx/1.22.1\r\nContent-Length: 5\r\nX-upS: WEB1-80\r\n\r\n';
+    expect(read(head + 'hello')).toEqual([200, [['Server', 'nginx/1.22.1'], ['Content-Length', '5'], ['X-upS', 'WEB1-80']], 'hello']);
+    expect(read(head + 'world')).toEqual([200, [['Server', 'nginx/1.22.1'], ['Content-Length', '5'], ['X-upS', 'WEB1-80']], 'world']);
+    expect(read(head.replace('WEB1', 'WEB2') + 'hello')[1]).toContainEqual(['X-upS', 'WEB2-80']);
+    expect(read(head.replace('200 OK', '404 Not Found') + 'hello')[0]).toBe(404);
+    // a head received again whose body has not all arrived yet
+    const r = new UpstreamResponseReader();
+    expect(r.feed(bytes(head + 'hel'))).toBe(false);
+    expect(r.feed(bytes('lo'))).toBe(true);
+    expect(r.body).toBe('hello');
+  });
+});
+
