@@ -115,6 +115,8 @@ export class Ipvs {
   private nextTick: Micros;
   /** Set while a master sync daemon runs (sync_state & IP_VS_STATE_MASTER). */
   syncMaster: SyncMasterHook | undefined;
+  /** Told the number of virtual services whenever it changes (the packet hooks follow it). */
+  onServiceCount: ((count: number) => void) | undefined;
 
   constructor(created: Micros = 0) {
     this.nextTick = created + ESTIMATOR_PERIOD;
@@ -171,6 +173,7 @@ export class Ipvs {
     if (spec.pe && spec.pe !== 'sip') throw new IpvsError('ENOENT', `persistence engine module ip_vs_pe_${spec.pe} not found`);
     svc.scheduler = sched;
     this.services.push(svc);
+    this.onServiceCount?.(this.services.length);
     return svc;
   }
 
@@ -195,6 +198,7 @@ export class Ipvs {
     const svc = this.mustService(key);
     while (svc.dests.length) this.unlinkDest(svc, svc.dests[0]!, now, false);
     this.services.splice(this.services.indexOf(svc), 1);
+    this.onServiceCount?.(this.services.length);
     if (this.sysctl.expireNodestConn) this.flushNodest(now);
   }
 

@@ -1,6 +1,7 @@
 import { ipv4Length, encodeIpv4 } from '../../net/codec';
 import { ICMP_DEST_UNREACH, TCP_ACK, TCP_FIN, TCP_RST, TCP_SYN, type Ipv4Packet, type TcpSegment, type UdpDatagram } from '../../net/packets';
 import type { Host } from '../../host/host';
+import type { IpHook } from '../../host/ip';
 import { parseIpv4, u32ToIpv4 } from './addr';
 import { Ipvs, type IpvsPacket } from './ipvs';
 import type { TcpFlags } from './tcp-state';
@@ -16,6 +17,8 @@ declare module '../../sim/trace' {
 /** A host's IPVS, in a holder its packet hooks keep: a reboot puts a fresh one in place. */
 interface IpvsSlot {
   ipvs: Ipvs;
+  /** Puts the LOCAL_IN hook in the packet path while there are virtual services, takes it out otherwise. */
+  readonly serviceCount: (count: number) => void;
 }
 
 const hostIpvs = new WeakMap<Host, IpvsSlot>();
@@ -34,6 +37,8 @@ export function rebootIpvs(host: Host): void {
   if (!slot) return;
   stopAllSyncDaemons(slot.ipvs);
   slot.ipvs = new Ipvs(host.sim.now);
+  slot.ipvs.onServiceCount = slot.serviceCount;
+  slot.serviceCount(0);
   attachSyncDaemons(host, slot.ipvs);
 }
 
@@ -84,14 +89,9 @@ function rewritten(pkt: Ipv4Packet, src: number, sport: number, dst: number, dpo
  * back to the VIP (SNAT) on the FORWARD path. Also gives the host's shell `ipvsadm`.
  */
 export function attachIpvs(host: Host): Ipvs {
-  const first = new Ipvs(host.sim.now);
-  const slot: IpvsSlot = { ipvs: first };
-  hostIpvs.set(host, slot);
-  attachSyncDaemons(host, first);
   const sim = host.sim;
-  host.ip.hooks.localIn.push((pkt) => {
+  const localIn: IpHook = (pkt) => {
     const ipvs = slot.ipvs;
-    if (ipvs.listServices().length === 0) return 'accept';
     const v = view(pkt);
     if (!v) return 'accept';
     const verdict = ipvs.inbound(v, sim.now);
@@ -117,7 +117,20 @@ export function attachIpvs(host: Host): Ipvs {
         return 'stolen';
       }
     }
-  });
+  };
+  // Without a virtual service IPVS takes no packet at LOCAL_IN: the hook is not run for every packet of
+  // every host, only where a service is configured.
+  const serviceCount = (count: number): void => {
+    const hooks = host.ip.hooks.localIn;
+    const at = hooks.indexOf(localIn);
+    if (count > 0 && at < 0) hooks.push(localIn);
+    else if (count === 0 && at >= 0) hooks.splice(at, 1);
+  };
+  const first = new Ipvs(host.sim.now);
+  first.onServiceCount = serviceCount;
+  const slot: IpvsSlot = { ipvs: first, serviceCount };
+  hostIpvs.set(host, slot);
+  attachSyncDaemons(host, first);
   host.ip.hooks.forward.push((pkt) => {
     const ipvs = slot.ipvs;
     if (ipvs.listServices().length === 0 && ipvs.conns.size === 0) return 'accept';

@@ -115,3 +115,26 @@ describe('IPVS direct routing (LVS-DR) on one LAN', () => {
     );
   });
 });
+
+describe('IPVS at LOCAL_IN only where a virtual service is', () => {
+  it('the hook joins the packet path with the first service and leaves it with the last, and at a reboot', () => {
+    const { w, director } = lab();
+    const hooked = () => director.ip.hooks.localIn.length;
+    expect(hooked()).toBe(0);
+    director.run('ipvsadm -A -t 172.16.23.80:80 -s rr && ipvsadm -A -t 172.16.23.80:443 -s rr');
+    w.sim.runUntil(SECOND);
+    expect(hooked()).toBe(1);
+    director.run('ipvsadm -D -t 172.16.23.80:80');
+    w.sim.runUntil(2 * SECOND);
+    expect(hooked()).toBe(1);
+    director.run('ipvsadm -C');
+    w.sim.runUntil(3 * SECOND);
+    expect(hooked()).toBe(0);
+    director.run('ipvsadm -A -t 172.16.23.80:80 -s rr');
+    w.sim.runUntil(4 * SECOND);
+    expect(hooked()).toBe(1);
+    rebootIpvs(director);
+    expect(hooked()).toBe(0);
+  });
+});
+
