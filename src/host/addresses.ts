@@ -33,10 +33,13 @@ const SCOPE_RANK: Record<Scope, number> = { global: 0, link: 253, host: 254 };
 export class AddressTable {
   private readonly byDev = new Map<string, InterfaceAddress[]>();
   private readonly local = new Map<Ipv4, number>();
-  /** The keys of `local`: asked several times per packet, and a scan of a host's few addresses beats hashing. */
-  private localIps: Ipv4[] = [];
+  /**
+   * The keys of `local`: asked several times per packet, and a scan of a host's few addresses beats hashing.
+   * Kept as int32, as `broadcasts` is: integers compare at once, where most addresses are boxed numbers.
+   */
+  private localIps = new Int32Array(0);
   /** Every broadcast address of every interface: most packets are unicast, and one scan tells so. */
-  private broadcasts: Ipv4[] = [];
+  private broadcasts = new Int32Array(0);
   /** Bumped on every change, so derived tables (routes) know when to recompute. */
   version = 0;
 
@@ -114,14 +117,18 @@ export class AddressTable {
   }
 
   private derive(): void {
-    this.localIps = [...this.local.keys()];
-    this.broadcasts = [...this.byDev.values()].flat().flatMap((e) => (e.broadcast === undefined ? [] : [e.broadcast]));
+    this.localIps = Int32Array.from(this.local.keys(), (ip) => ip | 0);
+    this.broadcasts = Int32Array.from(
+      [...this.byDev.values()].flat().flatMap((e) => (e.broadcast === undefined ? [] : [e.broadcast])),
+      (ip) => ip | 0,
+    );
   }
 
   /** Is ip the broadcast address of some interface? (The cheap first question before asking which.) */
   isSomeBroadcast(ip: Ipv4): boolean {
     const b = this.broadcasts;
-    for (let i = 0; i < b.length; i++) if (b[i] === ip) return true;
+    const v = ip | 0;
+    for (let i = 0; i < b.length; i++) if (b[i] === v) return true;
     return false;
   }
 
@@ -129,7 +136,8 @@ export class AddressTable {
   isLocal(ip: Ipv4): boolean {
     const ips = this.localIps;
     if (ips.length > 16) return this.local.has(ip);
-    for (let i = 0; i < ips.length; i++) if (ips[i] === ip) return true;
+    const v = ip | 0;
+    for (let i = 0; i < ips.length; i++) if (ips[i] === v) return true;
     return false;
   }
 

@@ -47,8 +47,8 @@ export class RouteTable {
    * static routes): what a cached route is checked against, as Linux checks a socket's dst by its genid.
    */
   get generation(): number {
-    this.all();
-    return this.gen;
+    // both counters only grow, so their sum changes whenever either does
+    return this.gen + this.addresses.version;
   }
 
   hasStatic(dst: Ipv4, prefix: number): boolean {
@@ -76,14 +76,17 @@ export class RouteTable {
   }
 
   all(): readonly Route[] {
-    if (!this.cache || this.cacheVersion !== this.addresses.version) {
-      const routes = (this.cache = [...this.connected(), ...this.statics.filter((r) => this.linkUp(r.dev))]);
-      this.masks = routes.map((r) => netmask(r.prefix) | 0);
-      this.nets = routes.map((r) => r.dst & netmask(r.prefix));
-      this.cacheVersion = this.addresses.version;
-      this.gen++;
-    }
+    if (this.cache === undefined || this.cacheVersion !== this.addresses.version) return this.rebuild();
     return this.cache;
+  }
+
+  /** Apart from `all`, which stays small enough to inline on the packet path. */
+  private rebuild(): Route[] {
+    const routes = (this.cache = [...this.connected(), ...this.statics.filter((r) => this.linkUp(r.dev))]);
+    this.masks = routes.map((r) => netmask(r.prefix) | 0);
+    this.nets = routes.map((r) => r.dst & netmask(r.prefix));
+    this.cacheVersion = this.addresses.version;
+    return routes;
   }
 
   lookup(dst: Ipv4): Route | undefined {
