@@ -87,7 +87,8 @@ export class IpStack {
     forward: [] as IpHook[],
     postRouting: [] as IpHook[],
   };
-  private readonly handlers = new Map<number, ProtocolHandler[]>();
+  /** By IP protocol number: an index, not a hash look-up, for every packet delivered. */
+  private readonly handlers = Array.from({ length: 256 }, (): ProtocolHandler[] => []);
   private nextId = 1;
   forwarded = 0;
   /**
@@ -100,12 +101,11 @@ export class IpStack {
   constructor(private readonly env: IpEnvironment) {}
 
   register(protocol: number, handler: ProtocolHandler): () => void {
-    const list = this.handlers.get(protocol) ?? [];
+    const list = this.handlers[protocol]!;
     list.push(handler);
-    this.handlers.set(protocol, list);
     return () => {
-      const l = this.handlers.get(protocol);
-      if (l) l.splice(l.indexOf(handler), 1);
+      const i = list.indexOf(handler);
+      if (i >= 0) list.splice(i, 1);
     };
   }
 
@@ -279,8 +279,8 @@ export class IpStack {
 
   /** Hands a packet to the local protocol handlers (after LOCAL_IN); IPVS re-injects through here too. */
   deliver(pkt: Ipv4Packet, dev: Nic): void {
-    const list = this.handlers.get(ipProtocolOf(pkt.payload));
-    if (!list || list.length === 0) return this.drop(pkt, 'no handler for protocol');
+    const list = this.handlers[ipProtocolOf(pkt.payload)]!;
+    if (list.length === 0) return this.drop(pkt, 'no handler for protocol');
     for (let i = 0; i < list.length; i++) list[i]!(pkt, dev);
   }
 
