@@ -42,7 +42,8 @@ export function writeLogLine(format: Value, ex: Exchange, response: HttpResponse
 /** What the format's variables read for the request (its literal parts have none). */
 function readValues(format: Value, ex: Exchange, response: HttpResponse, clock: VariableClock, values: (string | undefined)[]): void {
   const parts = compiled(format);
-  values.length = parts.length;
+  // setting an array's length is a call into the runtime, even to the same length
+  if (values.length !== parts.length) values.length = parts.length;
   for (let i = 0; i < parts.length; i++) {
     const part = parts[i]!;
     values[i] = typeof part === 'string' ? undefined : part(ex, clock, response);

@@ -106,6 +106,7 @@ export class ClientConnection implements TcpHandler {
       method: next.method,
       path: next.target,
       version: next.version,
+      line: next.line,
       headers: next.headers,
       // one shape for every request (a conditional spread costs a copy per request)
       body: next.bodyLength > 0 ? next.body : undefined,

@@ -7,6 +7,11 @@ export interface HttpRequest {
   readonly path: string;
   /** Default `HTTP/1.1`. */
   readonly version?: 'HTTP/1.0' | 'HTTP/1.1';
+  /**
+   * The request line as received, when the TCP side has it. A head received again shares its parse, and so
+   * this very string: an access log line compares it at once with the line before.
+   */
+  readonly line?: string;
   /** In arrival order, names as sent. */
   readonly headers: readonly (readonly [name: string, value: string])[];
   /** The request body (latin1), when the client sent one (Content-Length). */

@@ -11,6 +11,8 @@ export interface ReceivedRequest {
   readonly method: string;
   readonly target: string;
   readonly version: 'HTTP/1.0' | 'HTTP/1.1';
+  /** The request line as received (nginx's request_line, what $request logs), when it is HTTP. */
+  readonly line: string | undefined;
   readonly headers: (readonly [string, string])[];
   /** Content-Length of the body (0 when none). */
   readonly bodyLength: number;
@@ -149,6 +151,7 @@ function parseNewRequest(text: string, end: number): ReceivedRequest {
     // a request line that is not HTTP gets no target: the core answers 400 as nginx does
     target: good ? text.slice(sp1 + 1, sp2) : '',
     version: text.startsWith('HTTP/1.0', sp2 + 1) && eol - sp2 - 1 === 8 ? 'HTTP/1.0' : 'HTTP/1.1',
+    line: good ? text.slice(0, eol) : undefined,
     headers,
     bodyLength,
     body: bodyLength > 0 ? text.slice(bodyStart, bodyStart + bodyLength) : '',
