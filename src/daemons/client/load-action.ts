@@ -1,4 +1,5 @@
 import type { Micros } from '../../sim/time';
+import { reusedBytes } from '../../net/latin1';
 import { hostHeader, requestText } from './http-request';
 
 /** The timeline's `load` action, as the scenario spec gives it (structurally: the scenario layer is above). */
@@ -23,7 +24,7 @@ export interface LoadAction {
  */
 export function requestBytes(action: LoadAction): Uint8Array {
   const url = action.url;
-  return Buffer.from(requestText({ method: 'GET', path: url.path, host: hostHeader(url.address.text, url.port) }), 'utf8');
+  return reusedBytes(Buffer.from(requestText({ method: 'GET', path: url.path, host: hostHeader(url.address.text, url.port) }), 'utf8'));
 }
 
 /** When request number `n` (from 0) of the load falls due: `rate` spread evenly from `from`, integer µs. */

@@ -1,3 +1,5 @@
+import { reusedBytes } from '../../net/latin1';
+
 type Fields = readonly (readonly [string, string])[];
 
 /**
@@ -17,7 +19,7 @@ export function messageBytes(startLine: string, headers: Fields, body: string): 
     if (body.length > 0) out.write(body, known.head.length, 'latin1');
     if (body.length <= MESSAGE_MAX) {
       known.body = body;
-      known.message = Uint8Array.prototype.slice.call(out);
+      known.message = reusedBytes(Uint8Array.prototype.slice.call(out));
     }
     return out;
   }
@@ -101,7 +103,7 @@ function remember(startLine: string, headers: Fields, body: string, message: Uin
     headers: headers.slice(),
     head: copy.subarray(0, headSize),
     body: small ? body : undefined,
-    message: small ? copy : undefined,
+    message: small ? reusedBytes(copy) : undefined,
   };
   oldest = (oldest + 1) % HEADS;
 }
