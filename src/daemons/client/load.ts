@@ -3,6 +3,7 @@ import type { Simulator } from '../../sim/simulator';
 import { failureWord } from './failure-word';
 import { HttpExchange, type HttpExchangeListener, type HttpExchangeOptions } from './http-exchange';
 import { KeepAliveLoad } from './keepalive-load';
+import { AnsweredRequest, FailedRequest } from './request-record';
 import { dueAt, requestBytes, type LoadAction } from './load-action';
 import './trace-events';
 
@@ -59,13 +60,9 @@ export class HttpLoad implements HttpExchangeListener {
     const url = this.action.url.text;
     const sent = x.started;
     const latency = x.finished! - sent;
-    // The record built whole, one literal per outcome: no copies, and each outcome's shape stays the same.
-    if (x.failure === undefined) {
-      const r = x.response;
-      trace.emitRecord({ t, kind: 'http.request', host, url, sent, status: r.status, headers: r.headerMap(), latency });
-    } else {
-      trace.emitRecord({ t, kind: 'http.request', host, url, sent, error: failureWord(x.failure), headers: {}, latency });
-    }
+    // The record built whole, one class per outcome: no copies, and each outcome's shape stays the same.
+    if (x.failure === undefined) trace.emitRecord(new AnsweredRequest(t, host, url, sent, x.response.status, x.response.headerMap(), latency));
+    else trace.emitRecord(new FailedRequest(t, host, url, sent, failureWord(x.failure), latency));
   }
 }
 

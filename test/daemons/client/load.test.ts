@@ -65,6 +65,20 @@ describe('load', () => {
     ]);
   });
 
+  it('writes its records into the JSON trace as the other events are: t, kind, then the fields', () => {
+    const w = world();
+    const client = w.host('client', { eth0: { lan: 'lan', ip: '10.0.0.1/24' } });
+    const web = w.host('web', { eth0: { lan: 'lan', ip: '10.0.0.80/24' } });
+    tinyServer(web, 80);
+    const hosts = new Map([['client', client]]);
+    startLoad({ sim: w.sim, hosts }, action({ to: 1 }));
+    startLoad({ sim: w.sim, hosts }, action({ from: SECOND, to: SECOND + 1, url: { ...action().url, port: 81 } }));
+    w.sim.runUntil(3 * SECOND);
+    const [answered, failed] = requests(w.mem.records).map((r) => JSON.stringify(r));
+    expect(answered).toMatch(/^\{"t":600,"kind":"http.request","host":"client","url":"http:\/\/10.0.0.80\/","sent":0,"status":200,"headers":\{.*\},"latency":600\}$/);
+    expect(failed).toBe('{"t":1000200,"kind":"http.request","host":"client","url":"http://10.0.0.80/","sent":1000000,"error":"refused","headers":{},"latency":200}');
+  });
+
   it('plugs into the runner: requests expectations judge what the load recorded', () => {
     const yaml = `
 duration: 6s
