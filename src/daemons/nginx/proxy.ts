@@ -186,14 +186,19 @@ function fieldUse(name: string): FieldUse {
   return use;
 }
 
-/** The upstream response as nginx passes it to the client (status, its headers re-ordered, add_header …). */
-export function proxiedResponse(ex: Exchange, peerName: string, upstream: UpstreamResponse, clock: VariableClock): HttpResponse {
-  ex.upstreamAddrs.push(peerName);
-  ex.upstreamStatuses.push(String(upstream.status));
+/** An upstream response's fields sorted out: Content-Length and Content-Type apart, the fields passed on. */
+interface SortedFields {
+  readonly fields: readonly (readonly [string, string])[];
+  readonly length: string | undefined;
+  readonly contentType: string | undefined;
+  /** Read only: shared by every response whose fields are the same array. */
+  readonly generic: readonly (readonly [string, string])[];
+}
+
+function sortFields(fields: readonly (readonly [string, string])[]): SortedFields {
   let length: string | undefined;
   let contentType: string | undefined;
   const generic: (readonly [string, string])[] = [];
-  const fields = upstream.headers;
   for (let i = 0; i < fields.length; i++) {
     const h = fields[i]!;
     const use = fieldUse(h[0]);
@@ -202,6 +207,29 @@ export function proxiedResponse(ex: Exchange, peerName: string, upstream: Upstre
     else if (use === FieldUse.Type) contentType ??= h[1];
     else if (use === FieldUse.Pass) generic.push(h);
   }
+  return { fields, length, contentType, generic };
+}
+
+/**
+ * The fields of the last few upstream responses, sorted out: a head received again is the same parse (./http-parse),
+ * with the same array of fields, whose sorting is then the one made before.
+ */
+const sortedLately: (SortedFields | undefined)[] = new Array<SortedFields | undefined>(4).fill(undefined);
+let nextSorted = 0;
+
+function sortedFields(fields: readonly (readonly [string, string])[]): SortedFields {
+  for (let i = 0; i < sortedLately.length; i++) if (sortedLately[i]?.fields === fields) return sortedLately[i]!;
+  const sorted = sortFields(fields);
+  sortedLately[nextSorted] = sorted;
+  nextSorted = (nextSorted + 1) % sortedLately.length;
+  return sorted;
+}
+
+/** The upstream response as nginx passes it to the client (status, its headers re-ordered, add_header …). */
+export function proxiedResponse(ex: Exchange, peerName: string, upstream: UpstreamResponse, clock: VariableClock): HttpResponse {
+  ex.upstreamAddrs.push(peerName);
+  ex.upstreamStatuses.push(String(upstream.status));
+  const { length, contentType, generic } = sortedFields(upstream.headers);
   return finishResponse(
     ex,
     {
@@ -214,6 +242,9 @@ export function proxiedResponse(ex: Exchange, peerName: string, upstream: Upstre
     clock,
   );
 }
+
+/** `http_NNN` by status: made once each, not for every response. */
+const STATUS_FAILURES: (string | undefined)[] = [];
 
 /** How a connection to a peer went wrong, as the TCP side saw it. */
 export type AttemptError = 'refused' | 'unreachable' | 'connect-timeout' | 'reset' | 'closed' | 'read-timeout';
@@ -256,7 +287,7 @@ export function noteNoLiveUpstreams(ex: Exchange, upstreamName: string): void {
 
 /** The upstream's status as a proxy_next_upstream failure, when the location lists it; else the response passes. */
 export function responseFailure(settings: LocSettings, status: number): UpstreamFailure | undefined {
-  const name = `http_${status}`;
+  const name = (STATUS_FAILURES[status] ??= `http_${status}`);
   return settings.proxyNextUpstream.has(name) ? (name as UpstreamFailure) : undefined;
 }
 
