@@ -51,4 +51,21 @@ describe('HTTP response parser', () => {
   it('something that is not HTTP is malformed', () => {
     expect(feed('SSH-2.0-OpenSSH_8.7\r\n\r\n', 100).malformed).toBe(true);
   });
+
+  it('reads the same array sent again, and arrays in turn, each with its own head and body', () => {
+    const first = Buffer.from(cl, 'latin1');
+    const other = Buffer.from('HTTP/1.1 404 Not Found\r\nContent-Length: 3\r\n\r\nnot', 'latin1');
+    const heads = [first, other, first, first, other].map((bytes) => {
+      const p = new HttpResponseParser(true, false);
+      p.feed(bytes);
+      return [p.status, p.done, dec(p), p.header('X-upS')];
+    });
+    expect(heads).toEqual([
+      [200, true, 'hello', 'WEB1-80'],
+      [404, true, 'not', undefined],
+      [200, true, 'hello', 'WEB1-80'],
+      [200, true, 'hello', 'WEB1-80'],
+      [404, true, 'not', undefined],
+    ]);
+  });
 });
