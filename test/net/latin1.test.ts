@@ -15,6 +15,9 @@ describe('latin1', () => {
     expect(first).toBe('HTTP/1.1 200 OK\r\n\r\nbody');
     expect(latin1(message)).toBe(first);
     expect(latin1(message, 0, 19)).toBe('HTTP/1.1 200 OK\r\n\r\n');
+    expect(latin1(message, 0, 4)).toBe('HTTP');
+    expect(latin1(message, 0, 19)).toBe('HTTP/1.1 200 OK\r\n\r\n');
+    expect(latin1(message)).toBe(first);
     expect(latin1(message, 19)).toBe('body');
   });
 

@@ -103,18 +103,9 @@ export class HttpResponseParser implements BodySink {
   private readHead(data: Uint8Array, off: number): number {
     // Most heads come whole in one segment: found and decoded in place, with no copy.
     if (this.pendingLength === 0) {
-      if (off === 0) {
-        const i = arrays.indexOf(data);
-        if (i >= 0) {
-          this.takeHead(arrayHeads[i]!);
-          return arrayEnds[i]!;
-        }
-      }
       const end = headEnd(data, off);
       if (end >= 0) {
-        const head = responseHead(latin1(data, off, end));
-        if (off === 0 && head !== undefined) rememberArray(data, end, head);
-        this.takeHead(head);
+        this.parseHead(latin1(data, off, end));
         return end;
       }
     }
@@ -126,7 +117,7 @@ export class HttpResponseParser implements BodySink {
       return data.length;
     }
     this.pendingLength = 0;
-    this.takeHead(responseHead(latin1(pending, 0, end)));
+    this.parseHead(latin1(pending, 0, end));
     return off + end - before;
   }
 
@@ -144,7 +135,8 @@ export class HttpResponseParser implements BodySink {
     return pending;
   }
 
-  private takeHead(head: ResponseHead | undefined): void {
+  private parseHead(text: string): void {
+    const head = responseHead(text);
     if (head === undefined) {
       this.malformed = true;
       return;
@@ -179,23 +171,6 @@ export class HttpResponseParser implements BodySink {
     this.bodyLength += n;
     if (this.keepBody && n > 0) this.body.push(data.slice(off, off + n));
   }
-}
-
-/**
- * The arrays that brought a head at their start lately, where it ended and what it was: a server sends the
- * same cached message as the same array (bytes handed to a socket are never written to), whose head is then
- * known without being decoded or compared.
- */
-const arrays: (Uint8Array | undefined)[] = new Array<Uint8Array | undefined>(4).fill(undefined);
-const arrayEnds: number[] = [0, 0, 0, 0];
-const arrayHeads: (ResponseHead | undefined)[] = new Array<ResponseHead | undefined>(4).fill(undefined);
-let nextArray = 0;
-
-function rememberArray(data: Uint8Array, end: number, head: ResponseHead): void {
-  arrays[nextArray] = data;
-  arrayEnds[nextArray] = end;
-  arrayHeads[nextArray] = head;
-  nextArray = (nextArray + 1) % arrays.length;
 }
 
 const CRLFCRLF = Buffer.from('\r\n\r\n', 'latin1');
